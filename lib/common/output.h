@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace promotel {
+
+// A buffered writer on a file descriptor (stdout by default). Throws BrokenPipe when the
+// reader has gone away and Error for any other write failure (e.g. ENOSPC on /dev/full),
+// so nothing is ever lost silently.
+class Output {
+ public:
+  explicit Output(int fd = 1, size_t buffer_size = 1 << 18);
+  // Opens (creates/truncates) a file; "-" or "" means stdout.
+  static Output open(const std::string& path);
+  Output(Output&& other) noexcept;
+  Output& operator=(Output&&) = delete;
+  ~Output();  // flushes; errors at that point are swallowed, call flush() to see them
+
+  void write(std::string_view data);
+  void put(char c) {
+    if (used_ == capacity_) drain();
+    buffer_[used_++] = c;
+  }
+  void flush();
+  int fd() const { return fd_; }
+  bool is_terminal() const;
+
+ private:
+  void drain();
+  void write_fully(const char* data, size_t size);
+
+  int fd_;
+  bool owns_fd_ = false;
+  char* buffer_;
+  size_t capacity_;
+  size_t used_ = 0;
+  std::string path_;
+};
+
+}  // namespace promotel
