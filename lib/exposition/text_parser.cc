@@ -470,7 +470,7 @@ void TextParser::parse_sample(const char* p, bool om) {
   }
   if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
   auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
-  if (!value) fail(value_at, "invalid value " + describe(value_at, p + (p < end ? 0 : 0)) + ": expected a decimal number, NaN or +Inf/-Inf");
+  if (!value) fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
   sample_.value = *value;
 
   if (!om) {
