@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 
 #include "common/input.h"
@@ -50,6 +51,9 @@ TEST(Robustness, MutatedInputsOnlyEverThrowError) {
   const std::string root = "../shared/testdata/";
   std::mt19937 rng(20261121);
   int errors = 0, accepted = 0;
+  // PROMOTEL_FUZZ_ROUNDS raises the number of mutations per seed (e.g. under the sanitizers).
+  const char* env = std::getenv("PROMOTEL_FUZZ_ROUNDS");
+  const int rounds = env ? std::atoi(env) : 300;
   for (const Seed& seed : {Seed{"exposition/node_exporter.prom", Format::kPrometheusText},
                            Seed{"exposition/prometheus-textparse/alltypes.5mfs.om.txt", Format::kOpenMetrics},
                            Seed{"openmetrics/roundtrip/metrics", Format::kOpenMetrics},
@@ -57,7 +61,7 @@ TEST(Robustness, MutatedInputsOnlyEverThrowError) {
                            Seed{"exposition/protobuf/prometheus_textparse_testproto.pb.delimited", Format::kProtobuf},
                            Seed{"exposition/expfmt/protobuf.pb.delimited", Format::kProtobuf}}) {
     std::string original = read_file(root + seed.file);
-    for (int round = 0; round < 300; ++round) {
+    for (int round = 0; round < rounds; ++round) {
       std::string data = mutate(original, rng);
       for (bool strict : {false, true}) {
         try {
