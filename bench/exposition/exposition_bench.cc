@@ -23,6 +23,7 @@
 #include "common/input.h"
 #include "exposition/protobuf_parser.h"
 #include "exposition/text_parser.h"
+#include "exposition/writer.h"
 
 namespace promotel::exposition {
 namespace {
@@ -140,9 +141,37 @@ void BM_Protobuf_NativeHistograms32MB(benchmark::State& state) {
                       {.format = Format::kProtobuf});
 }
 
+// Parse + write back as canonical text (what `promscrape` does to print a scrape).
+void BM_PromText_Synth1M_ParseAndWrite(benchmark::State& state) {
+  const std::string& data = cached("synth_1000000.prom", "prom");
+  int64_t samples = 0;
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    TextParser parser(std::string_view(data), "bench", {.format = Format::kPrometheusText});
+    TextWriter writer(out, Format::kPrometheusText);
+    for (Entry e; (e = parser.next()) != Entry::kEnd;) {
+      switch (e) {
+        case Entry::kHelp: writer.help(parser.metric_name(), parser.help()); break;
+        case Entry::kType: writer.type(parser.metric_name(), parser.type()); break;
+        case Entry::kSample:
+          writer.sample(parser.sample());
+          ++samples;
+          break;
+        default: break;
+      }
+    }
+    writer.finish();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(data.size()) * state.iterations());
+  state.SetItemsProcessed(samples);
+}
+
 BENCHMARK(BM_Floor_CountLines_Synth1M)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PromText_Synth1M)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PromText_Synth1M_InMemory)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PromText_Synth1M_ParseAndWrite)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_OpenMetrics_Synth1M_Lenient)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_OpenMetrics_Synth1M_Strict)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PromText_Alltypes237)->Unit(benchmark::kMicrosecond);
