@@ -301,6 +301,13 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
 // is a quoted string not followed by '=' is the (UTF-8) metric name and goes to sample_.name.
 const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
                                      bool allow_metric_name) {
+  return openmetrics ? parse_labels_impl<true>(p, out, allow_metric_name)
+                     : parse_labels_impl<false>(p, out, allow_metric_name);
+}
+
+// The format is a template parameter so that each dialect's loop has no format branches.
+template <bool openmetrics>
+const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Label>& out, bool allow_metric_name) {
   const char* end = line_end_;
   ++p;
   out.clear();
@@ -432,6 +439,12 @@ void TextParser::parse_prom_comment(const char* p) {
 // Samples (both formats)
 
 void TextParser::parse_sample(const char* p, bool om) {
+  if (om) parse_sample_impl<true>(p);
+  else parse_sample_impl<false>(p);
+}
+
+template <bool om>
+void TextParser::parse_sample_impl(const char* p) {
   const char* end = line_end_;
   sample_.name = {};
   sample_.exemplar = nullptr;
@@ -444,10 +457,10 @@ void TextParser::parse_sample(const char* p, bool om) {
     const char* after_name = p;
     if (!om)
       while (p < end && is_blank(*p)) ++p;
-    if (p < end && *p == '{') p = parse_labels(p, om, labels_, false);
+    if (p < end && *p == '{') p = parse_labels_impl<om>(p, labels_, false);
     else p = after_name;
   } else if (*p == '{') {
-    p = parse_labels(p, om, labels_, true);
+    p = parse_labels_impl<om>(p, labels_, true);
     if (sample_.name.empty()) fail(name_at, "expected a metric name (a quoted name must be first inside the braces)");
   } else {
     fail(p, "expected a metric name, found " + describe(p, end));
