@@ -476,15 +476,21 @@ void TextParser::parse_sample_impl(const char* p) {
     while (p < end && is_blank(*p)) ++p;
   }
   const char* value_at = p;
-  if (om) {
-    while (p < end && *p != ' ') ++p;
+  const char* value_end = parse_plain_decimal(p, end, sample_.value);
+  if (value_end && (value_end == end || *value_end == ' ' || (!om && *value_end == '\t'))) [[likely]] {
+    p = value_end;
   } else {
-    while (p < end && !is_blank(*p)) ++p;
+    if (om) {
+      while (p < end && *p != ' ') ++p;
+    } else {
+      while (p < end && !is_blank(*p)) ++p;
+    }
+    if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
+    auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
+    if (!value)
+      fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
+    sample_.value = *value;
   }
-  if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
-  auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
-  if (!value) fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
-  sample_.value = *value;
 
   if (!om) {
     while (p < end && is_blank(*p)) ++p;
