@@ -205,6 +205,19 @@ static inline __attribute__((always_inline)) const char* quoted_fast(const char*
   const char* begin = p;
   constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   const char* q = p;
+#if defined(__SSE2__)
+  // Most values are shorter than 16 bytes: one unconditional step finds their end.
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)) | static_cast<unsigned>(_mm_movemask_epi8(v));
+    if (mask) {
+      q += __builtin_ctz(mask);
+      goto found;
+    }
+    q += 16;
+  }
+#endif
   while (q + 8 <= end) {
     uint64_t w;
     std::memcpy(&w, q, 8);
