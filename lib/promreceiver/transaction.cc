@@ -138,6 +138,7 @@ struct Family {
   std::string unit;  // raw Prometheus unit
   std::vector<Group> groups;
   std::unordered_map<uint64_t, uint32_t> group_index;
+  bool dropped = false;
 };
 
 struct ScopeInfo {
@@ -248,6 +249,7 @@ struct Transaction::State {
   StringMap<uint32_t> family_index;    // scope, native flag, name (and aliases)
   size_t pending_points = 0;
   size_t samples_seen = 0;
+  std::vector<std::string> dropped_families;  // drop_family() names, until commit
 
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
@@ -408,6 +410,13 @@ struct Transaction::State {
     key.append(name);
   }
 
+  bool is_dropped(const Family& f) const {
+    for (const std::string& d : dropped_families) {
+      if (f.name == d || f.metadata_name == d || normalize_metric_name(f.name) == d) return true;
+    }
+    return false;
+  }
+
   static bool includes(const Family& f, std::string_view name) {
     switch (f.kind) {
       case Kind::kSum:
@@ -454,6 +463,7 @@ struct Transaction::State {
     f.kind = kind_of(found.type, native);
     f.help = std::string(found.help);
     f.unit = std::string(found.unit);
+    f.dropped = is_dropped(f);
     families.push_back(std::move(f));
     uint32_t index = static_cast<uint32_t>(families.size() - 1);
     scopes[scope].families.push_back(index);
@@ -603,6 +613,7 @@ struct Transaction::State {
     uint32_t scope = scope_for(resource);
     uint32_t family_index = family_for(scope, false, sample.name);
     Family& f = families[family_index];
+    if (f.dropped) return;
     Group& g = group_for(f);
     TimestampMs ts = sample.timestamp.value_or(options.scrape_time_ms);
     if (g.has_timestamp && g.timestamp != ts) {
@@ -923,6 +934,7 @@ struct Transaction::State {
         Scope& s = scopes[scope_index];
         pb_metrics::ScopeMetrics* sm = nullptr;
         for (uint32_t family_index : s.families) {
+          if (families[family_index].dropped) continue;
           if (sm == nullptr) {
             if (rm == nullptr) {
               rm = request->add_resource_metrics();
@@ -955,6 +967,7 @@ struct Transaction::State {
     for (Scope& s : scopes) s.families.clear();
     families.clear();
     family_index.clear();
+    dropped_families.clear();
     pending_points = 0;
   }
 
@@ -1013,6 +1026,11 @@ void Transaction::append(const model::Sample& sample) { state_->append(sample); 
 void Transaction::append_native_histogram(std::string_view family_name,
                                           const model::NativeHistogram& h) {
   state_->append_native(family_name, h);
+}
+
+void Transaction::drop_family(std::string_view family) {
+  state_->dropped_families.emplace_back(family);
+  for (Family& f : state_->families) f.dropped = f.dropped || state_->is_dropped(f);
 }
 
 void Transaction::add_scrape_metrics(const ScrapeReport& report) {

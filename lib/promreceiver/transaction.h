@@ -75,6 +75,10 @@ class Transaction {
   // for the configured one when nothing was seen), as Prometheus does after a scrape.
   void add_scrape_metrics(const ScrapeReport& report);
 
+  // Drops what is pending of the family (sample names that normalise to `family`) and
+  // ignores its further samples in this request (--keep-going after a bad line).
+  void drop_family(std::string_view family);
+
   // Data points pending (an upper bound of what commit() will emit).
   size_t pending_points() const;
   // Samples appended since construction (scrape_samples_scraped).
