@@ -2,6 +2,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -16,7 +17,10 @@ namespace {
 
 using google::protobuf::Message;
 
-bool has_unknown_fields(const Message& message) {
+// Unknown fields anywhere in the first `budget` sub-messages (depth first). A guess needs no
+// more than a sample, and a full walk of a large request would cost more than parsing it.
+bool has_unknown_fields(const Message& message, int& budget) {
+  if (--budget < 0) return false;
   const auto* reflection = message.GetReflection();
   if (!reflection->GetUnknownFields(message).empty()) return true;
   std::vector<const google::protobuf::FieldDescriptor*> fields;
@@ -25,13 +29,18 @@ bool has_unknown_fields(const Message& message) {
     if (field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) continue;
     if (field->is_repeated()) {
       int n = reflection->FieldSize(message, field);
-      for (int i = 0; i < n; ++i)
-        if (has_unknown_fields(reflection->GetRepeatedMessage(message, field, i))) return true;
-    } else if (has_unknown_fields(reflection->GetMessage(message, field))) {
+      for (int i = 0; i < n && budget > 0; ++i)
+        if (has_unknown_fields(reflection->GetRepeatedMessage(message, field, i), budget)) return true;
+    } else if (has_unknown_fields(reflection->GetMessage(message, field), budget)) {
       return true;
     }
   }
   return false;
+}
+
+bool has_unknown_fields(const Message& message) {
+  int budget = 256;
+  return has_unknown_fields(message, budget);
 }
 
 bool spans_have_valid_ids(const TracesRequest& request) {
@@ -121,7 +130,9 @@ bool RequestReader::fill(size_t want) {
       pos_ = 0;
     }
     size_t old = buffer_.size();
-    size_t chunk = std::max<size_t>(1 << 16, want - (old - pos_));
+    // Grow step by step so a bogus length in a frame header costs no more memory than the
+    // input really has.
+    size_t chunk = std::clamp<size_t>(want - (old - pos_), 1 << 16, 1 << 24);
     buffer_.resize(old + chunk);
     size_t n = source_->read(buffer_.data() + old, chunk);
     buffer_.resize(old + n);
@@ -197,7 +208,7 @@ void RequestReader::detect() {
   }
 }
 
-const Message* RequestReader::next() {
+Message* RequestReader::next() {
   if (!detected_) detect();
   switch (encoding_) {
     case InputEncoding::kJson: return next_json();
@@ -226,7 +237,7 @@ void RequestReader::skip_space_counting_lines() {
   }
 }
 
-const Message* RequestReader::next_json() {
+Message* RequestReader::next_json() {
   skip_space_counting_lines();
   if (!fill(1)) return nullptr;
   SourcePosition where{source_->name(), line_, column_};
@@ -290,7 +301,7 @@ complete:
   return &message;
 }
 
-const Message* RequestReader::next_proto_framed() {
+Message* RequestReader::next_proto_framed() {
   if (!fill(1)) return nullptr;
   uint64_t offset = consumed_ + pos_;
   std::string where = source_->name() + ": message #" + std::to_string(count_ + 1) +
@@ -307,8 +318,9 @@ const Message* RequestReader::next_proto_framed() {
                 " bytes, the input has " + std::to_string(buffer_.size() - pos_ - 4));
   }
   std::string_view payload(buffer_.data() + pos_ + 4, length);
-  if (!stream_signal_) stream_signal_ = detect_proto_signal(payload);
-  Signal signal = stream_signal_.value_or(Signal::kMetrics);
+  // Without --signal every frame is recognised on its own: a capture may mix signals.
+  Signal signal = options_.signal ? *options_.signal
+                                  : detect_proto_signal(payload).value_or(signal_);
   Message& message = message_for(signal);
   bool ok;
   {
@@ -325,7 +337,7 @@ const Message* RequestReader::next_proto_framed() {
   return &message;
 }
 
-const Message* RequestReader::next_proto_bare() {
+Message* RequestReader::next_proto_bare() {
   if (count_ > 0) return nullptr;
   while (fill(buffer_.size() - pos_ + 1)) {
     if (buffer_.size() - pos_ > options_.max_message_size)
