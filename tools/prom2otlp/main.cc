@@ -96,6 +96,9 @@ int main(int argc, char** argv) {
                  "Start a new request after this many data points, at the next family "
                  "(0: one request for the whole input)")
       ->capture_default_str();
+  app.add_flag("--classic-histograms", options.classic_histograms,
+               "Protobuf input: also convert the classic buckets of native histograms "
+               "(Prometheus' always_scrape_classic_histograms)");
   app.add_flag("-q,--quiet", flags.quiet, "Do not print warnings about dropped samples");
 
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
