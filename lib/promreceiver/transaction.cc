@@ -974,7 +974,19 @@ struct Transaction::State {
     return points;
   }
 
+  // Targets (with their target_info) and scopes (with otel_scope_info) are remembered across
+  // the requests of one input so later batches get the same resource; an input naming more
+  // targets than this forgets them at each commit to keep memory bounded.
+  static constexpr size_t kMaxRememberedTargets = 1000;
+
   void forget_pending() {
+    if (resources.size() > kMaxRememberedTargets) {
+      resources.clear();
+      resource_index.clear();
+      scopes.clear();
+      scope_index.clear();
+      last_resource = kNone;
+    }
     for (Scope& s : scopes) s.families.clear();
     families.clear();
     family_index.clear();

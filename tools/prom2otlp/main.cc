@@ -30,7 +30,7 @@ struct Flags {
   std::string output_format = "proto";
   bool strict = false;
   bool keep_going = false;
-  size_t batch_size = 0;
+  size_t batch_size = 10000;
   std::optional<int64_t> timestamp_ms;
   bool scrape_metrics = false;
   double scrape_duration = 0;
@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
                  "Seconds reported by scrape_duration_seconds with --scrape-metrics")
       ->capture_default_str();
   app.add_option("--batch-size", flags.batch_size,
-                 "Start a new request after this many data points, at the next family "
-                 "(0: one request for the whole input)")
+                 "Start a new request once this many data points are pending, at the next "
+                 "family, so memory stays bounded (0: one request for the whole input)")
       ->capture_default_str();
   app.add_flag("--classic-histograms", options.classic_histograms,
                "Protobuf input: also convert the classic buckets of native histograms "
