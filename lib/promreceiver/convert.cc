@@ -70,6 +70,8 @@ class Batcher {
 
   void emit() {
     if (tx_.pending_points() == 0) return;
+    // One request object reused for every batch: Clear() keeps its sub-messages and string
+    // capacity, so steady-state batches allocate (almost) nothing.
     google::protobuf::ArenaOptions arena_options;
     arena_options.start_block_size = 1 << 16;
     arena_options.max_block_size = 1 << 22;
@@ -86,6 +88,7 @@ class Batcher {
   Transaction& tx_;
   const RequestSink& sink_;
   ConvertResult& result_;
+  ExportMetricsServiceRequest request_;
 };
 
 }  // namespace

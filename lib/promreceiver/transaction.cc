@@ -112,8 +112,19 @@ struct NativePoint {
 };
 
 // One OTLP data point in the making (the receiver's "metric group").
+// A point attribute: offsets into the batch's string buffer (State::strings), so a new data
+// point costs no allocation once the buffers have grown.
+struct AttributeRef {
+  uint32_t name_offset;
+  uint32_t name_size;
+  uint32_t value_offset;
+  uint32_t value_size;
+};
+
 struct Group {
-  std::vector<Attribute> attributes;
+  uint32_t family = 0;
+  uint32_t attributes_begin = 0;  // into State::attribute_refs
+  uint32_t attributes_size = 0;
   TimestampMs timestamp = 0;
   bool has_timestamp = false;
   double value = 0;
@@ -128,6 +139,19 @@ struct Group {
   std::vector<std::pair<double, double>> quantiles;  // (quantile, value)
   std::vector<OwnedExemplar> exemplars;
   std::unique_ptr<NativePoint> native;
+
+  // Makes a recycled group new again, keeping the capacity of its vectors.
+  void reset(uint32_t family_index) {
+    family = family_index;
+    timestamp = 0;
+    has_timestamp = false;
+    value = created = count = sum = 0;
+    has_value = has_created = has_count = has_sum = false;
+    buckets.clear();
+    quantiles.clear();
+    exemplars.clear();
+    native.reset();
+  }
 };
 
 struct Family {
@@ -137,8 +161,7 @@ struct Family {
   Kind kind = Kind::kGauge;
   std::string help;
   std::string unit;  // raw Prometheus unit
-  std::vector<Group> groups;
-  std::unordered_map<uint64_t, uint32_t> group_index;
+  std::vector<uint32_t> groups;  // into State::groups, first-seen order
   bool dropped = false;
 };
 
@@ -251,6 +274,25 @@ struct Transaction::State {
   size_t pending_points = 0;
   size_t samples_seen = 0;
   std::vector<std::string> dropped_families;  // drop_family() names, until commit
+
+  // Data points of the pending batch. Group objects are recycled across commits.
+  std::vector<Group> groups;
+  size_t groups_used = 0;
+  std::string strings;                      // attribute names and values of the batch
+  std::vector<AttributeRef> attribute_refs;
+  // Open-addressing index: (family, identity hash) → group; empty slots have group kNone.
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t group = kNone;
+  };
+  std::vector<Slot> slots = std::vector<Slot>(1024);
+  size_t slots_used = 0;
+  std::string identity;  // scratch for the identity hash
+  // The last family found (consecutive samples nearly always share it).
+  uint32_t last_family = kNone;
+  uint32_t last_family_scope = kNone;
+  bool last_family_native = false;
+  std::string last_family_sample;
 
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
@@ -430,6 +472,19 @@ struct Transaction::State {
   }
 
   uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
+    if (last_family != kNone && last_family_scope == scope && last_family_native == native &&
+        last_family_sample == name) {
+      return last_family;
+    }
+    uint32_t index = find_or_create_family(scope, native, name);
+    last_family = index;
+    last_family_scope = scope;
+    last_family_native = native;
+    last_family_sample.assign(name);
+    return index;
+  }
+
+  uint32_t find_or_create_family(uint32_t scope, bool native, std::string_view name) {
     family_key(scope, native, name);
     if (auto it = family_index.find(std::string_view(key)); it != family_index.end()) {
       return it->second;
@@ -526,26 +581,75 @@ struct Transaction::State {
     return true;
   }
 
-  uint64_t identity_hash(Kind kind) const {
-    XXH64_hash_t h = 0;
+  // Hash of the point's identity labels, mixed with its family.
+  uint64_t identity_hash(uint32_t family, Kind kind) {
+    identity.clear();
     for (const LabelRef& l : labels) {
       if (!is_point_attribute(l.name, kind)) continue;
-      h = XXH3_64bits_withSeed(l.name.data(), l.name.size(), h);
-      h = XXH3_64bits_withSeed(l.value.data(), l.value.size(), h ^ 0x9e3779b97f4a7c15ULL);
+      identity.append(l.name);
+      identity.push_back('\xff');
+      identity.append(l.value);
+      identity.push_back('\xff');
     }
-    return h;
+    return XXH3_64bits_withSeed(identity.data(), identity.size(), family);
   }
 
-  Group& group_for(Family& f) {
-    uint64_t h = identity_hash(f.kind);
-    auto [it, inserted] = f.group_index.try_emplace(h, static_cast<uint32_t>(f.groups.size()));
-    if (!inserted) return f.groups[it->second];
-    Group& g = f.groups.emplace_back();
-    for (const LabelRef& l : labels) {
-      if (is_point_attribute(l.name, f.kind)) g.attributes.emplace_back(l.name, l.value);
+  void grow_slots() {
+    std::vector<Slot> old(slots.size() * 2);
+    old.swap(slots);
+    for (const Slot& s : old) {
+      if (s.group == kNone) continue;
+      size_t i = s.key & (slots.size() - 1);
+      while (slots[i].group != kNone) i = (i + 1) & (slots.size() - 1);
+      slots[i] = s;
     }
+  }
+
+  uint32_t append_string(std::string_view s) {
+    uint32_t offset = static_cast<uint32_t>(strings.size());
+    strings.append(s);
+    return offset;
+  }
+
+  Group& group_for(uint32_t family_index) {
+    Family& f = families[family_index];
+    uint64_t h = identity_hash(family_index, f.kind);
+    size_t i = h & (slots.size() - 1);
+    while (slots[i].group != kNone) {
+      if (slots[i].key == h && groups[slots[i].group].family == family_index) {
+        return groups[slots[i].group];
+      }
+      i = (i + 1) & (slots.size() - 1);
+    }
+    uint32_t id = static_cast<uint32_t>(groups_used++);
+    if (id == groups.size()) groups.emplace_back();
+    slots[i] = {h, id};
+    if (++slots_used * 2 > slots.size()) grow_slots();
+    Group& g = groups[id];
+    g.reset(family_index);
+    g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
+    for (const LabelRef& l : labels) {
+      if (!is_point_attribute(l.name, f.kind)) continue;
+      uint32_t name = append_string(l.name);
+      uint32_t value = append_string(l.value);
+      attribute_refs.push_back({name, static_cast<uint32_t>(l.name.size()), value,
+                                static_cast<uint32_t>(l.value.size())});
+    }
+    g.attributes_size = static_cast<uint32_t>(attribute_refs.size()) - g.attributes_begin;
+    f.groups.push_back(id);
     ++pending_points;
     return g;
+  }
+
+  void add_point_attributes(const Group& g,
+                            google::protobuf::RepeatedPtrField<pb_common::KeyValue>* out) const {
+    out->Reserve(out->size() + static_cast<int>(g.attributes_size));
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      pb_common::KeyValue* kv = out->Add();
+      kv->set_key(strings.data() + a.name_offset, a.name_size);
+      kv->mutable_value()->set_string_value(strings.data() + a.value_offset, a.value_size);
+    }
   }
 
   std::string_view label(std::string_view name) const {
@@ -622,7 +726,7 @@ struct Transaction::State {
     uint32_t family_index = family_for(scope, false, sample.name);
     Family& f = families[family_index];
     if (f.dropped) return;
-    Group& g = group_for(f);
+    Group& g = group_for(family_index);
     TimestampMs ts = sample.timestamp.value_or(options.scrape_time_ms);
     if (g.has_timestamp && g.timestamp != ts) {
       warning("dropped " + std::string(sample.name) +
@@ -704,13 +808,14 @@ struct Transaction::State {
     prepare_labels(h.labels, &job, &instance);
     uint32_t resource = resource_for(job, instance);
     uint32_t scope = scope_for(resource);
-    Family& f = families[family_for(scope, true, family_name)];
+    uint32_t family_index = family_for(scope, true, family_name);
+    Family& f = families[family_index];
     if (f.kind != Kind::kExponentialHistogram) {
       warning("dropped native histogram " + std::string(family_name) +
               ": the family is not a histogram");
       return;
     }
-    Group& g = group_for(f);
+    Group& g = group_for(family_index);
     g.timestamp = h.timestamp.value_or(options.scrape_time_ms);
     g.has_timestamp = true;
     g.has_count = true;
@@ -758,10 +863,11 @@ struct Transaction::State {
 
   void build_number_points(const Family& f,
                            google::protobuf::RepeatedPtrField<pb_metrics::NumberDataPoint>* out) {
-    for (const Group& g : f.groups) {
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
       if (!g.has_value) continue;
       pb_metrics::NumberDataPoint* p = out->Add();
-      add_attributes(g.attributes, p->mutable_attributes());
+      add_point_attributes(g, p->mutable_attributes());
       if (f.kind == Kind::kSum && g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
       p->set_time_unix_nano(ms_to_nanos(g.timestamp));
       if (model::is_stale_nan(g.value)) {
@@ -775,7 +881,8 @@ struct Transaction::State {
 
   void build_histogram_points(const Family& f,
                               google::protobuf::RepeatedPtrField<pb_metrics::HistogramDataPoint>* out) {
-    for (const Group& g : f.groups) {
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
       if (!g.has_count) continue;
       std::vector<std::pair<double, double>> buckets = g.buckets;
       std::stable_sort(buckets.begin(), buckets.end(),
@@ -799,7 +906,7 @@ struct Transaction::State {
         }
       }
       pb_metrics::HistogramDataPoint* p = out->Add();
-      add_attributes(g.attributes, p->mutable_attributes());
+      add_point_attributes(g, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
       p->set_time_unix_nano(ms_to_nanos(g.timestamp));
       for (const auto& b : buckets) p->add_explicit_bounds(b.first);
@@ -822,14 +929,15 @@ struct Transaction::State {
 
   void build_summary_points(const Family& f,
                             google::protobuf::RepeatedPtrField<pb_metrics::SummaryDataPoint>* out) {
-    for (const Group& g : f.groups) {
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
       if (!g.has_count) continue;
       std::vector<std::pair<double, double>> quantiles = g.quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
       pb_metrics::SummaryDataPoint* p = out->Add();
-      add_attributes(g.attributes, p->mutable_attributes());
+      add_point_attributes(g, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
       p->set_time_unix_nano(ms_to_nanos(g.timestamp));
       if (stale) p->set_flags(pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
@@ -848,11 +956,12 @@ struct Transaction::State {
   void build_exponential_points(
       const Family& f,
       google::protobuf::RepeatedPtrField<pb_metrics::ExponentialHistogramDataPoint>* out) {
-    for (const Group& g : f.groups) {
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
       if (!g.native) continue;
       const NativePoint& n = *g.native;
       pb_metrics::ExponentialHistogramDataPoint* p = out->Add();
-      add_attributes(g.attributes, p->mutable_attributes());
+      add_point_attributes(g, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
       p->set_time_unix_nano(ms_to_nanos(g.timestamp));
       // pdata always carries both bucket messages (non-nullable), even when empty or stale.
@@ -990,6 +1099,14 @@ struct Transaction::State {
     for (Scope& s : scopes) s.families.clear();
     families.clear();
     family_index.clear();
+    groups_used = 0;
+    strings.clear();
+    attribute_refs.clear();
+    if (slots_used != 0) {
+      std::fill(slots.begin(), slots.end(), Slot{});
+      slots_used = 0;
+    }
+    last_family = kNone;
     dropped_families.clear();
     pending_points = 0;
   }
