@@ -37,9 +37,14 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 
 struct Metadata {
   MetricType type = MetricType::kUnknown;
-  std::string help;
-  std::string unit;
+  // Heap strings so that families can view them while they are replaced (see retired_metadata).
+  std::unique_ptr<std::string> help;
+  std::unique_ptr<std::string> unit;
 };
+
+std::string_view text_of(const std::unique_ptr<std::string>& text) {
+  return text ? std::string_view(*text) : std::string_view();
+}
 
 // The OTLP shape a family becomes (A5). kEmpty is the receiver's type for gauge histograms:
 // their samples become Gauge points.
@@ -159,8 +164,10 @@ struct Family {
   std::string metadata_name;  // the name its metadata is registered under
   MetricType prom_type = MetricType::kUnknown;
   Kind kind = Kind::kGauge;
-  std::string help;
-  std::string unit;  // raw Prometheus unit
+  // Views of the metadata strings (kept alive by State::metadata / retired_metadata until the
+  // families are forgotten) or of the synthetic table.
+  std::string_view help;
+  std::string_view unit;  // raw Prometheus unit
   std::vector<uint32_t> groups;  // into State::groups, first-seen order
   bool dropped = false;
 };
@@ -264,6 +271,8 @@ struct Transaction::State {
   Options options;
   Warn warn;
   StringMap<Metadata> metadata;
+  // HELP/UNIT texts replaced while families still view them (freed at commit).
+  std::vector<std::unique_ptr<std::string>> retired_metadata;
 
   std::vector<Resource> resources;
   StringMap<uint32_t> resource_index;  // job '\0' instance
@@ -326,8 +335,8 @@ struct Transaction::State {
     }
     if (auto it = metadata.find(name); it != metadata.end()) {
       out.type = it->second.type;
-      out.help = it->second.help;
-      out.unit = it->second.unit;
+      out.help = text_of(it->second.help);
+      out.unit = text_of(it->second.unit);
       out.family_name = std::string(name);
       out.metadata_name = out.family_name;
       return out;
@@ -335,8 +344,8 @@ struct Transaction::State {
     std::string_view base = normalize_metric_name(name);
     if (auto it = metadata.find(base); it != metadata.end()) {
       out.type = it->second.type;
-      out.help = it->second.help;
-      out.unit = it->second.unit;
+      out.help = text_of(it->second.help);
+      out.unit = text_of(it->second.unit);
       out.metadata_name = std::string(base);
       if (it->second.type == MetricType::kCounter) {
         out.family_name =
@@ -517,8 +526,8 @@ struct Transaction::State {
     f.metadata_name = found.metadata_name;
     f.prom_type = found.type;
     f.kind = kind_of(found.type, native);
-    f.help = std::string(found.help);
-    f.unit = std::string(found.unit);
+    f.help = found.help;
+    f.unit = found.unit;
     f.dropped = is_dropped(f);
     families.push_back(std::move(f));
     uint32_t index = static_cast<uint32_t>(families.size() - 1);
@@ -989,7 +998,7 @@ struct Transaction::State {
     std::string name = f.name;
     if (options.trim_metric_suffixes) name = trim_metric_suffixes(f.name, f.kind == Kind::kSum, f.unit);
     m->set_name(name);
-    m->set_description(f.help);
+    m->set_description(f.help.data(), f.help.size());
     m->set_unit(unit_word_to_ucum(f.unit));
     pb_common::KeyValue* type = m->add_metadata();
     type->set_key("prometheus.type");
@@ -1108,6 +1117,7 @@ struct Transaction::State {
     }
     last_family = kNone;
     dropped_families.clear();
+    retired_metadata.clear();
     pending_points = 0;
   }
 
@@ -1154,11 +1164,15 @@ void Transaction::set_type(std::string_view family, model::MetricType type) {
 }
 
 void Transaction::set_help(std::string_view family, std::string_view help) {
-  state_->metadata[std::string(family)].help = std::string(help);
+  std::unique_ptr<std::string>& text = state_->metadata[std::string(family)].help;
+  if (text) state_->retired_metadata.push_back(std::move(text));
+  text = std::make_unique<std::string>(help);
 }
 
 void Transaction::set_unit(std::string_view family, std::string_view unit) {
-  state_->metadata[std::string(family)].unit = std::string(unit);
+  std::unique_ptr<std::string>& text = state_->metadata[std::string(family)].unit;
+  if (text) state_->retired_metadata.push_back(std::move(text));
+  text = std::make_unique<std::string>(unit);
 }
 
 void Transaction::append(const model::Sample& sample) { state_->append(sample); }
