@@ -124,7 +124,18 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
         continue;
       }
     } catch (const Error& e) {
-      if (!options.keep_going || !lenient) throw;
+      if (!options.keep_going || !lenient) {
+        if (options.scrape_metrics) {
+          // As Prometheus after a failed scrape: the samples are discarded and only the scrape
+          // series, with up = 0, are sent (A15).
+          tx.rollback();
+          ScrapeReport failed = *options.scrape_metrics;
+          failed.up = false;
+          tx.add_scrape_metrics(failed);
+          batcher.emit();
+        }
+        throw;
+      }
       std::string dropped = current_family;
       if (!dropped.empty()) tx.drop_family(dropped);
       result.skipped.push_back(std::string(e.what()) +

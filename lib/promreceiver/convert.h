@@ -44,7 +44,9 @@ using RequestSink = std::function<void(
     const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest&)>;
 
 // Throws promotel::Error for input that does not parse (unless keep_going); requests completed
-// before the error have been handed to the sink, the one in progress is discarded.
+// before the error have been handed to the sink, the one in progress is discarded — with
+// scrape_metrics, replaced by the scrape series with up = 0, as the receiver reports a failed
+// scrape.
 ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
                       const Transaction::Warn& warn = {});
 
