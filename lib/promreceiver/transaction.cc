@@ -314,7 +314,7 @@ struct Transaction::State {
 
   // --- metadata lookup (A4) ---
 
-  // The metadata and family name for a sample name; nullptr metadata = unknown.
+  // The metadata and family name for a sample name (type unknown when there is none).
   struct Lookup {
     MetricType type = MetricType::kUnknown;
     std::string_view help;
@@ -411,6 +411,12 @@ struct Transaction::State {
     key.push_back('\0');
   }
 
+  // otel_scope_<x> labels other than name/version/schema_url: scope attribute <x>.
+  static bool is_scope_attribute_label(std::string_view name) {
+    return name.starts_with("otel_scope_") && name != "otel_scope_name" &&
+           name != "otel_scope_version" && name != "otel_scope_schema_url";
+  }
+
   // The scope of a series with otel_scope_* labels (labels sorted).
   uint32_t scope_for(uint32_t resource) {
     std::string_view name, version, schema_url;
@@ -425,10 +431,7 @@ struct Transaction::State {
     if (!any) return default_scope(resource);
     scope_key(key, resource, name, version, schema_url);
     for (const LabelRef& l : labels) {
-      if (!l.name.starts_with("otel_scope_") || l.name == "otel_scope_name" ||
-          l.name == "otel_scope_version" || l.name == "otel_scope_schema_url") {
-        continue;
-      }
+      if (!is_scope_attribute_label(l.name)) continue;
       key.append(l.name.substr(11));
       key.push_back('\0');
       key.append(l.value);
@@ -441,10 +444,7 @@ struct Transaction::State {
     s.version = std::string(version);
     s.schema_url = std::string(schema_url);
     for (const LabelRef& l : labels) {
-      if (!l.name.starts_with("otel_scope_") || l.name == "otel_scope_name" ||
-          l.name == "otel_scope_version" || l.name == "otel_scope_schema_url") {
-        continue;
-      }
+      if (!is_scope_attribute_label(l.name)) continue;
       s.attributes.emplace_back(std::string(l.name.substr(11)), std::string(l.value));
     }
     scopes.push_back(std::move(s));
