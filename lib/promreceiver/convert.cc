@@ -103,10 +103,43 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
   NativeShadow shadow;
   bool lenient = !options.parse.strict && options.parse.format != exposition::Format::kOpenMetrics;
 
+  // A batch is full at batch_size data points, each pending metric counting as 4 more (its
+  // resource, scope and descriptor cost memory too: an input where every series is its own
+  // target has as many metrics as points).
+  auto batch_full = [&] {
+    return options.batch_size != 0 &&
+           tx.pending_points() + 4 * tx.pending_metrics() >= options.batch_size;
+  };
   auto at_family = [&](std::string_view family) {
     if (family == current_family) return;
-    if (options.batch_size != 0 && tx.pending_points() >= options.batch_size) batcher.emit();
+    if (batch_full()) batcher.emit();
     current_family.assign(family);
+  };
+
+  // When targets come from the samples' own job/instance labels, a new target also starts new
+  // data points, so a batch may end there too (an input where every line names another target
+  // stays bounded).
+  bool targets_from_labels = options.receiver.job.empty() || options.receiver.instance.empty() ||
+                             options.receiver.honor_labels;
+  std::string current_target, target;
+  auto at_sample = [&](const model::Sample& sample) {
+    std::string_view family = normalize_metric_name(sample.name);
+    if (targets_from_labels) {
+      target.clear();
+      for (const model::Label& l : sample.labels) {
+        if (l.name == "job" || l.name == "instance") {
+          target.append(l.name);
+          target.push_back('\0');
+          target.append(l.value);
+          target.push_back('\0');
+        }
+      }
+      if (target != current_target) {
+        current_target.swap(target);
+        if (family == current_family && batch_full()) batcher.emit();
+      }
+    }
+    at_family(family);
   };
 
   for (;;) {
@@ -116,7 +149,7 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
       if (entry == exposition::Entry::kSample) {
         if (!options.classic_histograms && shadow.covers(parser->sample())) continue;
         try {
-          at_family(normalize_metric_name(parser->sample().name));
+          at_sample(parser->sample());
           tx.append(parser->sample());
         } catch (const Error& e) {
           throw Error(parser->position(), e.what());

@@ -2,7 +2,8 @@
 
 // An exposition stream → OTLP requests, the way one scrape goes through the receiver: a parser
 // (lib/exposition) feeds a Transaction; a request is emitted per input, or per batch_size data
-// points (cut only where a new family starts, so no data point is ever split).
+// points (each pending metric weighing 4 more), cut only where a new family or target starts,
+// so no data point is ever split.
 
 #include <functional>
 #include <optional>

@@ -1193,6 +1193,8 @@ void Transaction::add_scrape_metrics(const ScrapeReport& report) {
 
 size_t Transaction::pending_points() const { return state_->pending_points; }
 
+size_t Transaction::pending_metrics() const { return state_->families.size(); }
+
 size_t Transaction::samples_seen() const { return state_->samples_seen; }
 
 size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {

@@ -85,6 +85,8 @@ class Transaction {
 
   // Data points pending (an upper bound of what commit() will emit).
   size_t pending_points() const;
+  // Metrics (families per resource and scope) pending.
+  size_t pending_metrics() const;
   // Samples appended since construction (scrape_samples_scraped).
   size_t samples_seen() const;
 
