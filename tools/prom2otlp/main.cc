@@ -133,6 +133,11 @@ int main(int argc, char** argv) {
     options.parse.format = flags.input_format == "auto"
                                ? reader.format()
                                : *exposition::format_from_string(flags.input_format);
+    // --strict judges text by the OpenMetrics specification unless the user says it is 0.0.4.
+    if (flags.strict && flags.input_format == "auto" &&
+        options.parse.format == exposition::Format::kPrometheusText) {
+      options.parse.format = exposition::Format::kOpenMetrics;
+    }
 
     auto warn = [&](const std::string& message) {
       if (!flags.quiet) print_warning("prom2otlp", message);
