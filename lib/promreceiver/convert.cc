@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "promreceiver/documents.h"
 #include "promreceiver/naming.h"
 
 namespace promotel::promreceiver {
@@ -90,11 +91,9 @@ class Batcher {
   ConvertResult& result_;
 };
 
-}  // namespace
-
-ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
-                      const Transaction::Warn& warn) {
-  ConvertResult result;
+// One scrape: one exposition document through one transaction.
+void convert_scrape(Reader& input, const ConvertOptions& options, const RequestSink& sink,
+                    const Transaction::Warn& warn, ConvertResult& result) {
   Transaction tx(options.receiver, warn);
   Batcher batcher(tx, sink, result);
   auto parser = exposition::make_parser(input, options.parse);
@@ -199,9 +198,24 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
         break;
     }
   }
-  result.samples = tx.samples_seen();
+  result.samples += tx.samples_seen();
   if (options.scrape_metrics) tx.add_scrape_metrics(*options.scrape_metrics);
   batcher.emit();
+}
+
+}  // namespace
+
+ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
+                      const Transaction::Warn& warn) {
+  ConvertResult result;
+  if (!options.documents || options.parse.format != exposition::Format::kOpenMetrics) {
+    convert_scrape(input, options, sink, warn, result);
+    return result;
+  }
+  OpenMetricsDocuments documents(input);
+  do {
+    convert_scrape(documents, options, sink, warn, result);
+  } while (documents.next_document());
   return result;
 }
 

@@ -30,6 +30,10 @@ struct ConvertOptions {
   // Protobuf: also convert the classic buckets a native histogram carries (Prometheus'
   // always_scrape_classic_histograms); by default only the native histogram is used.
   bool classic_histograms = false;
+  // OpenMetrics input that is a stream of documents, each ending with "# EOF" (promscrape's
+  // output for several targets or repeated scrapes): each document is its own scrape, with
+  // its own requests. Without it, anything after "# EOF" is an error.
+  bool documents = false;
   // Append the synthetic scrape series (up, scrape_duration_seconds, ...) at the end.
   std::optional<ScrapeReport> scrape_metrics;
 };

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
                  "Start a new request once this many data points are pending, at the next "
                  "family, so memory stays bounded (0: one request for the whole input)")
       ->capture_default_str();
+  app.add_flag("--stream", options.documents,
+               "OpenMetrics input is a stream of documents each ending with # EOF (promscrape "
+               "with several targets or --interval): one scrape, and its own requests, per document");
   app.add_flag("--classic-histograms", options.classic_histograms,
                "Protobuf input: also convert the classic buckets of native histograms "
                "(Prometheus' always_scrape_classic_histograms)");
