@@ -16,7 +16,7 @@ using namespace promotel;
 
 // A Prometheus-receiver-like request: 1000 metrics (gauge, cumulative sum, histogram) × 100
 // series, 4 attributes per point, timestamps with nanoseconds.
-otlp::MetricsRequest make_request(int metrics, int series) {
+otlp::MetricsRequest make_request(int metrics, int series, bool histograms = true) {
   otlp::MetricsRequest request;
   auto* rm = request.add_resource_metrics();
   auto* attr = rm->mutable_resource()->add_attributes();
@@ -41,7 +41,7 @@ otlp::MetricsRequest make_request(int metrics, int series) {
     metric->set_unit("s");
     for (int s = 0; s < series; ++s) {
       uint64_t t = 1700000000123456789ull + s;
-      if (m % 3 == 0) {
+      if (m % 3 == 0 || (!histograms && m % 3 == 2)) {
         auto* p = metric->mutable_gauge()->add_data_points();
         add_attrs(p, s);
         p->set_time_unix_nano(t);
@@ -89,6 +89,20 @@ void BM_DetailedMetrics(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(out.size()) * state.iterations());
 }
 BENCHMARK(BM_DetailedMetrics)->Unit(benchmark::kMillisecond);
+
+// Gauges and sums only (no histogram's 23 bucket lines): the typical counter/gauge scrape.
+void BM_DetailedNumberPoints(benchmark::State& state) {
+  static const otlp::MetricsRequest numbers = make_request(1000, 100, false);
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    debugexporter::append_detailed(out, numbers);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["points/s"] = benchmark::Counter(double(kPoints) * state.iterations(), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(int64_t(out.size()) * state.iterations());
+}
+BENCHMARK(BM_DetailedNumberPoints)->Unit(benchmark::kMillisecond);
 
 void BM_NormalMetrics(benchmark::State& state) {
   std::string out;

@@ -62,7 +62,7 @@ void append_exponent_form(std::string& out, const Decimal& d, int min_exponent_d
   char digits[8];
   auto end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
   for (int n = static_cast<int>(end - digits); n < min_exponent_digits; ++n) out += '0';
-  out.append(digits, end);
+  out.append(digits, static_cast<size_t>(end - digits));
 }
 
 }  // namespace
@@ -78,7 +78,7 @@ void append_go_f(std::string& out, double value) {
   }
   char buffer[400];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
-  out.append(buffer, result.ptr);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
 }
 
 void append_go_v(std::string& out, double value) {
@@ -130,13 +130,13 @@ void append_json_number(std::string& out, double value) {
 void append_int(std::string& out, int64_t value) {
   char buffer[24];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
 }
 
 void append_uint(std::string& out, uint64_t value) {
   char buffer[24];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
 }
 
 namespace {
@@ -212,7 +212,7 @@ void append_timestamp(std::string& out, uint64_t unix_nanos) {
   }
   std::memcpy(p, " +0000 UTC", 10);
   p += 10;
-  out.append(buffer, p);
+  out.append(buffer, static_cast<size_t>(p - buffer));
 }
 
 }  // namespace promotel::debugexporter
