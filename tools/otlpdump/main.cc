@@ -98,7 +98,10 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::string sink_error;
+  // A closed stdout ends the receiver quietly; another write failure is reported, and the
+  // client gets a 500 so that nothing is lost silently.
+  otlphttp::Receiver* self = nullptr;
+  std::atomic<bool> output_closed{false};
   otlphttp::Receiver receiver(options, [&](otlp::Signal, const google::protobuf::Message& request) {
     std::unique_ptr<google::protobuf::Message> copy;
     const google::protobuf::Message* shown = &request;
@@ -108,13 +111,23 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
       if (!filter.apply(*copy)) return;
       shown = copy.get();
     }
-    if (writer) {
-      writer->write(*shown);
-    } else {
-      printer.print(*shown);
+    try {
+      if (writer) {
+        writer->write(*shown);
+      } else {
+        printer.print(*shown);
+      }
+      out.flush();
+    } catch (const BrokenPipe&) {
+      output_closed = true;
+      self->stop();
+      throw;
+    } catch (const Error& e) {
+      print_error("otlpdump", e.what());
+      throw;
     }
-    out.flush();
   });
+  self = &receiver;
   receiver.bind();
   std::cerr << "otlpdump: listening on http://" << options.host << ":" << receiver.port()
             << " (POST /v1/metrics, /v1/traces, /v1/logs)" << std::endl;
@@ -129,6 +142,7 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
   bool ok = receiver.run();
   if (!stopping.exchange(true)) pthread_kill(stopper.native_handle(), SIGTERM);  // run() ended first
   stopper.join();
+  if (output_closed) return kExitOk;
   out.flush();
   return ok ? kExitOk : kExitFailed;
 }
