@@ -1,25 +1,253 @@
 #include "otlp/json_encode.h"
 
-#include <google/protobuf/util/json_util.h>
-
-#include <memory>
+#include <charconv>
+#include <cmath>
+#include <deque>
+#include <vector>
 
 #include "common/error.h"
-#include "otlp/json_ids.h"
+#include "opentelemetry/proto/common/v1/common.pb.h"
+#include "otlp/base64.h"
 
 namespace promotel::otlp {
 
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+namespace common = ::opentelemetry::proto::common::v1;
+
+// Trace and span ids are hex in OTLP/JSON; every other bytes field is base64.
+bool is_id(const FieldDescriptor* field) {
+  const std::string& name = field->name();
+  return name == "trace_id" || name == "span_id" || name == "parent_span_id";
+}
+
+void append_string(std::string& out, const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+template <typename T>
+void append_number(std::string& out, T value) {
+  char buffer[32];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
+}
+
+void append_double(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "\"NaN\"";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else {
+    append_number(out, value);
+  }
+}
+
+// Field lists, one per nesting level, reused from message to message.
+using FieldStack = std::deque<std::vector<const FieldDescriptor*>>;
+
+void append_message(std::string& out, const Message& message, FieldStack& stack, size_t depth);
+
+// One value of a field (an element, for repeated fields: index >= 0).
+void append_value(std::string& out, const Message& m, const Reflection* r, const FieldDescriptor* f,
+                  int index, FieldStack& stack, size_t depth) {
+  bool repeated = index >= 0;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      append_number(out, repeated ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      append_number(out, repeated ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings in OTLP/JSON
+      out += '"';
+      append_number(out, repeated ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
+      out += '"';
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      out += '"';
+      append_number(out, repeated ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+      out += '"';
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      append_double(out, repeated ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      append_double(out, repeated ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      out += (repeated ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false";
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:  // enums are integers in OTLP/JSON
+      append_number(out, repeated ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string scratch;
+      const std::string& value = repeated ? r->GetRepeatedStringReference(m, f, index, &scratch)
+                                          : r->GetStringReference(m, f, &scratch);
+      if (f->type() == FieldDescriptor::TYPE_BYTES) {
+        out += '"';
+        if (is_id(f)) {
+          append_hex(out, value);
+        } else {
+          append_base64(out, value);
+        }
+        out += '"';
+      } else {
+        append_string(out, value);
+      }
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      append_message(out, repeated ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), stack,
+                     depth + 1);
+      break;
+  }
+}
+
+// Attributes are most of an OTLP request: KeyValue and AnyValue are written directly rather
+// than through reflection (complete: every field of both messages).
+void append_any_value(std::string& out, const common::AnyValue& v);
+
+void append_key_value(std::string& out, const common::KeyValue& kv) {
+  out += '{';
+  bool first = true;
+  if (!kv.key().empty()) {
+    out += "\"key\":";
+    append_string(out, kv.key());
+    first = false;
+  }
+  if (kv.has_value()) {
+    if (!first) out += ',';
+    out += "\"value\":";
+    append_any_value(out, kv.value());
+  }
+  out += '}';
+}
+
+void append_any_value(std::string& out, const common::AnyValue& v) {
+  switch (v.value_case()) {
+    case common::AnyValue::kStringValue:
+      out += "{\"stringValue\":";
+      append_string(out, v.string_value());
+      break;
+    case common::AnyValue::kBoolValue:
+      out += v.bool_value() ? "{\"boolValue\":true" : "{\"boolValue\":false";
+      break;
+    case common::AnyValue::kIntValue:
+      out += "{\"intValue\":\"";
+      append_number(out, v.int_value());
+      out += '"';
+      break;
+    case common::AnyValue::kDoubleValue:
+      out += "{\"doubleValue\":";
+      append_double(out, v.double_value());
+      break;
+    case common::AnyValue::kBytesValue:
+      out += "{\"bytesValue\":\"";
+      append_base64(out, v.bytes_value());
+      out += '"';
+      break;
+    case common::AnyValue::kArrayValue: {
+      out += "{\"arrayValue\":{";
+      if (!v.array_value().values().empty()) {
+        out += "\"values\":[";
+        bool first = true;
+        for (const auto& element : v.array_value().values()) {
+          if (!first) out += ',';
+          first = false;
+          append_any_value(out, element);
+        }
+        out += ']';
+      }
+      out += '}';
+      break;
+    }
+    case common::AnyValue::kKvlistValue: {
+      out += "{\"kvlistValue\":{";
+      if (!v.kvlist_value().values().empty()) {
+        out += "\"values\":[";
+        bool first = true;
+        for (const auto& kv : v.kvlist_value().values()) {
+          if (!first) out += ',';
+          first = false;
+          append_key_value(out, kv);
+        }
+        out += ']';
+      }
+      out += '}';
+      break;
+    }
+    case common::AnyValue::VALUE_NOT_SET:
+      out += '{';
+      break;
+  }
+  out += '}';
+}
+
+void append_message(std::string& out, const Message& message, FieldStack& stack, size_t depth) {
+  if (message.GetDescriptor() == common::KeyValue::descriptor()) {
+    append_key_value(out, static_cast<const common::KeyValue&>(message));
+    return;
+  }
+  const Reflection* r = message.GetReflection();
+  while (stack.size() <= depth) stack.emplace_back();
+  std::vector<const FieldDescriptor*>& fields = stack[depth];
+  fields.clear();
+  r->ListFields(message, &fields);  // set fields (present optionals, non-default scalars)
+  out += '{';
+  bool first = true;
+  for (const FieldDescriptor* f : fields) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += f->json_name();
+    out += "\":";
+    if (f->is_repeated()) {
+      out += '[';
+      int n = r->FieldSize(message, f);
+      for (int i = 0; i < n; ++i) {
+        if (i > 0) out += ',';
+        append_value(out, message, r, f, i, stack, depth);
+      }
+      out += ']';
+    } else {
+      append_value(out, message, r, f, -1, stack, depth);
+    }
+  }
+  out += '}';
+}
+
+}  // namespace
+
 std::string encode_json(const google::protobuf::Message& message) {
-  std::unique_ptr<google::protobuf::Message> copy(message.New());
-  copy->CopyFrom(message);
-  internal::ids_to_base64_disguise(*copy);
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = false;
-  options.always_print_enums_as_ints = true;
-  options.preserve_proto_field_names = false;
   std::string out;
-  auto status = google::protobuf::util::MessageToJsonString(*copy, &out, options);
-  if (!status.ok()) throw Error("cannot encode OTLP/JSON: " + std::string(status.message()));
+  out.reserve(message.ByteSizeLong() * 2 + 64);  // JSON is roughly twice the protobuf size
+  FieldStack stack;
+  append_message(out, message, stack, 0);
   return out;
 }
 
