@@ -126,8 +126,6 @@ int enum_value(const FieldDescriptor* f, const Json& j) {
   return integer<int32_t>(f, j);
 }
 
-void read_message(const Json& object, Message& message);
-
 // Sets (or adds, for repeated fields) one value.
 void read_value(const Json& j, Message& m, const Reflection* r, const FieldDescriptor* f) {
   bool add = f->is_repeated();
@@ -190,10 +188,8 @@ void read_value(const Json& j, Message& m, const Reflection* r, const FieldDescr
       add ? r->AddString(&m, f, std::move(v)) : r->SetString(&m, f, std::move(v));
       break;
     }
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      if (!j.is_object()) fail(f, "want an object");
-      read_message(j, add ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f));
-      break;
+    case FieldDescriptor::CPPTYPE_MESSAGE:  // objects are built by MessageBuilder
+      fail(f, "want an object");
   }
 }
 
@@ -202,30 +198,114 @@ const FieldDescriptor* find_field(const Descriptor* type, const std::string& key
   return type->FindFieldByName(key);  // snake_case
 }
 
-void read_message(const Json& object, Message& message) {
-  const Reflection* r = message.GetReflection();
-  const Descriptor* type = message.GetDescriptor();
-  for (const auto& [key, value] : object.items()) {
-    const FieldDescriptor* f = find_field(type, key);
-    if (!f || value.is_null()) continue;  // unknown fields are ignored; null is "not set"
-    if (f->is_repeated()) {
-      if (!value.is_array()) fail(f, "want an array");
-      for (const auto& element : value) read_value(element, message, r, f);
-    } else {
-      read_value(value, message, r, f);
+// Builds the message while the JSON is parsed (no document tree in between).
+class MessageBuilder : public nlohmann::json_sax<Json> {
+ public:
+  explicit MessageBuilder(Message& root) : root_(root) {}
+
+  bool null() override { return true; }  // null means "not set"
+  bool boolean(bool v) override { return scalar(Json(v)); }
+  bool number_integer(number_integer_t v) override { return scalar(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(Json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return scalar(Json(v)); }
+  bool string(string_t& v) override { return scalar(Json(std::move(v))); }
+  bool binary(binary_t&) override { return true; }
+
+  bool start_object(std::size_t) override {
+    if (skip_ > 0 || (!stack_.empty() && !stack_.back().field)) {
+      ++skip_;
+      return true;
     }
+    if (stack_.empty()) {
+      stack_.push_back({&root_, root_.GetReflection(), nullptr, false});
+      return true;
+    }
+    Frame& top = stack_.back();
+    const FieldDescriptor* f = top.field;
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) fail(f, "want a value, not an object");
+    if (f->is_repeated() && !top.in_array) fail(f, "want an array");
+    Message* child = f->is_repeated() ? top.reflection->AddMessage(top.message, f)
+                                      : top.reflection->MutableMessage(top.message, f);
+    stack_.push_back({child, child->GetReflection(), nullptr, false});
+    return true;
   }
-}
+
+  bool key(string_t& name) override {
+    if (skip_ == 0) stack_.back().field = find_field(stack_.back().message->GetDescriptor(), name);
+    return true;
+  }
+
+  bool end_object() override {
+    if (skip_ > 0) {
+      --skip_;
+    } else {
+      stack_.pop_back();
+    }
+    return true;
+  }
+
+  bool start_array(std::size_t) override {
+    if (skip_ > 0 || stack_.empty() || !stack_.back().field) {
+      if (stack_.empty()) throw Error("invalid OTLP/JSON: the request is not an object");
+      ++skip_;
+      return true;
+    }
+    Frame& top = stack_.back();
+    if (!top.field->is_repeated()) fail(top.field, "want a single value, not an array");
+    if (top.in_array) fail(top.field, "nested arrays");
+    top.in_array = true;
+    return true;
+  }
+
+  bool end_array() override {
+    if (skip_ > 0) {
+      --skip_;
+    } else {
+      stack_.back().in_array = false;
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." → keep the tail.
+    if (size_t bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+    throw Error("invalid OTLP/JSON: " + what);
+  }
+
+ private:
+  struct Frame {
+    Message* message;
+    const Reflection* reflection;
+    const FieldDescriptor* field;  // of the last key; nullptr when unknown (skipped)
+    bool in_array;
+  };
+
+  bool scalar(const Json& value) {
+    if (stack_.empty()) throw Error("invalid OTLP/JSON: the request is not an object");
+    if (skip_ > 0) return true;
+    Frame& top = stack_.back();
+    if (!top.field) return true;  // unknown field
+    if (value.is_null()) return true;
+    if (top.field->is_repeated() && !top.in_array) fail(top.field, "want an array");
+    if (top.field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) fail(top.field, "want an object");
+    read_value(value, *top.message, top.reflection, top.field);
+    return true;
+  }
+
+  Message& root_;
+  std::vector<Frame> stack_;
+  int skip_ = 0;
+};
 
 }  // namespace
 
 void decode_json(std::string_view json, google::protobuf::Message& message) {
   message.Clear();
-  Json document = Json::parse(json.begin(), json.end(), nullptr, false);
-  if (document.is_discarded()) throw Error("invalid OTLP/JSON: not well-formed JSON");
-  if (!document.is_object()) throw Error("invalid OTLP/JSON: the request is not an object");
-  read_message(document, message);
+  MessageBuilder builder(message);
+  Json::sax_parse(json.begin(), json.end(), &builder);
 }
+
 std::optional<Signal> detect_json_signal(std::string_view json) {
   struct Key {
     std::string_view name;
