@@ -65,6 +65,18 @@ TEST(Json, AcceptsSnakeCaseAndSpecialDoublesAndKeepsPresence) {
   EXPECT_NE(json.find(R"("min":0)"), std::string::npos) << json;
 }
 
+TEST(Json, EncodesInvalidUtf8AsReplacementCharacter) {
+  LogsRequest request;
+  auto* record = request.add_resource_logs()->add_scope_logs()->add_log_records();
+  record->mutable_body()->set_string_value("a\xff\xc3\xa9\n\"");
+  std::string json = encode_json(request);
+  EXPECT_NE(json.find("\"stringValue\":\"a\\ufffd\xc3\xa9\\n\\\"\""), std::string::npos) << json;
+  LogsRequest back;
+  decode_json(json, back);
+  EXPECT_EQ(back.resource_logs(0).scope_logs(0).log_records(0).body().string_value(),
+            "a\xef\xbf\xbd\xc3\xa9\n\"");
+}
+
 TEST(Json, RejectsBadInputWithAMessage) {
   MetricsRequest request;
   EXPECT_THROW(decode_json("{\"resourceMetrics\": [", request), Error);
