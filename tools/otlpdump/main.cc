@@ -197,7 +197,7 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
 int main(int argc, char** argv) {
   CLI::App app{"Print OTLP metrics, traces and logs like the OpenTelemetry Collector's debug "
                "exporter, from files (file-exporter framing, OTLP/JSON, gzip) or as an OTLP/HTTP "
-               "receiver.",
+               "(and OTLP/gRPC) receiver.",
                "otlpdump"};
   promotel::setup_app(app);
   Flags flags;
