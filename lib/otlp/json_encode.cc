@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "opentelemetry/proto/common/v1/common.pb.h"
+#include "opentelemetry/proto/metrics/v1/metrics.pb.h"
 #include "otlp/base64.h"
 
 namespace promotel::otlp {
@@ -17,6 +18,7 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 namespace common = ::opentelemetry::proto::common::v1;
+namespace metrics = ::opentelemetry::proto::metrics::v1;
 
 // Trace and span ids are hex in OTLP/JSON; every other bytes field is base64.
 bool is_id(const FieldDescriptor* field) {
@@ -96,7 +98,9 @@ void append_double(std::string& out, double value) {
 }
 
 // Field lists, one per nesting level, reused from message to message.
-using FieldStack = std::deque<std::vector<const FieldDescriptor*>>;
+struct FieldStack : std::deque<std::vector<const FieldDescriptor*>> {
+  bool reflective_only = false;  // tests compare the direct writers with the reflective one
+};
 
 void append_message(std::string& out, const Message& message, FieldStack& stack, size_t depth);
 
@@ -237,10 +241,143 @@ void append_any_value(std::string& out, const common::AnyValue& v) {
   out += '}';
 }
 
+// Writes `{"k":v,...}` with the commas in the right places.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) {}
+  std::string& key(const char* name) {
+    out_ += first_ ? "{\"" : ",\"";
+    first_ = false;
+    out_ += name;
+    out_ += "\":";
+    return out_;
+  }
+  void close() { out_ += first_ ? "{}" : "}"; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+void append_quoted_u64(std::string& out, uint64_t v) {
+  out += '"';
+  append_number(out, v);
+  out += '"';
+}
+
+void append_key_values(std::string& out, const google::protobuf::RepeatedPtrField<common::KeyValue>& list) {
+  out += '[';
+  bool first = true;
+  for (const auto& kv : list) {
+    if (!first) out += ',';
+    first = false;
+    append_key_value(out, kv);
+  }
+  out += ']';
+}
+
+// Data points and exemplars, the bulk of a metrics request, are also written directly; the
+// field order is the field-number order the reflective writer uses, and a unit test checks
+// that both writers agree on every reference input.
+void append_exemplar(std::string& out, const metrics::Exemplar& e) {
+  ObjectWriter w(out);
+  if (e.time_unix_nano() != 0) append_quoted_u64(w.key("timeUnixNano"), e.time_unix_nano());
+  if (e.value_case() == metrics::Exemplar::kAsDouble) append_double(w.key("asDouble"), e.as_double());
+  if (!e.span_id().empty()) {
+    w.key("spanId") += '"';
+    append_hex(out, e.span_id());
+    out += '"';
+  }
+  if (!e.trace_id().empty()) {
+    w.key("traceId") += '"';
+    append_hex(out, e.trace_id());
+    out += '"';
+  }
+  if (e.value_case() == metrics::Exemplar::kAsInt) {
+    w.key("asInt") += '"';
+    append_number(out, e.as_int());
+    out += '"';
+  }
+  if (!e.filtered_attributes().empty()) append_key_values(w.key("filteredAttributes"), e.filtered_attributes());
+  w.close();
+}
+
+void append_exemplars(std::string& out, const google::protobuf::RepeatedPtrField<metrics::Exemplar>& list) {
+  out += '[';
+  bool first = true;
+  for (const auto& e : list) {
+    if (!first) out += ',';
+    first = false;
+    append_exemplar(out, e);
+  }
+  out += ']';
+}
+
+void append_number_point(std::string& out, const metrics::NumberDataPoint& p) {
+  ObjectWriter w(out);
+  if (p.start_time_unix_nano() != 0) append_quoted_u64(w.key("startTimeUnixNano"), p.start_time_unix_nano());
+  if (p.time_unix_nano() != 0) append_quoted_u64(w.key("timeUnixNano"), p.time_unix_nano());
+  if (p.value_case() == metrics::NumberDataPoint::kAsDouble) append_double(w.key("asDouble"), p.as_double());
+  if (!p.exemplars().empty()) append_exemplars(w.key("exemplars"), p.exemplars());
+  if (p.value_case() == metrics::NumberDataPoint::kAsInt) {
+    w.key("asInt") += '"';
+    append_number(out, p.as_int());
+    out += '"';
+  }
+  if (!p.attributes().empty()) append_key_values(w.key("attributes"), p.attributes());
+  if (p.flags() != 0) append_number(w.key("flags"), p.flags());
+  w.close();
+}
+
+void append_histogram_point(std::string& out, const metrics::HistogramDataPoint& p) {
+  ObjectWriter w(out);
+  if (p.start_time_unix_nano() != 0) append_quoted_u64(w.key("startTimeUnixNano"), p.start_time_unix_nano());
+  if (p.time_unix_nano() != 0) append_quoted_u64(w.key("timeUnixNano"), p.time_unix_nano());
+  if (p.count() != 0) append_quoted_u64(w.key("count"), p.count());
+  if (p.has_sum()) append_double(w.key("sum"), p.sum());
+  if (!p.bucket_counts().empty()) {
+    w.key("bucketCounts") += '[';
+    for (int i = 0; i < p.bucket_counts_size(); ++i) {
+      if (i > 0) out += ',';
+      append_quoted_u64(out, p.bucket_counts(i));
+    }
+    out += ']';
+  }
+  if (!p.explicit_bounds().empty()) {
+    w.key("explicitBounds") += '[';
+    for (int i = 0; i < p.explicit_bounds_size(); ++i) {
+      if (i > 0) out += ',';
+      append_double(out, p.explicit_bounds(i));
+    }
+    out += ']';
+  }
+  if (!p.exemplars().empty()) append_exemplars(w.key("exemplars"), p.exemplars());
+  if (!p.attributes().empty()) append_key_values(w.key("attributes"), p.attributes());
+  if (p.flags() != 0) append_number(w.key("flags"), p.flags());
+  if (p.has_min()) append_double(w.key("min"), p.min());
+  if (p.has_max()) append_double(w.key("max"), p.max());
+  w.close();
+}
+
 void append_message(std::string& out, const Message& message, FieldStack& stack, size_t depth) {
   if (message.GetDescriptor() == common::KeyValue::descriptor()) {
     append_key_value(out, static_cast<const common::KeyValue&>(message));
     return;
+  }
+  if (!stack.reflective_only) {
+    const auto* type = message.GetDescriptor();
+    if (type == metrics::NumberDataPoint::descriptor()) {
+      append_number_point(out, static_cast<const metrics::NumberDataPoint&>(message));
+      return;
+    }
+    if (type == metrics::HistogramDataPoint::descriptor()) {
+      append_histogram_point(out, static_cast<const metrics::HistogramDataPoint&>(message));
+      return;
+    }
+    if (type == metrics::Exemplar::descriptor()) {
+      append_exemplar(out, static_cast<const metrics::Exemplar&>(message));
+      return;
+    }
   }
   const Reflection* r = message.GetReflection();
   while (stack.size() <= depth) stack.emplace_back();
@@ -271,6 +408,16 @@ void append_message(std::string& out, const Message& message, FieldStack& stack,
 }
 
 }  // namespace
+
+namespace internal {
+std::string encode_json_reflective(const google::protobuf::Message& message) {
+  std::string out;
+  FieldStack stack;
+  stack.reflective_only = true;
+  append_message(out, message, stack, 0);
+  return out;
+}
+}  // namespace internal
 
 std::string encode_json(const google::protobuf::Message& message) {
   std::string out;
