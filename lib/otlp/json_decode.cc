@@ -20,8 +20,16 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 using Json = nlohmann::json;
 
+// Error messages are one printable line: input echoed in them loses control and non-ASCII bytes.
+std::string printable(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  }
+  return text;
+}
+
 [[noreturn]] void fail(const FieldDescriptor* f, const std::string& what) {
-  throw Error("invalid OTLP/JSON: field \"" + f->json_name() + "\": " + what);
+  throw Error("invalid OTLP/JSON: field \"" + f->json_name() + "\": " + printable(what));
 }
 
 bool is_id(const FieldDescriptor* field) {
@@ -268,9 +276,11 @@ class MessageBuilder : public nlohmann::json_sax<Json> {
 
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
     std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." → keep the tail.
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: ...; last read: '...'"
+    // → the middle: one line, and none of the input's (possibly binary) bytes.
     if (size_t bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
-    throw Error("invalid OTLP/JSON: " + what);
+    if (size_t echo = what.find("; last read:"); echo != std::string::npos) what.resize(echo);
+    throw Error("invalid OTLP/JSON: " + printable(what));
   }
 
  private:
