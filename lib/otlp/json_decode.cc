@@ -232,6 +232,9 @@ class MessageBuilder : public nlohmann::json_sax<Json> {
     const FieldDescriptor* f = top.field;
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) fail(f, "want a value, not an object");
     if (f->is_repeated() && !top.in_array) fail(f, "want an array");
+    // Protobuf's own parser stops at 100 levels; deeper AnyValue nesting would also make the
+    // recursive renderers and encoders overflow the stack.
+    if (stack_.size() >= kMaxDepth) fail(f, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
     Message* child = f->is_repeated() ? top.reflection->AddMessage(top.message, f)
                                       : top.reflection->MutableMessage(top.message, f);
     stack_.push_back({child, child->GetReflection(), nullptr, false});
@@ -303,6 +306,7 @@ class MessageBuilder : public nlohmann::json_sax<Json> {
     return true;
   }
 
+  static constexpr size_t kMaxDepth = 100;
   Message& root_;
   std::vector<Frame> stack_;
   int skip_ = 0;

@@ -142,6 +142,18 @@ TEST(Json, RejectsBadInputWithAMessage) {
                Error);
 }
 
+TEST(Json, RejectsNestingDeeperThanProtobufAllows) {
+  std::string deep = R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":)";
+  std::string tail = "}]}]}]}";
+  for (int i = 0; i < 200; ++i) {
+    deep += R"({"kvlistValue":{"values":[{"key":"k","value":)";
+    tail = "}]}}" + tail;
+  }
+  deep += "{}" + tail;
+  LogsRequest request;
+  EXPECT_THROW(decode_json(deep, request), Error);
+}
+
 TEST(Json, DetectsSignal) {
   EXPECT_EQ(detect_json_signal(R"( {"resourceLogs":[]})"), Signal::kLogs);
   EXPECT_EQ(detect_json_signal(R"({ "resource_spans":[]})"), Signal::kTraces);
