@@ -59,6 +59,12 @@ void attributes(std::string& out, string_view header, const Attributes& attrs) {
     out += indent;
     out += "     -> ";
     out += kv.key();
+    if (kv.value().value_case() == pb::common::v1::AnyValue::kStringValue) {  // the common case
+      out += ": Str(";
+      out += kv.value().string_value();
+      out += ")\n";
+      continue;
+    }
     out += ": ";
     append_typed_value(out, kv.value());
     out += '\n';

@@ -65,12 +65,93 @@ TEST(Json, AcceptsSnakeCaseAndSpecialDoublesAndKeepsPresence) {
   EXPECT_NE(json.find(R"("min":0)"), std::string::npos) << json;
 }
 
+TEST(Json, EncodesInvalidUtf8AsReplacementCharacter) {
+  LogsRequest request;
+  auto* record = request.add_resource_logs()->add_scope_logs()->add_log_records();
+  record->mutable_body()->set_string_value("a\xff\xc3\xa9\n\"");
+  std::string json = encode_json(request);
+  EXPECT_NE(json.find("\"stringValue\":\"a\\ufffd\xc3\xa9\\n\\\"\""), std::string::npos) << json;
+  LogsRequest back;
+  decode_json(json, back);
+  EXPECT_EQ(back.resource_logs(0).scope_logs(0).log_records(0).body().string_value(),
+            "a\xef\xbf\xbd\xc3\xa9\n\"");
+}
+
+TEST(Json, DirectWritersAgreeWithReflection) {
+  int compared = 0;
+  for (const char* dir : {"", "normal/"}) {
+    for (const char* signal : {"metrics", "traces", "logs"}) {
+      std::string root = std::string("../shared/testdata/debug-exporter/") + dir + "input/" + signal;
+      for (const auto& entry : std::filesystem::directory_iterator(root)) {
+        std::unique_ptr<google::protobuf::Message> request = new_request(*parse_signal(signal));
+        decode_json(read_file(entry.path()), *request);
+        EXPECT_EQ(encode_json(*request), internal::encode_json_reflective(*request)) << entry.path();
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 36);
+
+  // Every field of the directly written messages set at once.
+  MetricsRequest all;
+  auto* metric = all.add_resource_metrics()->add_scope_metrics()->add_metrics();
+  auto fill_exemplar = [](opentelemetry::proto::metrics::v1::Exemplar* e, bool as_int) {
+    e->set_time_unix_nano(7);
+    as_int ? e->set_as_int(-3) : e->set_as_double(-0.5);
+    e->set_span_id(std::string(8, '\x11'));
+    e->set_trace_id(std::string(16, '\x22'));
+    auto* kv = e->add_filtered_attributes();
+    kv->set_key("k");
+    kv->mutable_value()->set_bytes_value("\x01");
+  };
+  for (bool as_int : {false, true}) {
+    auto* p = metric->mutable_sum()->add_data_points();
+    p->set_start_time_unix_nano(1);
+    p->set_time_unix_nano(~uint64_t{0});
+    as_int ? p->set_as_int(INT64_MIN) : p->set_as_double(NAN);
+    fill_exemplar(p->add_exemplars(), as_int);
+    p->add_attributes()->set_key("empty");
+    p->set_flags(1);
+  }
+  auto* h = all.mutable_resource_metrics(0)->mutable_scope_metrics(0)->add_metrics()->mutable_histogram();
+  auto* hp = h->add_data_points();
+  hp->set_start_time_unix_nano(1);
+  hp->set_time_unix_nano(2);
+  hp->set_count(3);
+  hp->set_sum(-INFINITY);
+  hp->add_bucket_counts(0);
+  hp->add_bucket_counts(3);
+  hp->add_explicit_bounds(1e300);
+  fill_exemplar(hp->add_exemplars(), true);
+  hp->add_attributes()->set_key("a");
+  hp->set_flags(1);
+  hp->set_min(0);
+  hp->set_max(1e-300);
+  h->add_data_points();  // all defaults
+  EXPECT_EQ(encode_json(all), internal::encode_json_reflective(all));
+  MetricsRequest back;
+  decode_json(encode_json(all), back);
+  EXPECT_EQ(back.SerializeAsString(), all.SerializeAsString());
+}
+
 TEST(Json, RejectsBadInputWithAMessage) {
   MetricsRequest request;
   EXPECT_THROW(decode_json("{\"resourceMetrics\": [", request), Error);
   TracesRequest traces;
   EXPECT_THROW(decode_json(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"abc"}]}]}]})", traces),
                Error);
+}
+
+TEST(Json, RejectsNestingDeeperThanProtobufAllows) {
+  std::string deep = R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":)";
+  std::string tail = "}]}]}]}";
+  for (int i = 0; i < 200; ++i) {
+    deep += R"({"kvlistValue":{"values":[{"key":"k","value":)";
+    tail = "}]}}" + tail;
+  }
+  deep += "{}" + tail;
+  LogsRequest request;
+  EXPECT_THROW(decode_json(deep, request), Error);
 }
 
 TEST(Json, DetectsSignal) {
@@ -194,6 +275,37 @@ TEST(Gzip, StreamsConcatenatedMembers) {
   EXPECT_EQ(gunzip(data), "hello world");
   EXPECT_THROW(gunzip(data.substr(0, 10)), Error);
   EXPECT_THROW(gunzip(gzip(std::string(1000, 'a')), 100), Error);
+}
+
+}  // namespace
+}  // namespace promotel::otlp
+
+#include "otlp/filter.h"
+
+namespace promotel::otlp {
+namespace {
+
+TEST(Filter, KeepsMatchingMetricsAndResources) {
+  std::string text = read_file(std::string(kData) + "/metrics/metrics_with_all_types.json");
+  MetricsRequest request;
+  decode_json(text, request);
+  RequestFilter by_name({.metric_name_regex = "^sum-"});
+  ASSERT_TRUE(by_name.apply(request));
+  const auto& metrics = request.resource_metrics(0).scope_metrics(0).metrics();
+  ASSERT_EQ(metrics.size(), 2);
+  EXPECT_EQ(metrics[0].name(), "sum-int");
+  EXPECT_EQ(metrics[1].name(), "sum-double");
+  RequestFilter none({.metric_name_regex = "nothing-matches"});
+  EXPECT_FALSE(none.apply(request));
+
+  decode_json(text, request);
+  RequestFilter by_resource({.resource_attributes = {{"resource-attr", "resource-attr-val-1"}}});
+  EXPECT_TRUE(by_resource.apply(request));
+  RequestFilter other_resource({.resource_attributes = {{"resource-attr", "x"}}});
+  EXPECT_FALSE(other_resource.apply(request));
+  EXPECT_THROW(RequestFilter({.metric_name_regex = "("}), Error);
+  EXPECT_EQ(parse_key_value("a=b=c"), (std::pair<std::string, std::string>{"a", "b=c"}));
+  EXPECT_THROW(parse_key_value("novalue"), Error);
 }
 
 }  // namespace
