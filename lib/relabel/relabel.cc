@@ -70,8 +70,13 @@ Regex::Regex(std::string source) : source_(std::move(source)) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_dot_nl(false);
-  auto re = std::make_shared<RE2>("^(?s:" + source_ + ")$", options);
-  if (!re->ok()) throw Error("error parsing regexp: " + re->error() + ": `" + source_ + "`");
+  std::string anchored = "^(?s:" + source_ + ")$";
+  auto re = std::make_shared<RE2>(anchored, options);
+  if (!re->ok()) {
+    std::string why = re->error();
+    if (why.ends_with(": " + anchored)) why.resize(why.size() - anchored.size() - 2);
+    throw Error("error parsing regexp: " + why + ": `" + source_ + "`");
+  }
   re_ = std::move(re);
 }
 
