@@ -120,9 +120,7 @@ relabel::LabelSet merge_labels(const relabel::LabelSet& group, const relabel::La
   return out;
 }
 
-PopulatedTarget populate_labels(const ScrapeConfig& config, const relabel::LabelSet& discovered) {
-  PopulatedTarget result;
-  relabel::LabelBuilder lb(discovered);
+void seed_scrape_labels(const ScrapeConfig& config, relabel::LabelBuilder& lb) {
   auto seed = [&](const std::string& name, const std::string& value) {
     if (lb.get(name).empty()) lb.set(name, value);
   };
@@ -133,10 +131,10 @@ PopulatedTarget populate_labels(const ScrapeConfig& config, const relabel::Label
   seed("__scheme__", config.scheme);
   for (const auto& [k, v] : config.params)
     if (!v.empty()) seed("__param_" + k, v[0]);
-  if (!relabel::process(config.relabel_configs, lb)) {
-    result.dropped = true;
-    return result;
-  }
+}
+
+PopulatedTarget finish_scrape_labels(relabel::LabelBuilder& lb) {
+  PopulatedTarget result;
   std::string addr(lb.get("__address__"));
   if (addr.empty()) {
     result.error = "no address";
@@ -176,6 +174,17 @@ PopulatedTarget populate_labels(const ScrapeConfig& config, const relabel::Label
   if (lb.get("instance").empty()) lb.set("instance", addr);
   result.labels = lb.labels();
   return result;
+}
+
+PopulatedTarget populate_labels(const ScrapeConfig& config, const relabel::LabelSet& discovered) {
+  relabel::LabelBuilder lb(discovered);
+  seed_scrape_labels(config, lb);
+  if (!relabel::process(config.relabel_configs, lb)) {
+    PopulatedTarget dropped;
+    dropped.dropped = true;
+    return dropped;
+  }
+  return finish_scrape_labels(lb);
 }
 
 std::string query_escape(std::string_view s) {

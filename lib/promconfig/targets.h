@@ -42,6 +42,12 @@ struct PopulatedTarget {
 };
 PopulatedTarget populate_labels(const ScrapeConfig& config, const relabel::LabelSet& discovered);
 
+// The two halves of populate_labels, for callers that run extra rules in between:
+// the seeds (set only when absent) ...
+void seed_scrape_labels(const ScrapeConfig& config, relabel::LabelBuilder& labels);
+// ... and, after relabeling kept the target, the checks and the final label set.
+PopulatedTarget finish_scrape_labels(relabel::LabelBuilder& labels);
+
 // The scrape URL of populated labels: <__scheme__>://<__address__><__metrics_path__>?<params>,
 // where params are the config's params overridden by __param_<k> labels.
 std::string target_url(const ScrapeConfig& config, const relabel::LabelSet& labels);
