@@ -44,6 +44,7 @@ Service parse_service(const YAML::Node& o, const std::string& file) {
   if (spec["ipFamilies"])
     for (const auto& f : spec["ipFamilies"]) s.ip_families.push_back(str(f));
   s.cluster_ip = str(spec["clusterIP"]);
+  s.selector = string_map(spec["selector"]);
   s.type = str(spec["type"]);
   if (spec["ports"])
     for (const auto& p : spec["ports"]) {

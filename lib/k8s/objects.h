@@ -55,6 +55,7 @@ struct Service {
   std::string ip_family_policy;
   std::vector<std::string> ip_families;
   std::vector<ServicePort> ports;
+  StringMap selector;  // spec.selector
   std::string cluster_ip, type;
 };
 

@@ -42,7 +42,8 @@ YAML::Node rule(std::initializer_list<std::pair<const char*, YAML::Node>> fields
 
 YAML::Node scalar(const std::string& s) { return YAML::Node(s); }
 
-// A CR RelabelConfig (camelCase) as a Prometheus relabel config (snake_case).
+}  // namespace
+
 YAML::Node convert_relabeling(const YAML::Node& r) {
   YAML::Node n(YAML::NodeType::Map);
   if (r["sourceLabels"]) n["source_labels"] = r["sourceLabels"];
@@ -58,6 +59,8 @@ YAML::Node convert_relabeling(const YAML::Node& r) {
   }
   return n;
 }
+
+namespace {
 
 void running_filter(YAML::Node& rules) {
   rules.push_back(rule({{"source_labels", seq({"__meta_kubernetes_pod_phase"})},
@@ -325,6 +328,7 @@ std::vector<promconfig::ScrapeConfig> generate_scrape_configs(const Monitor& m, 
       YAML::Emitter emitter;
       emitter << job;
       out.push_back(promconfig::parse_scrape_config(YAML::Load(emitter.c_str()), global, m.id()));
+      out.back().position = promconfig::position_of(m.endpoints[i].node, m.file);
     } catch (const Error& e) {
       std::string what = e.what();
       if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);

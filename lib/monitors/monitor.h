@@ -71,6 +71,9 @@ bool selected(const Monitor& m, const MonitorSelection& sel, const k8s::ObjectSt
 // prometheus_cr.scrape_interval. Throws promotel::Error for invalid monitors.
 std::vector<promconfig::ScrapeConfig> generate_scrape_configs(const Monitor& m, int64_t default_interval_ms);
 
+// A CR RelabelConfig (camelCase keys) as a Prometheus relabel config (snake_case).
+YAML::Node convert_relabeling(const YAML::Node& relabeling);
+
 // The YAML of one generated job (what the operator would write into prometheus.yml).
 YAML::Node generate_job_yaml(const Monitor& m, size_t endpoint, int64_t default_interval_ms);
 

@@ -34,22 +34,43 @@ void add_input_options(CLI::App& app, InputOptions& o, bool with_collectors) {
                  "relabel-config (default) | none: apply relabel_configs before allocation");
 }
 
-LoadedInputs load_inputs(const InputOptions& o) {
-  LoadedInputs in;
-  for (const auto& path : o.configs) in.configs.push_back(load_any_config(path));
-  for (const auto& path : o.objects) k8s::load_object_file(path, in.objects);
-  for (const auto& path : o.monitors) {
-    auto more = monitors::load_monitor_file(path);
-    std::move(more.begin(), more.end(), std::back_inserter(in.monitors));
+namespace {
+
+template <class F>
+void guarded(const std::string& path, std::vector<monitors::Finding>* errors, F&& load) {
+  if (!errors) return load();
+  try {
+    load();
+  } catch (const Error& e) {
+    SourcePosition where = e.position();
+    if (where.file.empty()) where.file = path;
+    std::string what = e.what();
+    std::string prefix = e.position().to_string() + ": ";
+    if (!e.position().file.empty() && what.rfind(prefix, 0) == 0) what = what.substr(prefix.size());
+    errors->push_back({monitors::Severity::kError, where, path, "load", what});
   }
+}
+
+}  // namespace
+
+LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* errors) {
+  LoadedInputs in;
+  for (const auto& path : o.configs) guarded(path, errors, [&] { in.configs.push_back(load_any_config(path)); });
+  for (const auto& path : o.objects) guarded(path, errors, [&] { k8s::load_object_file(path, in.objects); });
+  for (const auto& path : o.monitors)
+    guarded(path, errors, [&] {
+      auto more = monitors::load_monitor_file(path);
+      std::move(more.begin(), more.end(), std::back_inserter(in.monitors));
+    });
   // Monitors inside the object dumps count too.
   for (const auto& [node, file] : in.objects.others)
-    if (monitors::is_monitor(node)) in.monitors.push_back(monitors::parse_monitor(node, file));
+    if (monitors::is_monitor(node))
+      guarded(file, errors, [&] { in.monitors.push_back(monitors::parse_monitor(node, file)); });
 
   const TaConfig* ta = in.configs.empty() ? nullptr : &in.configs.back();
   for (const auto& c : in.configs)
     for (const auto& job : c.prometheus.scrape_configs)
-      in.request.jobs.push_back({job, c.prometheus.base_dir, c.prometheus.file});
+      in.request.jobs.push_back({job, c.prometheus.base_dir, "from " + c.prometheus.file});
 
   // Monitor selection: flags, else the TA config's prometheus_cr section, else everything.
   auto& sel = in.selection;
@@ -76,8 +97,9 @@ LoadedInputs load_inputs(const InputOptions& o) {
   }
   std::vector<monitors::SkippedMonitor> skipped;
   for (auto& job : monitors::generate_all(in.monitors, sel, in.objects, in.monitor_interval_ms, &skipped))
-    in.request.jobs.push_back({std::move(job), ".", "monitors"});
+    in.request.jobs.push_back({std::move(job), ".", "generated from a monitor"});
   for (const auto& s : skipped) in.warnings.push_back(s.id + " skipped: " + s.reason);
+  in.skipped = std::move(skipped);
 
   std::string strategy = !o.strategy.empty() ? o.strategy : ta ? ta->allocation_strategy : "consistent-hashing";
   auto s = parse_strategy(strategy);

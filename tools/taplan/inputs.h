@@ -8,6 +8,7 @@
 
 #include "k8s/objects.h"
 #include "monitors/monitor.h"
+#include "monitors/validate.h"
 #include "targetalloc/plan.h"
 #include "targetalloc/ta_config.h"
 
@@ -42,10 +43,12 @@ struct LoadedInputs {
   int64_t monitor_interval_ms = 30 * 1000;
   targetalloc::PlanRequest request;  // jobs, collectors, allocation options, filter
   std::vector<std::string> warnings;
+  std::vector<monitors::SkippedMonitor> skipped;
 };
 
 // Reads every file and resolves the collectors and the strategy (flags override the TA
 // config). Throws promotel::Error on bad input; usage problems too (the caller maps them).
-LoadedInputs load_inputs(const InputOptions& options);
+// With load_errors, a file that fails to load becomes a finding and loading goes on.
+LoadedInputs load_inputs(const InputOptions& options, std::vector<monitors::Finding>* load_errors = nullptr);
 
 }  // namespace promotel::taplan

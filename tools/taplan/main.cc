@@ -1,5 +1,7 @@
 // taplan: the OpenTelemetry Target Allocator, offline.
 #include <iostream>
+#include <set>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 
@@ -9,6 +11,7 @@
 #include "common/tool.h"
 #include "inputs.h"
 #include "targetalloc/plan.h"
+#include "targetalloc/validate.h"
 
 namespace {
 
@@ -50,6 +53,78 @@ int run_plan(PlanOptions& o) {
   return kExitOk;
 }
 
+struct ValidateOptions {
+  taplan::InputOptions inputs;
+  std::string output = "text";
+  bool warnings_as_errors = false;
+};
+
+int run_validate(ValidateOptions& o) {
+  std::vector<monitors::Finding> findings;
+  auto in = taplan::load_inputs(o.inputs, &findings);
+  bool have_objects = !o.inputs.objects.empty();
+  auto more = monitors::validate_monitors(in.monitors, in.objects, have_objects, in.monitor_interval_ms);
+  std::set<std::string> reported;
+  for (const auto& f : more) reported.insert(f.subject);
+  findings.insert(findings.end(), more.begin(), more.end());
+  for (const auto& s : in.skipped)
+    if (!reported.contains(s.id))
+      findings.push_back({monitors::Severity::kError, SourcePosition{}, s.id, "invalid-monitor", s.reason});
+  auto dups = check_duplicate_jobs(in.request.jobs);
+  findings.insert(findings.end(), dups.begin(), dups.end());
+  if (have_objects || in.request.allocation.strategy == Strategy::kPerNode) {
+    PlanRequest per_node = in.request;
+    per_node.allocation = {Strategy::kPerNode, std::nullopt, in.request.allocation.ring};
+    per_node.with_scrape_labels = false;
+    // Without known collectors, put one on every node so only node-less targets show up.
+    if (per_node.collectors.empty()) {
+      std::set<std::string> nodes;
+      for (const auto& p : in.objects.pods)
+        if (!p.node_name.empty()) nodes.insert(p.node_name);
+      for (const auto& n : nodes) per_node.collectors.push_back({"on-" + n, n});
+      if (per_node.collectors.empty()) per_node.collectors.push_back({"nowhere", ""});
+    }
+    std::vector<Job> jobs = per_node.jobs;
+    Plan plan = make_plan(std::move(per_node));
+    auto pn = check_per_node(plan, jobs);
+    findings.insert(findings.end(), pn.begin(), pn.end());
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const monitors::Finding& a, const monitors::Finding& b) {
+    return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
+  });
+  size_t errors = 0, warnings = 0;
+  for (const auto& f : findings) (f.severity == monitors::Severity::kError ? errors : warnings)++;
+  Output out;
+  if (o.output == "json") {
+    nlohmann::ordered_json j;
+    j["errors"] = errors;
+    j["warnings"] = warnings;
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& f : findings) {
+      nlohmann::ordered_json e;
+      e["severity"] = std::string(monitors::severity_name(f.severity));
+      e["file"] = f.where.file;
+      e["line"] = f.where.line;
+      e["column"] = f.where.column;
+      e["subject"] = f.subject;
+      e["check"] = f.check;
+      e["message"] = f.message;
+      list.push_back(e);
+    }
+    j["findings"] = list;
+    out.write(j.dump(2) + "\n");
+  } else {
+    for (const auto& f : findings) {
+      std::string where = f.where.file.empty() ? "" : f.where.to_string() + ": ";
+      out.write(where + std::string(monitors::severity_name(f.severity)) + ": " + f.subject + ": " + f.message + " [" +
+                f.check + "]\n");
+    }
+    out.write(std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s)\n");
+  }
+  out.flush();
+  return errors > 0 || (o.warnings_as_errors && warnings > 0) ? kExitFailed : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,9 +141,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"summary", "json", "ta", "file-sd"}))
       ->capture_default_str();
 
+  ValidateOptions validate;
+  auto* validate_cmd = app.add_subcommand("validate", "Check monitors and configs against a cluster dump (for CI)");
+  taplan::add_input_options(*validate_cmd, validate.inputs);
+  validate_cmd->add_option("-o,--output", validate.output, "text | json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  validate_cmd->add_flag("--warnings-as-errors", validate.warnings_as_errors, "exit 1 on warnings too");
+
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
   return promotel::run_tool("taplan", [&] {
     if (plan_cmd->parsed()) return run_plan(plan);
+    if (validate_cmd->parsed()) return run_validate(validate);
     return static_cast<int>(promotel::kExitUsage);
   });
 }
