@@ -1,5 +1,9 @@
 // taplan: the OpenTelemetry Target Allocator, offline.
+#include <pthread.h>
+#include <signal.h>
+
 #include <iostream>
+#include <thread>
 #include <set>
 #include <tuple>
 
@@ -13,6 +17,7 @@
 #include "inputs.h"
 #include "targetalloc/plan.h"
 #include "targetalloc/diff.h"
+#include "targetalloc/ta_server.h"
 #include "targetalloc/validate.h"
 
 namespace {
@@ -181,6 +186,37 @@ int run_diff(DiffOptions& o) {
   return kExitOk;
 }
 
+struct ServeOptions {
+  taplan::InputOptions inputs;
+  std::string listen = ":8080";
+};
+
+int run_serve(ServeOptions& o) {
+  auto in = taplan::load_inputs(o.inputs);
+  for (const auto& w : in.warnings) print_warning("taplan", w);
+  Plan plan = make_plan(std::move(in.request));
+  auto [host, port] = parse_listen_address(o.listen);
+  // SIGTERM/SIGINT stop the server cleanly: every thread blocks them, one waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  TaServer server(plan);
+  int bound = server.bind(host, port);
+  std::fprintf(stderr, "taplan: serving %zu targets of %zu jobs for %zu collectors on http://%s:%d\n",
+               plan.items.size(), plan.items_by_job.size(), plan.collectors.size(), host.c_str(), bound);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    server.stop();
+  });
+  server.serve();
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -218,11 +254,17 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the plan over the Target Allocator's HTTP API");
+  taplan::add_input_options(*serve_cmd, serve.inputs);
+  serve_cmd->add_option("--listen", serve.listen, "address to listen on, host:port or :port")->capture_default_str();
+
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
   return promotel::run_tool("taplan", [&] {
     if (plan_cmd->parsed()) return run_plan(plan);
     if (validate_cmd->parsed()) return run_validate(validate);
     if (diff_cmd->parsed()) return run_diff(diff);
+    if (serve_cmd->parsed()) return run_serve(serve);
     return static_cast<int>(promotel::kExitUsage);
   });
 }
