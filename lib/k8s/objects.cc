@@ -185,7 +185,9 @@ std::vector<YAML::Node> flatten_objects(std::string_view text, const std::string
 }
 
 void load_objects(std::string_view text, const std::string& file, ObjectStore& store) {
-  for (const auto& o : flatten_objects(text, file)) add_object(o, file, store);
+  promconfig::with_yaml_positions(file, [&] {
+    for (const auto& o : flatten_objects(text, file)) add_object(o, file, store);
+  });
 }
 
 void load_object_file(const std::string& path, ObjectStore& store) {

@@ -170,10 +170,12 @@ Monitor parse_monitor(const YAML::Node& o, const std::string& file) {
 }
 
 std::vector<Monitor> load_monitors(std::string_view text, const std::string& file) {
-  std::vector<Monitor> out;
-  for (const auto& o : k8s::flatten_objects(text, file))
-    if (is_monitor(o)) out.push_back(parse_monitor(o, file));
-  return out;
+  return promconfig::with_yaml_positions(file, [&] {
+    std::vector<Monitor> out;
+    for (const auto& o : k8s::flatten_objects(text, file))
+      if (is_monitor(o)) out.push_back(parse_monitor(o, file));
+    return out;
+  });
 }
 
 std::vector<Monitor> load_monitor_file(const std::string& path) {

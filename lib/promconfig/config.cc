@@ -62,7 +62,7 @@ std::vector<std::string> strings_of(const YAML::Node& node, const std::string& f
   std::vector<std::string> out;
   if (!node.IsDefined() || node.IsNull()) return out;
   require_seq(node, file, what);
-  for (const auto& item : node) out.push_back(scalar(item, file, what));
+  for (const auto& item : node) out.push_back(scalar(item, file, "each entry of " + std::string(what)));
   return out;
 }
 
@@ -345,7 +345,7 @@ Config parse_config(const YAML::Node& root, const std::string& file, const std::
 
 Config parse_config_text(std::string_view text, const std::string& file,
                          const std::string& base_dir) {
-  return parse_config(parse_yaml(text, file), file, base_dir);
+  return with_yaml_positions(file, [&] { return parse_config(parse_yaml(text, file), file, base_dir); });
 }
 
 Config load_config(const std::string& path) {

@@ -88,6 +88,18 @@ std::vector<relabel::RelabelConfig> parse_relabel_configs(const YAML::Node& node
                                                           const std::string& file,
                                                           std::vector<SourcePosition>* positions = nullptr);
 
+// Runs f, turning yaml-cpp exceptions (wrong node types deep in a document) into
+// promotel::Error with file:line:col.
+template <class F>
+auto with_yaml_positions(const std::string& file, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const YAML::Exception& e) {
+    throw Error(SourcePosition{file, static_cast<size_t>(e.mark.line + 1), static_cast<size_t>(e.mark.column + 1)},
+                e.msg);
+  }
+}
+
 // "file:line:col" of a YAML node (1-based).
 SourcePosition position_of(const YAML::Node& node, const std::string& file);
 

@@ -97,10 +97,12 @@ TaConfig load_any_config(const std::string& path) {
   if (auto slash = path.rfind('/'); slash != std::string::npos && path != "-")
     dir = slash == 0 ? "/" : path.substr(0, slash);
   YAML::Node root = promconfig::parse_yaml(body, in.name());
-  if (is_ta_config(root)) return parse_ta_config(root, in.name(), dir);
-  TaConfig c;
-  c.prometheus = promconfig::parse_config(root, in.name(), dir);
-  return c;
+  return promconfig::with_yaml_positions(in.name(), [&] {
+    if (is_ta_config(root)) return parse_ta_config(root, in.name(), dir);
+    TaConfig c;
+    c.prometheus = promconfig::parse_config(root, in.name(), dir);
+    return c;
+  });
 }
 
 }  // namespace promotel::targetalloc
