@@ -176,7 +176,7 @@ class LegacyRW1Suite(unittest.TestCase):
             p = push(r, "now 1\n", check=1)
             self.assertEqual(len(r.requests()), 1)
             self.assertIn(b"HTTP 400: scripted failure (not retried)", p.stderr)
-            self.assertIn(b"NOT written 1 series, 1 samples", p.stderr)
+            self.assertIn(b"NOT written 1 series, 1 sample,", p.stderr)
 
 
 class ProtocolCompliance(unittest.TestCase):
@@ -264,7 +264,7 @@ class SampleEncoding(unittest.TestCase):
     def test_timestamp_future_warning(self):
         with Receiver() as r:
             p = push(r, f"a 1 {NOW_MS() + 3600_000}\n")
-            self.assertIn(b"1 samples have timestamps more than 10m in the future", p.stderr)
+            self.assertIn(b"1 sample stamped more than 10m in the future", p.stderr)
 
 
 class LabelValidation(unittest.TestCase):

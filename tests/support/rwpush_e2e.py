@@ -53,7 +53,7 @@ class Receiver:
 class Prometheus:
     """Debian's prometheus with --web.enable-remote-write-receiver on a free port."""
 
-    def __init__(self):
+    def __init__(self, features=()):
         self.dir = tempfile.mkdtemp(prefix="rwpush-prom-")
         config = os.path.join(self.dir, "prometheus.yml")
         with open(config, "w") as f:
@@ -62,7 +62,8 @@ class Prometheus:
         self.server = support.Server(
             ["/usr/bin/prometheus", "--web.enable-remote-write-receiver",
              f"--web.listen-address=127.0.0.1:{self.port}",
-             f"--storage.tsdb.path={os.path.join(self.dir, 'data')}", f"--config.file={config}"],
+             f"--storage.tsdb.path={os.path.join(self.dir, 'data')}", f"--config.file={config}"]
+            + [f"--enable-feature={f}" for f in features],
             self.port)
         self.base = f"http://127.0.0.1:{self.port}"
         self.url = self.base + "/api/v1/write"
