@@ -407,6 +407,7 @@ void TextParser::parse_sample(const char* p, bool om) {
       return;
     }
     const char* ts_at = p;
+    if (*p == '#') fail(p, "exemplars are not part of text 0.0.4 (only OpenMetrics has them)");
     while (p < end && !is_blank(*p)) ++p;
     auto ts = parse_timestamp_ms(std::string_view(ts_at, static_cast<size_t>(p - ts_at)));
     if (!ts) fail(ts_at, "invalid timestamp " + describe(ts_at, end) + ": expected integer milliseconds (int64)");
