@@ -1,6 +1,8 @@
 #include "remotewrite/series_builder.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -11,8 +13,17 @@ namespace promotel::remotewrite {
 
 namespace {
 
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+// Character classes of names: bit 1 may start a label name, bit 2 may continue one, bit 4 is
+// ':' (metric names only).
+constexpr auto kNameClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = 3;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 3;
+  t['_'] = 3;
+  for (int c = '0'; c <= '9'; ++c) t[c] = 2;
+  t[':'] = 4;
+  return t;
+}();
 
 bool is_reserved(std::string_view name) { return name.size() >= 2 && name[0] == '_' && name[1] == '_'; }
 
@@ -89,17 +100,17 @@ std::string check_histogram(const model::NativeHistogram& h) {
 }  // namespace
 
 bool is_valid_metric_name(std::string_view name) {
-  if (name.empty() || !(is_name_start(name[0]) || name[0] == ':')) return false;
+  if (name.empty() || !(kNameClass[uint8_t(name[0])] & 5)) return false;
   for (char c : name) {
-    if (!is_name_char(c) && c != ':') return false;
+    if (!(kNameClass[uint8_t(c)] & 6)) return false;
   }
   return true;
 }
 
 bool is_valid_label_name(std::string_view name) {
-  if (name.empty() || !is_name_start(name[0])) return false;
+  if (name.empty() || !(kNameClass[uint8_t(name[0])] & 1)) return false;
   for (char c : name) {
-    if (!is_name_char(c)) return false;
+    if (!(kNameClass[uint8_t(c)] & 2)) return false;
   }
   return true;
 }
@@ -107,6 +118,13 @@ bool is_valid_label_name(std::string_view name) {
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
+  // ASCII fast path, eight bytes at a time.
+  while (end - p >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    if (word & 0x8080808080808080ULL) break;
+    p += 8;
+  }
   while (p < end) {
     if (*p < 0x80) {
       ++p;
@@ -235,8 +253,13 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     }
     labels_.push_back(model::Label{k, v});
   }
-  std::sort(labels_.begin(), labels_.end(),
-            [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+  // Insertion sort: label sets are small and usually nearly sorted already.
+  for (size_t i = 1; i < labels_.size(); ++i) {
+    model::Label l = labels_[i];
+    size_t j = i;
+    for (; j > 0 && l.name < labels_[j - 1].name; --j) labels_[j] = labels_[j - 1];
+    labels_[j] = l;
+  }
   for (size_t i = 1; i < labels_.size(); ++i) {
     if (labels_[i].name == labels_[i - 1].name) {
       return "duplicate label name \"" + std::string(labels_[i].name) + "\"";

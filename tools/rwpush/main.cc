@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
   app.add_option("URL FILE", positionals,
                  "Receiver URL (e.g. http://127.0.0.1:9090/api/v1/write), then input files "
                  "(- or none: stdin). The URL may be left out with --dry-run or --output.");
+  std::vector<std::string> input_files;
+  app.add_option("-i,--input", input_files, "Input file (repeatable; - is stdin), as well as or instead of FILE")
+      ->allow_extra_args(false);
   app.add_option("--protocol", protocol,
                  "Remote-Write version: 1.0, 2.0, or auto (2.0, falling back to 1.0 for good when "
                  "the receiver does not speak it)")
@@ -92,7 +95,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--keep-going", options.keep_going,
                "Read the input once: skip invalid samples and send the valid ones (exit 1 still)");
-  app.add_flag("--dry-run", options.dry_run, "Print the requests (decoded, readable) instead of sending");
+  app.add_flag("--dry-run", options.dry_run,
+               "Print the requests (decoded, readable) instead of sending them (a URL is then ignored)");
   app.add_option("--output", options.output_path,
                  "Write each request's snappy body to FILE (request 1), FILE.2, FILE.3, ...");
   app.add_flag("-q,--quiet", quiet, "No summary on stderr");
@@ -114,7 +118,7 @@ int main(int argc, char** argv) {
   if (url.empty() && !options.dry_run && options.output_path.empty()) {
     return usage("a receiver URL (http:// or https://) is required, unless --dry-run or --output");
   }
-  if (!url.empty() && options.dry_run) return usage("--dry-run sends nothing: leave out the URL");
+  files.insert(files.end(), input_files.begin(), input_files.end());
   if (!files.empty()) options.inputs = files;
   for (const auto& h : send.client.headers) {
     if (is_reserved_header(h)) return usage("--header: \"" + h + "\" sets a header reserved by Remote-Write");
@@ -134,7 +138,7 @@ int main(int argc, char** argv) {
   }
   if (input_format != "auto") options.format = promotel::exposition::format_from_string(input_format);
 
-  options.send = !url.empty();
+  options.send = !url.empty() && !options.dry_run;  // --dry-run: what would be sent to URL
   send.url = url;
   send.protocol = protocol == "1.0" ? rw::Protocol::kV1 : rw::Protocol::kV2;
   send.fallback_to_v1 = protocol == "auto";
