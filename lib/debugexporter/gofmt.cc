@@ -1,0 +1,218 @@
+#include "debugexporter/gofmt.h"
+
+#include <charconv>
+#include <cmath>
+#include <climits>
+#include <cstdint>
+#include <cstring>
+
+namespace promotel::debugexporter {
+
+namespace {
+
+// The shortest round-trip decimal digits of a finite, non-zero |value|, and the decimal point
+// position: value = 0.DIGITS × 10^point.
+struct Decimal {
+  char digits[32];
+  int count = 0;
+  int point = 0;
+};
+
+Decimal shortest(double value) {
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, std::fabs(value),
+                              std::chars_format::scientific);
+  Decimal d;
+  const char* p = buffer;
+  for (; p < result.ptr && *p != 'e'; ++p) {
+    if (*p != '.') d.digits[d.count++] = *p;
+  }
+  int exponent = 0;
+  std::from_chars(p + 1 + (p[1] == '+'), result.ptr, exponent);
+  while (d.count > 1 && d.digits[d.count - 1] == '0') --d.count;
+  d.point = exponent + 1;
+  return d;
+}
+
+void append_fixed(std::string& out, const Decimal& d) {
+  if (d.point <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-d.point), '0');
+    out.append(d.digits, d.count);
+  } else if (d.point >= d.count) {
+    out.append(d.digits, d.count);
+    out.append(static_cast<size_t>(d.point - d.count), '0');
+  } else {
+    out.append(d.digits, d.point);
+    out += '.';
+    out.append(d.digits + d.point, d.count - d.point);
+  }
+}
+
+void append_exponent_form(std::string& out, const Decimal& d, int min_exponent_digits) {
+  out += d.digits[0];
+  if (d.count > 1) {
+    out += '.';
+    out.append(d.digits + 1, d.count - 1);
+  }
+  int exponent = d.point - 1;
+  out += 'e';
+  out += exponent < 0 ? '-' : '+';
+  unsigned magnitude = static_cast<unsigned>(exponent < 0 ? -exponent : exponent);
+  char digits[8];
+  auto end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
+  for (int n = static_cast<int>(end - digits); n < min_exponent_digits; ++n) out += '0';
+  out.append(digits, static_cast<size_t>(end - digits));
+}
+
+}  // namespace
+
+void append_go_f(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  char buffer[400];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
+}
+
+void append_go_v(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  if (std::signbit(value)) out += '-';
+  if (value == 0) {
+    out += '0';
+    return;
+  }
+  Decimal d = shortest(value);
+  int exponent = d.point - 1;
+  if (exponent < -4 || exponent >= 6) {
+    append_exponent_form(out, d, 2);
+  } else {
+    append_fixed(out, d);
+  }
+}
+
+void append_json_number(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "Infinity" : "-Infinity";
+    return;
+  }
+  if (std::signbit(value)) out += '-';
+  if (value == 0) {
+    out += '0';
+    return;
+  }
+  double magnitude = std::fabs(value);
+  Decimal d = shortest(value);
+  if (magnitude < 1e-6 || magnitude >= 1e21) {
+    append_exponent_form(out, d, 1);
+  } else {
+    append_fixed(out, d);
+  }
+}
+
+void append_int(std::string& out, int64_t value) {
+  char buffer[24];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
+}
+
+void append_uint(std::string& out, uint64_t value) {
+  char buffer[24];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
+}
+
+namespace {
+
+// "YYYY-MM-DD HH:MM:SS" of seconds since the epoch (proleptic Gregorian, UTC).
+void format_date_time(char* p, int64_t seconds) {
+  int64_t days = seconds / 86400;
+  int64_t rest = seconds % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    --days;
+  }
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t year = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  if (month <= 2) ++year;
+  auto two = [&p](int64_t v) {
+    *p++ = static_cast<char>('0' + v / 10);
+    *p++ = static_cast<char>('0' + v % 10);
+  };
+  // int64 nanoseconds span the years 1677..2262: always four digits.
+  two(year / 100);
+  two(year % 100);
+  *p++ = '-';
+  two(month);
+  *p++ = '-';
+  two(day);
+  *p++ = ' ';
+  two(rest / 3600);
+  *p++ = ':';
+  two(rest / 60 % 60);
+  *p++ = ':';
+  two(rest % 60);
+}
+
+}  // namespace
+
+void append_timestamp(std::string& out, uint64_t unix_nanos) {
+  int64_t nanos = static_cast<int64_t>(unix_nanos);
+  int64_t seconds = nanos / 1000000000;
+  int64_t fraction = nanos % 1000000000;
+  if (fraction < 0) {
+    fraction += 1000000000;
+    --seconds;
+  }
+  // Timestamps in a batch mostly share their second: keep the last date text.
+  thread_local int64_t cached_seconds = INT64_MIN;
+  thread_local char cached[19];
+  if (seconds != cached_seconds) {
+    format_date_time(cached, seconds);
+    cached_seconds = seconds;
+  }
+  char buffer[40];
+  std::memcpy(buffer, cached, 19);
+  char* p = buffer + 19;
+  if (fraction != 0) {
+    *p++ = '.';
+    char digits[9];
+    for (int i = 8; i >= 0; --i) {
+      digits[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    int n = 9;
+    while (digits[n - 1] == '0') --n;
+    std::memcpy(p, digits, n);
+    p += n;
+  }
+  std::memcpy(p, " +0000 UTC", 10);
+  p += 10;
+  out.append(buffer, static_cast<size_t>(p - buffer));
+}
+
+}  // namespace promotel::debugexporter

@@ -1,0 +1,71 @@
+#include "debugexporter/gofmt.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace promotel::debugexporter {
+namespace {
+
+template <typename F, typename T>
+std::string fmt(F f, T v) {
+  std::string out;
+  f(out, v);
+  return out;
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+TEST(GoF, SixDecimalsNoExponentGoSpecials) {
+  EXPECT_EQ(fmt(append_go_f, 1.23), "1.230000");
+  EXPECT_EQ(fmt(append_go_f, 0.0000005), "0.000000");  // the double 5e-7 is just below the tie
+  EXPECT_EQ(fmt(append_go_f, 0.125e-5), "0.000001");
+  EXPECT_EQ(fmt(append_go_f, -0.0), "-0.000000");
+  EXPECT_EQ(fmt(append_go_f, 1e21), "1000000000000000000000.000000");
+  EXPECT_EQ(fmt(append_go_f, std::nan("")), "NaN");
+  EXPECT_EQ(fmt(append_go_f, kInf), "+Inf");
+  EXPECT_EQ(fmt(append_go_f, -kInf), "-Inf");
+}
+
+TEST(GoV, ShortestDigitsAndGoExponentRule) {
+  EXPECT_EQ(fmt(append_go_v, 99.573), "99.573");
+  EXPECT_EQ(fmt(append_go_v, 2.0), "2");
+  EXPECT_EQ(fmt(append_go_v, 123456.0), "123456");
+  EXPECT_EQ(fmt(append_go_v, 1e6), "1e+06");
+  EXPECT_EQ(fmt(append_go_v, 1234567.0), "1.234567e+06");
+  EXPECT_EQ(fmt(append_go_v, 0.0001), "0.0001");
+  EXPECT_EQ(fmt(append_go_v, 0.00001), "1e-05");
+  EXPECT_EQ(fmt(append_go_v, -2.5e-300), "-2.5e-300");
+  EXPECT_EQ(fmt(append_go_v, -0.0), "-0");
+  EXPECT_EQ(fmt(append_go_v, kInf), "+Inf");
+  EXPECT_EQ(fmt(append_go_v, std::nan("")), "NaN");
+}
+
+TEST(JsonNumber, PlainBetweenOneMillionthAnd1e21) {
+  EXPECT_EQ(fmt(append_json_number, 34.22), "34.22");
+  EXPECT_EQ(fmt(append_json_number, 1e20), "100000000000000000000");
+  EXPECT_EQ(fmt(append_json_number, 1.5e21), "1.5e+21");
+  EXPECT_EQ(fmt(append_json_number, 1e-7), "1e-7");
+  EXPECT_EQ(fmt(append_json_number, 0.000001), "0.000001");
+  EXPECT_EQ(fmt(append_json_number, 0.0), "0");
+  EXPECT_EQ(fmt(append_json_number, kInf), "Infinity");
+  EXPECT_EQ(fmt(append_json_number, -kInf), "-Infinity");
+}
+
+TEST(Timestamp, GoTimeStringInUtc) {
+  EXPECT_EQ(fmt(append_timestamp, uint64_t{0}), "1970-01-01 00:00:00 +0000 UTC");
+  EXPECT_EQ(fmt(append_timestamp, uint64_t{1581452772000000321}),
+            "2020-02-11 20:26:12.000000321 +0000 UTC");
+  EXPECT_EQ(fmt(append_timestamp, uint64_t{1581452773500000000}), "2020-02-11 20:26:13.5 +0000 UTC");
+  EXPECT_EQ(fmt(append_timestamp, ~uint64_t{0}), "1969-12-31 23:59:59.999999999 +0000 UTC");
+  EXPECT_EQ(fmt(append_timestamp, uint64_t{951782400} * 1000000000), "2000-02-29 00:00:00 +0000 UTC");
+}
+
+TEST(Integers, Decimal) {
+  EXPECT_EQ(fmt(append_int, int64_t{-9223372036854775807} - 1), "-9223372036854775808");
+  EXPECT_EQ(fmt(append_uint, ~uint64_t{0}), "18446744073709551615");
+}
+
+}  // namespace
+}  // namespace promotel::debugexporter
