@@ -217,7 +217,7 @@ void BatchPrinter::print(const Batch& b, Protocol protocol, RequestSizes sizes) 
       value(samples[si].value);
       out_.put(' ');
       number(samples[si].timestamp);
-      if (samples[si].start_timestamp != 0) {
+      if (protocol == Protocol::kV2 && samples[si].start_timestamp != 0) {
         out_.write(" start=");
         number(samples[si].start_timestamp);
       }
@@ -230,7 +230,7 @@ void BatchPrinter::print(const Batch& b, Protocol protocol, RequestSizes sizes) 
       histogram(b.bytes(histograms[hi].body));
       out_.put(' ');
       number(histograms[hi].timestamp);
-      if (histograms[hi].start_timestamp != 0) {
+      if (protocol == Protocol::kV2 && histograms[hi].start_timestamp != 0) {
         out_.write(" start=");
         number(histograms[hi].start_timestamp);
       }

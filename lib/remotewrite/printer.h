@@ -8,6 +8,7 @@
 //   # HELP http_requests Requests served.
 //   http_requests_total{code="200",job="api"} 1027 1700000000000 # {trace_id="abc"} 1 1700000000000
 //   latency{job="api"} histogram{count:3,sum:1.5,schema:0,zero_threshold:0,zero_count:0,...} 1700000000000
+//   requests_total{job="api"} 42 1700000000000 start=1699999940000      (2.0 start timestamp)
 //
 // Labels are printed sorted, exactly as sent (without __name__, which leads); values in the
 // shortest form that reads back to the same double, NaN / +Inf / -Inf / StaleNaN; timestamps

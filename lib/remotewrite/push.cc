@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "exposition/parser.h"
+#include "otlp/framing.h"
 #include "remotewrite/printer.h"
 #include "remotewrite/replayable_input.h"
 
@@ -38,7 +39,39 @@ class PrefixedReader : public Reader {
 // Signals that sending must stop (the receiver is gone); caught in push().
 struct StopSending {};
 
-struct StopInput {};  // too many errors
+// Feeds translated OTLP series to the builder.
+class BuilderSink : public otlptranslate::Sink {
+ public:
+  BuilderSink(SeriesBuilder& builder, std::function<void(const std::string&)> report)
+      : builder_(builder), report_(std::move(report)) {}
+  void metadata(std::string_view family, model::MetricType type, std::string_view help,
+                std::string_view unit) override {
+    builder_.type(family, type);
+    builder_.help(family, help);
+    builder_.unit(family, unit);
+  }
+  void sample(const model::Sample& sample, int64_t start_ms, bool stale) override {
+    std::string why = builder_.add(sample, SeriesBuilder::Extras{start_ms, stale});
+    if (!why.empty()) report_("series " + std::string(sample.name) + ": " + why);
+  }
+  void histogram(std::string_view family, const model::NativeHistogram& h, bool stale) override {
+    std::string why = builder_.add(family, h, stale);
+    if (!why.empty()) report_("native histogram " + std::string(family) + ": " + why);
+  }
+  void problem(const std::string& what) override { report_(what); }
+
+ private:
+  SeriesBuilder& builder_;
+  std::function<void(const std::string&)> report_;
+};
+
+bool looks_like_otlp(std::string_view head) {
+  size_t i = 0;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+  if (i == head.size()) return false;
+  unsigned char c = static_cast<unsigned char>(head[i]);
+  return c == '{' || (i == 0 && c == 0x00) || (i == 0 && head.size() >= 2 && c == 0x1f && uint8_t(head[1]) == 0x8b);
+}
 
 }  // namespace
 
@@ -92,15 +125,18 @@ PushResult push(const PushOptions& options, Output& out) {
       }
     };
     for (auto& input : inputs) {
-      exposition::Format format;
+      exposition::Format format = exposition::Format::kPrometheusText;
+      bool otlp = options.otlp;
       std::unique_ptr<PrefixedReader> prefixed;
       Reader* reader = input.get();
       if (options.format) {
         format = *options.format;
-      } else if (input->size() >= 0) {
+      } else if (!otlp && input->size() >= 0) {
+        std::string head = input->peek(0, kSniffBytes);
         int64_t tail_at = std::max<int64_t>(0, input->size() - int64_t(kSniffBytes));
-        format = exposition::sniff_format(input->peek(0, kSniffBytes), input->peek(tail_at, kSniffBytes));
-      } else {
+        otlp = looks_like_otlp(head);
+        format = exposition::sniff_format(head, input->peek(tail_at, kSniffBytes));
+      } else if (!otlp) {
         std::string head(kSniffBytes, '\0');
         size_t used = 0;
         while (used < head.size()) {
@@ -109,12 +145,30 @@ PushResult push(const PushOptions& options, Output& out) {
           used += n;
         }
         head.resize(used);
+        otlp = looks_like_otlp(head);
         format = exposition::sniff_format(head);
         prefixed = std::make_unique<PrefixedReader>(*input, std::move(head));
         reader = prefixed.get();
       }
-      auto parser = exposition::make_parser(*reader, {format, options.strict});
       builder.start_input();
+      if (otlp) {
+        uint64_t request_number = 0;
+        BuilderSink sink(builder, [&](const std::string& what) {
+          report(SourcePosition{input->name(), 0, 0}, "request " + std::to_string(request_number) + ": " + what);
+        });
+        try {
+          otlp::RequestReader requests(*reader, {otlp::Signal::kMetrics});
+          while (auto* message = requests.next()) {
+            ++request_number;
+            otlptranslate::translate(static_cast<const otlp::MetricsRequest&>(*message), options.translate, sink);
+          }
+        } catch (const Error& e) {
+          ++errors;
+          error(e.what());
+        }
+        continue;
+      }
+      auto parser = exposition::make_parser(*reader, {format, options.strict});
       try {
         for (exposition::Entry e; (e = parser->next()) != exposition::Entry::kEnd;) {
           std::string why;

@@ -17,6 +17,7 @@
 
 #include "common/output.h"
 #include "exposition/format.h"
+#include "otlptranslate/translate.h"
 #include "remotewrite/sender.h"
 #include "remotewrite/series_builder.h"
 
@@ -24,7 +25,12 @@ namespace promotel::remotewrite {
 
 struct PushOptions {
   std::vector<std::string> inputs{"-"};
-  std::optional<exposition::Format> format;  // nullopt: sniffed per input
+  std::optional<exposition::Format> format;  // nullopt: sniffed per input (unless otlp)
+  // OTLP metrics (what prom2otlp writes: file-exporter protobuf framing or JSON lines, gzip
+  // too) instead of exposition. Without `format` and `otlp`, input starting with '{', a zero
+  // byte (a framed length) or the gzip magic is taken as OTLP.
+  bool otlp = false;
+  otlptranslate::TranslateOptions translate;
   bool strict = false;                      // strict OpenMetrics validation
   bool keep_going = false;
   BuilderOptions builder;

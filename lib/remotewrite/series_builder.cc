@@ -303,7 +303,7 @@ void SeriesBuilder::make_room() {
   }
 }
 
-std::string SeriesBuilder::add(const model::Sample& sample) {
+std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
   if (std::string why = series_labels(sample.name, sample.labels); !why.empty()) {
     ++stats_.refused;
     return why;
@@ -323,8 +323,8 @@ std::string SeriesBuilder::add(const model::Sample& sample) {
   make_room();
   uint32_t meta = metadata_for(sample.name, nullptr);
   uint32_t series = batch_.series(labels_, meta);
-  double value = options_.stale ? model::stale_nan() : normalize(sample.value);
-  batch_.add_sample(series, value, ts);
+  double value = options_.stale || extras.stale ? model::stale_nan() : normalize(sample.value);
+  batch_.add_sample(series, value, ts, extras.start_ms);
   ++stats_.samples;
   if (sample.exemplar && !options_.stale) {
     const auto& e = *sample.exemplar;
@@ -335,7 +335,7 @@ std::string SeriesBuilder::add(const model::Sample& sample) {
   return {};
 }
 
-std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogram& h) {
+std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogram& h, bool stale) {
   if (std::string why = series_labels(name, h.labels); !why.empty()) {
     ++stats_.refused;
     return why;
@@ -364,7 +364,7 @@ std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogr
     start = int64_t(std::llround(*h.created_seconds * 1000));
     if (start == 0) start = 1;  // 0 means "unset" in 2.0; a real epoch start is sent as 1
   }
-  if (options_.stale) {
+  if (options_.stale || stale) {
     // A stale histogram is a float stale marker on the series (what Prometheus sends too).
     batch_.add_sample(series, model::stale_nan(), ts);
     ++stats_.samples;

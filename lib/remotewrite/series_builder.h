@@ -63,10 +63,15 @@ class SeriesBuilder {
   void help(std::string_view family, std::string_view help);
   void unit(std::string_view family, std::string_view unit);
 
+  struct Extras {
+    int64_t start_ms = 0;  // start ("created") timestamp, sent in 2.0; 0 = none
+    bool stale = false;    // a deliberate stale marker (OTLP NoRecordedValue)
+  };
   // Adds one sample; returns "" or why it was refused (then nothing was added).
-  std::string add(const model::Sample& sample);
+  std::string add(const model::Sample& sample, Extras extras);
+  std::string add(const model::Sample& sample) { return add(sample, Extras{}); }
   // Adds a native histogram of the family `name`; returns "" or why it was refused.
-  std::string add(std::string_view name, const model::NativeHistogram& histogram);
+  std::string add(std::string_view name, const model::NativeHistogram& histogram, bool stale = false);
 
   // A new input file begins: no family is current.
   void start_input();

@@ -569,6 +569,44 @@ class BatchingAndEdgeCases(unittest.TestCase):
             self.assertEqual(only_request(r, self)["headers"]["authorization"], "Bearer s3cret")
 
 
+class OtlpInput(unittest.TestCase):
+    """OTLP metrics in (as prom2otlp writes them), Prometheus naming rules (spec section 4)."""
+
+    def test_otlp_v2_start_timestamps_and_metadata(self):
+        from test_rwpush_prometheus import otlp_document
+        now = int(time.time()) * 10**9
+        with Receiver(v2=True) as r:
+            push(r, otlp_document(now), "--protocol", "2.0")
+            by = series_by_name(only_request(r, self)["request"])
+            counter = by["requests_total"][0]
+            self.assertEqual(counter["samples"][0]["start_timestamp"], now // 10**6 - 60_000)
+            self.assertEqual(counter["metadata"]["type"], "counter")
+            hist = by["http_server_request_duration_seconds_count"][0]
+            self.assertEqual(hist["metadata"]["type"], "histogram")
+            self.assertEqual(hist["metadata"]["unit"], "seconds")
+            self.assertEqual(hist["metadata"]["help"], "Duration.")
+            self.assertEqual(by["target_info"][0]["metadata"]["help"], "Target metadata")
+
+    def test_otlp_options(self):
+        from test_rwpush_prometheus import otlp_document
+        now = int(time.time()) * 10**9
+        with Receiver() as r:
+            push(r, otlp_document(now), "--translation", "underscore-escaping-without-suffixes",
+                 "--no-target-info", "--input-format", "otlp")
+            names = set(series_by_name(only_request(r, self)["request"]))
+            self.assertEqual(names, {"http_server_request_duration_bucket", "http_server_request_duration_sum",
+                                     "http_server_request_duration_count", "requests", "cpu_utilization"})
+
+    def test_otlp_delta_refused(self):
+        doc = json.dumps({"resourceMetrics": [{"scopeMetrics": [{"metrics": [
+            {"name": "d", "sum": {"aggregationTemporality": 1, "isMonotonic": True,
+                                  "dataPoints": [{"asInt": "1"}]}}]}]}]})
+        with Receiver() as r:
+            p = push(r, doc + "\n", check=1)
+            self.assertIn(b'request 1: metric "d": delta temporality is not supported', p.stderr)
+            self.assertEqual(r.requests(), [])
+
+
 class DryRunAndOutput(unittest.TestCase):
     def test_dry_run(self):
         p = rwpush("--dry-run", "--label", "job=x",

@@ -23,6 +23,28 @@ def tearDownModule():
     PROM.__exit__(None, None, None)
 
 
+def otlp_document(now_ns):
+    """One OTLP/JSON request (as prom2otlp --output-format json writes, one per line)."""
+    import json
+    attrs = lambda **kv: [{"key": k.replace("_", "."), "value": {"stringValue": v}}  # noqa: E731
+                          for k, v in kv.items()]
+    return json.dumps({"resourceMetrics": [{
+        "resource": {"attributes": attrs(service_name="checkout", service_instance_id="10.0.0.1:8080",
+                                         host_name="node-1")},
+        "scopeMetrics": [{"scope": {"name": "test"}, "metrics": [
+            {"name": "http.server.request.duration", "unit": "s", "description": "Duration.",
+             "histogram": {"aggregationTemporality": 2, "dataPoints": [{
+                 "attributes": attrs(http_method="GET"), "startTimeUnixNano": str(now_ns - 60 * 10**9),
+                 "timeUnixNano": str(now_ns), "count": "6", "sum": 3.5, "bucketCounts": ["1", "2", "3"],
+                 "explicitBounds": [0.1, 1]}]}},
+            {"name": "requests", "unit": "1", "sum": {"aggregationTemporality": 2, "isMonotonic": True,
+             "dataPoints": [{"asInt": "42", "startTimeUnixNano": str(now_ns - 60 * 10**9),
+                             "timeUnixNano": str(now_ns)}]}},
+            {"name": "cpu.utilization", "unit": "1",
+             "gauge": {"dataPoints": [{"asDouble": 0.25, "timeUnixNano": str(now_ns)}]}},
+        ]}]}]}) + "\n"
+
+
 def by_labels(result):
     """{frozenset(labels): value string} of an instant-query vector."""
     return {frozenset(r["metric"].items()): r["value"][1] for r in result}
@@ -146,6 +168,22 @@ rpc_count 10 {t}
         self.assertEqual(q('histogram_count(test_gauge_histogram{job="nh"})'), "175")
         self.assertEqual(q('test_histogram_count{job="nh"}'), "175")  # the classic twin
         self.assertEqual(q('histogram_count(test_histogram_family{job="nh",foo="bar"})'), "5")
+
+    def test_otlp_json_input(self):
+        now = int(time.time()) * 10**9
+        doc = otlp_document(now)
+        p = rwpush(PROM.url, input=doc, check=0)
+        self.assertIn(b"written 8 series, 8 samples", p.stderr)
+        q = lambda e: by_labels(PROM.query(e))  # noqa: E731
+        ids = {"job": "checkout", "instance": "10.0.0.1:8080"}
+        self.assertEqual(q('http_server_request_duration_seconds_bucket{job="checkout"}'), {
+            L(__name__="http_server_request_duration_seconds_bucket", http_method="GET", le=le, **ids): v
+            for le, v in (("0.1", "1"), ("1", "3"), ("+Inf", "6"))})
+        self.assertEqual(q('requests_total{job="checkout"}'), {L(__name__="requests_total", **ids): "42"})
+        self.assertEqual(q('cpu_utilization_ratio{job="checkout"}'),
+                         {L(__name__="cpu_utilization_ratio", **ids): "0.25"})
+        self.assertEqual(q('target_info{job="checkout"}'),
+                         {L(__name__="target_info", host_name="node-1", **ids): "1"})
 
     def test_many_batches_in_order(self):
         t0 = int(time.time() * 1000) - 50_000

@@ -64,9 +64,19 @@ int main(int argc, char** argv) {
                  "the receiver does not speak it)")
       ->check(CLI::IsMember({"1.0", "2.0", "auto"}))
       ->capture_default_str();
-  app.add_option("--input-format", input_format, "auto (sniffed), text, openmetrics or protobuf")
-      ->check(CLI::IsMember({"auto", "text", "openmetrics", "protobuf"}))
+  app.add_option("--input-format", input_format,
+                 "auto (sniffed), text, openmetrics, protobuf (exposition), or otlp (OTLP metrics as "
+                 "prom2otlp writes them: framed protobuf or JSON lines, gzip too)")
+      ->check(CLI::IsMember({"auto", "text", "openmetrics", "protobuf", "otlp"}))
       ->capture_default_str();
+  std::string translation = "underscore-escaping-with-suffixes";
+  app.add_option("--translation", translation,
+                 "OTLP names: underscore-escaping-with-suffixes (units, _total, _ratio) or "
+                 "underscore-escaping-without-suffixes")
+      ->check(CLI::IsMember({"underscore-escaping-with-suffixes", "underscore-escaping-without-suffixes"}))
+      ->capture_default_str();
+  app.add_flag("--target-info,!--no-target-info", options.translate.target_info,
+               "OTLP: send target_info with each resource's attributes (default on)");
   app.add_flag("--strict", options.strict, "Validate OpenMetrics input strictly (the whole OpenMetrics 1.0 spec)");
   app.add_option("--label", labels, "Add label NAME=VALUE to every series (repeatable); a clashing input "
                                     "label is renamed exported_NAME")
@@ -136,7 +146,14 @@ int main(int argc, char** argv) {
   } catch (const promotel::Error& e) {
     return usage(e.what());
   }
-  if (input_format != "auto") options.format = promotel::exposition::format_from_string(input_format);
+  if (input_format == "otlp") {
+    options.otlp = true;
+  } else if (input_format != "auto") {
+    options.format = promotel::exposition::format_from_string(input_format);
+  }
+  if (translation == "underscore-escaping-without-suffixes") {
+    options.translate.translation = promotel::otlptranslate::Translation::kUnderscoreEscapingWithoutSuffixes;
+  }
 
   options.send = !url.empty() && !options.dry_run;  // --dry-run: what would be sent to URL
   send.url = url;
