@@ -85,6 +85,9 @@ Sender::Outcome Sender::send(const Batch& batch) {
     bool retryable = false;
     std::optional<std::chrono::duration<double>> retry_after;
     bool unsupported = false;
+    if (!response.error.empty() && response.status != 0 && response.error.rfind("body larger than", 0) == 0) {
+      response.error.clear();  // a huge answer: its status counts, its body was cut (spec 1.7)
+    }
     if (!response.error.empty()) {
       failure = response.error;
       retryable = true;

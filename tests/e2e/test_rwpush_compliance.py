@@ -448,6 +448,14 @@ class RetryBehavior(unittest.TestCase):
             self.assertIn(b"written 6 series", p.stderr)
             self.assertIn(b"NOT written 4 series", p.stderr)
 
+    def test_handle_large_error_body(self):
+        with Receiver(script="400", error_body_size=200_000) as r:
+            p = push(r, "m 1\n", check=1)
+            self.assertEqual(len(r.requests()), 1)
+            line = [x for x in p.stderr.split(b"\n") if b"HTTP 400" in x][0]
+            self.assertIn(b"scripted failure", line)  # log_error_messages_verbatim
+            self.assertLess(len(line), 1200)  # at most 1 KiB of it
+
     def test_handle_200_and_204(self):
         for code in ("200", "204"):
             with Receiver(script=code) as r:

@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--v2", action="store_true")
     ap.add_argument("--reject-v2", action="store_true", help="answer 415 to 2.0 requests")
     ap.add_argument("--error-body", default="scripted failure")
+    ap.add_argument("--error-body-size", type=int, default=0, help="pad error bodies to this size")
     args = ap.parse_args()
     script = [s for s in args.script.split(",") if s]
     lock = threading.Lock()
@@ -90,6 +91,8 @@ def main():
                 with open(args.log, "a") as f:
                     f.write(json.dumps(entry) + "\n")
             reply = b"" if status < 300 else (args.error_body + "\n").encode()
+            if status >= 300 and args.error_body_size > len(reply):
+                reply += b"x" * (args.error_body_size - len(reply))
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)

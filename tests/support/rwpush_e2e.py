@@ -21,7 +21,7 @@ import remote_write  # noqa: E402,F401
 class Receiver:
     """rw_receiver.py; .url is its write URL, .requests() what it received."""
 
-    def __init__(self, script="", default="204", v2=False, reject_v2=False):
+    def __init__(self, script="", default="204", v2=False, reject_v2=False, error_body_size=0):
         self.dir = tempfile.mkdtemp(prefix="rwpush-recv-")
         self.log = os.path.join(self.dir, "log.jsonl")
         argv = ["/usr/bin/python3", os.path.join(support.SOURCE, "tests", "support", "rw_receiver.py"),
@@ -30,6 +30,8 @@ class Receiver:
             argv.append("--v2")
         if reject_v2:
             argv.append("--reject-v2")
+        if error_body_size:
+            argv += ["--error-body-size", str(error_body_size)]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, start_new_session=True, text=True)
         self.port = int(self.proc.stdout.readline())
         self.url = f"http://127.0.0.1:{self.port}/api/v1/write"
