@@ -70,7 +70,11 @@ bool looks_like_otlp(std::string_view head) {
   while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
   if (i == head.size()) return false;
   unsigned char c = static_cast<unsigned char>(head[i]);
-  return c == '{' || (i == 0 && c == 0x00) || (i == 0 && head.size() >= 2 && c == 0x1f && uint8_t(head[1]) == 0x8b);
+  if (c == '{') {  // OTLP/JSON, not an exposition line such as {"my.metric"} 1
+    return head.find("\"resourceMetrics\"") != std::string_view::npos ||
+           head.find("\"resource_metrics\"") != std::string_view::npos;
+  }
+  return (i == 0 && c == 0x00) || (i == 0 && head.size() >= 2 && c == 0x1f && uint8_t(head[1]) == 0x8b);
 }
 
 }  // namespace
