@@ -1,6 +1,10 @@
 #include "remotewrite/encode.h"
 
 #include <snappy.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
 
 #include "common/error.h"
 #include "remotewrite/wire.h"
@@ -131,9 +135,27 @@ void encode_v1(const Batch& b, std::string& out) {
 }
 
 uint32_t V2Encoder::symbol(std::string_view s) {
-  auto [it, inserted] = index_.try_emplace(s, uint32_t(symbols_.size()));
-  if (inserted) symbols_.push_back(s);
-  return it->second;
+  uint64_t hash = XXH3_64bits(s.data(), s.size());
+  size_t mask = table_.size() - 1;
+  size_t slot = hash & mask;
+  while (uint32_t entry = table_[slot]) {
+    if (hashes_[entry - 1] == hash && symbols_[entry - 1] == s) return entry - 1;
+    slot = (slot + 1) & mask;
+  }
+  uint32_t index = uint32_t(symbols_.size());
+  symbols_.push_back(s);
+  hashes_.push_back(hash);
+  table_[slot] = index + 1;
+  if (symbols_.size() * 2 > table_.size()) {  // grow and rehash
+    table_.assign(table_.size() * 2, 0);
+    mask = table_.size() - 1;
+    for (uint32_t i = 0; i < symbols_.size(); ++i) {
+      size_t k = hashes_[i] & mask;
+      while (table_[k]) k = (k + 1) & mask;
+      table_[k] = i + 1;
+    }
+  }
+  return index;
 }
 
 void V2Encoder::encode(const Batch& b, std::string& out) {
@@ -144,8 +166,9 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
   const auto& metadata = b.metadata();
 
   symbols_.clear();
-  index_.clear();
+  hashes_.clear();
   refs_.clear();
+  table_.assign(std::max<size_t>(1024, std::bit_ceil(b.series_count() * 8)), 0);
   symbol("");  // symbols[0] MUST be the empty string
 
   // Symbol references: per series its label refs, per exemplar its label refs, per metadata

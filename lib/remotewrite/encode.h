@@ -31,7 +31,8 @@ class V2Encoder {
   uint32_t symbol(std::string_view s);
 
   std::vector<std::string_view> symbols_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  std::vector<uint64_t> hashes_;  // of symbols_
+  std::vector<uint32_t> table_;   // open addressing: symbol index + 1, 0 = empty
   std::vector<uint32_t> refs_;
   std::vector<model::Label> labels_;
 };
