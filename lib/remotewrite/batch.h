@@ -88,6 +88,7 @@ class Batch {
   // appearance), each group in input order. Called before encoding.
   void finalize();
   const std::vector<SampleRecord>& samples() const { return samples_; }
+  std::vector<SampleRecord>& mutable_samples() { return samples_; }
   const std::vector<ExemplarRecord>& exemplars() const { return exemplars_; }
   const std::vector<HistogramRecord>& histograms() const { return histograms_; }
   const std::vector<Metadata>& metadata() const { return metadata_; }

@@ -297,6 +297,45 @@ int64_t SeriesBuilder::timestamp_of(const std::optional<model::TimestampMs>& ts)
   return t;
 }
 
+// An OpenMetrics (or protobuf) "<family>_created" sample follows the samples of its label set:
+// walk back over them and give them that start timestamp (sent in 2.0; 1.0 has no field for
+// it). The _created series itself is sent too. Samples already flushed in an earlier batch
+// keep no start timestamp.
+void SeriesBuilder::apply_created(int64_t start_ms) {
+  using model::MetricType;
+  if (family_.type != MetricType::kCounter && family_.type != MetricType::kHistogram &&
+      family_.type != MetricType::kSummary) {
+    return;
+  }
+  auto& samples = batch_.mutable_samples();
+  std::vector<model::Label> decoded;
+  auto rest_matches = [&](const std::vector<model::Label>& series) {
+    size_t j = 0;
+    for (const auto& l : series) {
+      if (l.name == "__name__" || l.name == "le" || l.name == "quantile") continue;
+      while (j < labels_.size() && labels_[j].name == "__name__") ++j;
+      if (j >= labels_.size() || labels_[j].name != l.name || labels_[j].value != l.value) return false;
+      ++j;
+    }
+    while (j < labels_.size() && labels_[j].name == "__name__") ++j;
+    return j == labels_.size();
+  };
+  // The last sample is the _created one itself.
+  for (size_t i = samples.size() - 1, walked = 0; i-- > 0 && walked < 4096; ++walked) {
+    decoded.clear();
+    decode_labels(batch_.bytes(batch_.all_series()[samples[i].series].labels), decoded);
+    std::string_view name;
+    for (const auto& l : decoded) {
+      if (l.name == "__name__") name = l.value;
+    }
+    if (!name.starts_with(family_.family)) break;
+    std::string_view suffix = name.substr(family_.family.size());
+    if (!(suffix.empty() || suffix == "_total" || suffix == "_bucket" || suffix == "_sum" || suffix == "_count")) break;
+    if (!rest_matches(decoded)) break;
+    if (samples[i].start_timestamp == 0) samples[i].start_timestamp = start_ms;
+  }
+}
+
 void SeriesBuilder::make_room() {
   if (batch_.series_count() >= options_.max_series || batch_.estimated_bytes() >= options_.max_bytes) {
     flush();
@@ -326,6 +365,11 @@ std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
   double value = options_.stale || extras.stale ? model::stale_nan() : normalize(sample.value);
   batch_.add_sample(series, value, ts, extras.start_ms);
   ++stats_.samples;
+  if (have_family_ && family_.family.size() + 8 == sample.name.size() && sample.name.ends_with("_created") &&
+      sample.name.starts_with(family_.family) && std::isfinite(sample.value)) {
+    int64_t start = std::llround(sample.value * 1000);
+    apply_created(start == 0 ? 1 : start);
+  }
   if (sample.exemplar && !options_.stale) {
     const auto& e = *sample.exemplar;
     int64_t ets = e.timestamp && !options_.override_timestamps ? *e.timestamp : ts;

@@ -87,6 +87,7 @@ class SeriesBuilder {
   std::string series_labels(std::string_view name, model::Labels input);
   std::string exemplar_labels(model::Labels input);
   void make_room();
+  void apply_created(int64_t start_ms);
   int64_t timestamp_of(const std::optional<model::TimestampMs>& ts);
   void flush();
 

@@ -356,6 +356,29 @@ class MetadataAndSymbols(unittest.TestCase):
             self.assertEqual(md["rpc"]["type"], "summary")
             self.assertEqual(md["temp"]["type"], "gauge")
 
+    def test_start_timestamps_from_created(self):
+        # timestamps_test.go start_timestamp_for_counters/_histograms: OpenMetrics _created lines.
+        text = ("# TYPE req counter\nreq_total{path=\"/a\"} 5 1700000100\nreq_created{path=\"/a\"} 1700000000.5\n"
+                "req_total{path=\"/b\"} 6 1700000100\nreq_created{path=\"/b\"} 1700000001\n"
+                "# TYPE lat histogram\nlat_bucket{le=\"1\"} 1 1700000100\nlat_bucket{le=\"+Inf\"} 2 1700000100\n"
+                "lat_count 2 1700000100\nlat_sum 1.5 1700000100\nlat_created 1699999999\n"
+                "# TYPE g gauge\ng 1 1700000100\n# EOF\n")
+        with Receiver(v2=True) as r:
+            push(r, text, "--protocol", "2.0")
+            req = only_request(r, self)["request"]
+            got = {tuple(map(tuple, t["labels"])): t["samples"][0] for t in req["timeseries"]}
+            start = {k: v.get("start_timestamp") for k, v in got.items()}
+            self.assertEqual(start[(("__name__", "req_total"), ("path", "/a"))], 1700000000500)
+            self.assertEqual(start[(("__name__", "req_total"), ("path", "/b"))], 1700000001000)
+            self.assertEqual(start[(("__name__", "lat_bucket"), ("le", "1"))], 1699999999000)
+            self.assertEqual(start[(("__name__", "lat_sum"),)], 1699999999000)
+            self.assertEqual(start[(("__name__", "lat_count"),)], 1699999999000)
+            self.assertIsNone(start[(("__name__", "g"),)])
+            for k, s in got.items():  # start_timestamp_before_sample_timestamp
+                if s.get("start_timestamp"):
+                    self.assertLessEqual(s["start_timestamp"], s["timestamp"])
+            self.assertIn((("__name__", "req_created"), ("path", "/a")), got)  # still sent as a series
+
     def test_metadata_unit_openmetrics(self):
         text = ("# TYPE req_duration_seconds histogram\n# UNIT req_duration_seconds seconds\n"
                 "# HELP req_duration_seconds Duration.\n"
