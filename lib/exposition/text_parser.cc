@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "exposition/number.h"
 #include "exposition/om_validator.h"
 #include "exposition/utf8.h"
@@ -35,6 +39,31 @@ inline bool is_label_start(char c) { return kChars.label_start[static_cast<unsig
 inline bool is_label_char(char c) { return kChars.label[static_cast<unsigned char>(c)]; }
 inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// The end of a run of name characters ([a-zA-Z0-9_], plus ':' for metric names) starting at p.
+// The first character is checked by the caller.
+template <bool kMetric>
+inline const char* scan_name(const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    if (kMetric) ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(ok));
+    if (mask != 0xFFFF) return p + __builtin_ctz(~mask);
+    p += 16;
+  }
+#endif
+  if (kMetric)
+    while (p < end && is_metric_char(*p)) ++p;
+  else
+    while (p < end && is_label_char(*p)) ++p;
+  return p;
+}
+
 std::string describe(const char* p, const char* end) {
   if (p >= end) return "end of line";
   char c = *p;
@@ -54,10 +83,25 @@ std::string describe(const char* p, const char* end) {
 }  // namespace
 
 TextParser::TextParser(Reader& input, ParseOptions options)
-    : input_(input), options_(options) {
+    : input_(&input), options_(options) {
   capacity_ = kInitialBuffer;
   buffer_.reset(new char[capacity_]);
   pos_ = end_ = scan_from_ = buffer_.get();
+  labels_.reserve(16);
+  exemplar_labels_.reserve(4);
+  if (options_.format == Format::kOpenMetrics && options_.strict)
+    validator_ = std::make_unique<OpenMetricsValidator>();
+}
+
+TextParser::TextParser(std::string_view data, std::string name, ParseOptions options)
+    : own_input_(std::make_unique<StringReader>(std::string_view(), std::move(name))),
+      input_(own_input_.get()),
+      options_(options) {
+  // The parser only reads its buffer: point it at the caller's bytes.
+  char* begin = const_cast<char*>(data.data());
+  pos_ = scan_from_ = begin;
+  end_ = begin + data.size();
+  input_done_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   if (options_.format == Format::kOpenMetrics && options_.strict)
@@ -73,11 +117,11 @@ const model::NativeHistogram& TextParser::native_histogram() const {
 
 void TextParser::fail(const char* at, const std::string& what) const {
   size_t column = at && at >= line_begin_ ? static_cast<size_t>(at - line_begin_) + 1 : 1;
-  throw Error(SourcePosition{input_.name(), line_number_, column}, what);
+  throw Error(SourcePosition{input_->name(), line_number_, column}, what);
 }
 
 void TextParser::fail_validation(const std::string& what) const {
-  throw Error(SourcePosition{input_.name(), line_number_, 1}, what);
+  throw Error(SourcePosition{input_->name(), line_number_, 1}, what);
 }
 
 void TextParser::refill() {
@@ -96,7 +140,7 @@ void TextParser::refill() {
   pos_ = buffer_.get();
   end_ = pos_ + pending;
   scan_from_ = pos_ + scanned;
-  size_t n = input_.read(end_, capacity_ - pending);
+  size_t n = input_->read(end_, capacity_ - pending);
   if (n == 0) input_done_ = true;
   end_ += n;
 }
@@ -154,7 +198,52 @@ Entry TextParser::next() {
 
 // p points at the opening quote; on return `out` is the unescaped content and the result points
 // after the closing quote. Escapes: \\ \" \n; any other \x is kept as the two characters.
+// The common case of a quoted string: plain ASCII without escapes. Returns the position after
+// the closing quote, or nullptr when the general path is needed.
+static inline __attribute__((always_inline)) const char* quoted_fast(const char* p, const char* end,
+                                                                     std::string_view& out) {
+  const char* begin = p;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const char* q = p;
+#if defined(__SSE2__)
+  // Most values are shorter than 16 bytes: one unconditional step finds their end.
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)) | static_cast<unsigned>(_mm_movemask_epi8(v));
+    if (mask) {
+      q += __builtin_ctz(mask);
+      goto found;
+    }
+    q += 16;
+  }
+#endif
+  while (q + 8 <= end) {
+    uint64_t w;
+    std::memcpy(&w, q, 8);
+    uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+    uint64_t hit = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | w) & kHigh;
+    if (hit) {
+      q += __builtin_ctzll(hit) / 8;
+      goto found;
+    }
+    q += 8;
+  }
+  while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80)) ++q;
+found:
+  if (q < end && *q == '"') [[likely]] {
+    out = std::string_view(begin, static_cast<size_t>(q - begin));
+    return q + 1;
+  }
+  return nullptr;
+}
+
 const char* TextParser::parse_quoted(const char* p, std::string_view& out, bool openmetrics) {
+  if (const char* after = quoted_fast(p + 1, line_end_, out)) return after;
+  return parse_quoted_slow(p, out, openmetrics);
+}
+
+const char* TextParser::parse_quoted_slow(const char* p, std::string_view& out, bool openmetrics) {
   const char* begin = ++p;
   const char* end = line_end_;
   const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
@@ -225,6 +314,13 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
 // is a quoted string not followed by '=' is the (UTF-8) metric name and goes to sample_.name.
 const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
                                      bool allow_metric_name) {
+  return openmetrics ? parse_labels_impl<true>(p, out, allow_metric_name)
+                     : parse_labels_impl<false>(p, out, allow_metric_name);
+}
+
+// The format is a template parameter so that each dialect's loop has no format branches.
+template <bool openmetrics>
+const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Label>& out, bool allow_metric_name) {
   const char* end = line_end_;
   ++p;
   out.clear();
@@ -240,7 +336,7 @@ const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vecto
     const char* name_at = p;
     if (p < end && is_label_start(*p)) {
       const char* b = p;
-      while (p < end && is_label_char(*p)) ++p;
+      p = scan_name<false>(p + 1, end);
       name = std::string_view(b, static_cast<size_t>(p - b));
     } else if (p < end && *p == '"') {
       p = parse_quoted(p, name, openmetrics);
@@ -273,7 +369,10 @@ const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vecto
       while (p < end && is_blank(*p)) ++p;
     if (p >= end || *p != '"') fail(p, "expected '\"' to start the label value, found " + describe(p, end));
     std::string_view value;
-    p = parse_quoted(p, value, openmetrics);
+    if (const char* after = quoted_fast(p + 1, end, value)) [[likely]]
+      p = after;
+    else
+      p = parse_quoted_slow(p, value, openmetrics);
     out.push_back({name, value});
     first = false;
     if (!openmetrics)
@@ -353,6 +452,12 @@ void TextParser::parse_prom_comment(const char* p) {
 // Samples (both formats)
 
 void TextParser::parse_sample(const char* p, bool om) {
+  if (om) parse_sample_impl<true>(p);
+  else parse_sample_impl<false>(p);
+}
+
+template <bool om>
+void TextParser::parse_sample_impl(const char* p) {
   const char* end = line_end_;
   sample_.name = {};
   sample_.exemplar = nullptr;
@@ -360,15 +465,15 @@ void TextParser::parse_sample(const char* p, bool om) {
   labels_.clear();
   const char* name_at = p;
   if (is_metric_start(*p)) {
-    while (p < end && is_metric_char(*p)) ++p;
+    p = scan_name<true>(p + 1, end);
     sample_.name = std::string_view(name_at, static_cast<size_t>(p - name_at));
     const char* after_name = p;
     if (!om)
       while (p < end && is_blank(*p)) ++p;
-    if (p < end && *p == '{') p = parse_labels(p, om, labels_, false);
+    if (p < end && *p == '{') p = parse_labels_impl<om>(p, labels_, false);
     else p = after_name;
   } else if (*p == '{') {
-    p = parse_labels(p, om, labels_, true);
+    p = parse_labels_impl<om>(p, labels_, true);
     if (sample_.name.empty()) fail(name_at, "expected a metric name (a quoted name must be first inside the braces)");
   } else {
     fail(p, "expected a metric name, found " + describe(p, end));
@@ -384,15 +489,21 @@ void TextParser::parse_sample(const char* p, bool om) {
     while (p < end && is_blank(*p)) ++p;
   }
   const char* value_at = p;
-  if (om) {
-    while (p < end && *p != ' ') ++p;
+  const char* value_end = parse_plain_decimal(p, end, sample_.value);
+  if (value_end && (value_end == end || *value_end == ' ' || (!om && *value_end == '\t'))) [[likely]] {
+    p = value_end;
   } else {
-    while (p < end && !is_blank(*p)) ++p;
+    if (om) {
+      while (p < end && *p != ' ') ++p;
+    } else {
+      while (p < end && !is_blank(*p)) ++p;
+    }
+    if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
+    auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
+    if (!value)
+      fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
+    sample_.value = *value;
   }
-  if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
-  auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
-  if (!value) fail(value_at, "invalid value " + describe(value_at, p + (p < end ? 0 : 0)) + ": expected a decimal number, NaN or +Inf/-Inf");
-  sample_.value = *value;
 
   if (!om) {
     while (p < end && is_blank(*p)) ++p;

@@ -34,6 +34,9 @@ class OpenMetricsValidator;
 class TextParser final : public Parser {
  public:
   TextParser(Reader& input, ParseOptions options);
+  // Parses an input that is already in memory (e.g. an HTTP body) in place, without copying it
+  // into a buffer. `data` must outlive the parser.
+  TextParser(std::string_view data, std::string name, ParseOptions options);
   ~TextParser() override;
 
   Entry next() override;
@@ -45,10 +48,12 @@ class TextParser final : public Parser {
   std::string_view unit() const override { return text_; }
   const model::Sample& sample() const override { return sample_; }
   const model::NativeHistogram& native_histogram() const override;
-  SourcePosition position() const override { return {input_.name(), line_number_, 1}; }
+  SourcePosition position() const override { return {input_->name(), line_number_, 1}; }
 
   // Bytes consumed so far (for throughput reports).
   uint64_t bytes_read() const { return bytes_read_; }
+  // Size of the input buffer: the initial chunk size unless a longer line made it grow.
+  size_t buffer_capacity() const { return capacity_; }
 
  private:
   bool fetch_line();
@@ -60,13 +65,19 @@ class TextParser final : public Parser {
   void parse_sample(const char* p, bool openmetrics);
   const char* parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
                            bool allow_metric_name);
+  template <bool kOpenMetrics>
+  const char* parse_labels_impl(const char* p, std::vector<model::Label>& out, bool allow_metric_name);
+  template <bool kOpenMetrics>
+  void parse_sample_impl(const char* p);
   const char* parse_quoted(const char* p, std::string_view& out, bool openmetrics);
+  const char* parse_quoted_slow(const char* p, std::string_view& out, bool openmetrics);
   std::string_view unescape_help(std::string_view raw, bool openmetrics);
   void check_eof_end(const char* p);
   [[noreturn]] void fail(const char* at, const std::string& what) const;
   [[noreturn]] void fail_validation(const std::string& what) const;
 
-  Reader& input_;
+  std::unique_ptr<StringReader> own_input_;  // for the in-memory constructor
+  Reader* input_;
   ParseOptions options_;
   std::unique_ptr<char[]> buffer_;
   size_t capacity_ = 0;
