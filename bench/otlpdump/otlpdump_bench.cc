@@ -9,6 +9,8 @@
 #include "debugexporter/detailed.h"
 #include "debugexporter/normal.h"
 #include "otlp/framing.h"
+#include "otlp/json_decode.h"
+#include "otlp/json_encode.h"
 
 namespace {
 
@@ -134,6 +136,33 @@ void BM_FramedProtobufToDetailed(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(frames.size()) * state.iterations());
 }
 BENCHMARK(BM_FramedProtobufToDetailed)->Unit(benchmark::kMillisecond);
+
+// The OTLP/JSON codec (file-exporter JSON lines; prom2otlp writes them, otlpdump reads them).
+void BM_EncodeJson(benchmark::State& state) {
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string json = otlp::encode_json(request());
+    bytes = json.size();
+    benchmark::DoNotOptimize(json.data());
+  }
+  state.counters["points/s"] = benchmark::Counter(double(kPoints) * state.iterations(), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(int64_t(bytes) * state.iterations());
+}
+BENCHMARK(BM_EncodeJson)->Unit(benchmark::kMillisecond);
+
+void BM_DecodeJson(benchmark::State& state) {
+  std::string json = otlp::encode_json(request());
+  google::protobuf::Arena arena;
+  for (auto _ : state) {
+    arena.Reset();
+    auto* m = google::protobuf::Arena::CreateMessage<otlp::MetricsRequest>(&arena);
+    otlp::decode_json(json, *m);
+    benchmark::DoNotOptimize(m);
+  }
+  state.counters["points/s"] = benchmark::Counter(double(kPoints) * state.iterations(), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(int64_t(json.size()) * state.iterations());
+}
+BENCHMARK(BM_DecodeJson)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

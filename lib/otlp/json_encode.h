@@ -12,4 +12,9 @@ namespace promotel::otlp {
 // sum/min/max written when present. One line, no trailing newline.
 std::string encode_json(const google::protobuf::Message& message);
 
+namespace internal {
+// The same JSON written by reflection alone (for tests of the direct writers).
+std::string encode_json_reflective(const google::protobuf::Message& message);
+}  // namespace internal
+
 }  // namespace promotel::otlp

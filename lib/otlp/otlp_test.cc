@@ -65,6 +65,75 @@ TEST(Json, AcceptsSnakeCaseAndSpecialDoublesAndKeepsPresence) {
   EXPECT_NE(json.find(R"("min":0)"), std::string::npos) << json;
 }
 
+TEST(Json, EncodesInvalidUtf8AsReplacementCharacter) {
+  LogsRequest request;
+  auto* record = request.add_resource_logs()->add_scope_logs()->add_log_records();
+  record->mutable_body()->set_string_value("a\xff\xc3\xa9\n\"");
+  std::string json = encode_json(request);
+  EXPECT_NE(json.find("\"stringValue\":\"a\\ufffd\xc3\xa9\\n\\\"\""), std::string::npos) << json;
+  LogsRequest back;
+  decode_json(json, back);
+  EXPECT_EQ(back.resource_logs(0).scope_logs(0).log_records(0).body().string_value(),
+            "a\xef\xbf\xbd\xc3\xa9\n\"");
+}
+
+TEST(Json, DirectWritersAgreeWithReflection) {
+  int compared = 0;
+  for (const char* dir : {"", "normal/"}) {
+    for (const char* signal : {"metrics", "traces", "logs"}) {
+      std::string root = std::string("../shared/testdata/debug-exporter/") + dir + "input/" + signal;
+      for (const auto& entry : std::filesystem::directory_iterator(root)) {
+        std::unique_ptr<google::protobuf::Message> request = new_request(*parse_signal(signal));
+        decode_json(read_file(entry.path()), *request);
+        EXPECT_EQ(encode_json(*request), internal::encode_json_reflective(*request)) << entry.path();
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 36);
+
+  // Every field of the directly written messages set at once.
+  MetricsRequest all;
+  auto* metric = all.add_resource_metrics()->add_scope_metrics()->add_metrics();
+  auto fill_exemplar = [](opentelemetry::proto::metrics::v1::Exemplar* e, bool as_int) {
+    e->set_time_unix_nano(7);
+    as_int ? e->set_as_int(-3) : e->set_as_double(-0.5);
+    e->set_span_id(std::string(8, '\x11'));
+    e->set_trace_id(std::string(16, '\x22'));
+    auto* kv = e->add_filtered_attributes();
+    kv->set_key("k");
+    kv->mutable_value()->set_bytes_value("\x01");
+  };
+  for (bool as_int : {false, true}) {
+    auto* p = metric->mutable_sum()->add_data_points();
+    p->set_start_time_unix_nano(1);
+    p->set_time_unix_nano(~uint64_t{0});
+    as_int ? p->set_as_int(INT64_MIN) : p->set_as_double(NAN);
+    fill_exemplar(p->add_exemplars(), as_int);
+    p->add_attributes()->set_key("empty");
+    p->set_flags(1);
+  }
+  auto* h = all.mutable_resource_metrics(0)->mutable_scope_metrics(0)->add_metrics()->mutable_histogram();
+  auto* hp = h->add_data_points();
+  hp->set_start_time_unix_nano(1);
+  hp->set_time_unix_nano(2);
+  hp->set_count(3);
+  hp->set_sum(-INFINITY);
+  hp->add_bucket_counts(0);
+  hp->add_bucket_counts(3);
+  hp->add_explicit_bounds(1e300);
+  fill_exemplar(hp->add_exemplars(), true);
+  hp->add_attributes()->set_key("a");
+  hp->set_flags(1);
+  hp->set_min(0);
+  hp->set_max(1e-300);
+  h->add_data_points();  // all defaults
+  EXPECT_EQ(encode_json(all), internal::encode_json_reflective(all));
+  MetricsRequest back;
+  decode_json(encode_json(all), back);
+  EXPECT_EQ(back.SerializeAsString(), all.SerializeAsString());
+}
+
 TEST(Json, RejectsBadInputWithAMessage) {
   MetricsRequest request;
   EXPECT_THROW(decode_json("{\"resourceMetrics\": [", request), Error);

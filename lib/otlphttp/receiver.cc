@@ -2,11 +2,70 @@
 
 #include <httplib.h>
 
+#include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "common/error.h"
 
 namespace promotel::otlphttp {
+
+namespace {
+
+// Serves at most `workers` connections at once and lets at most as many more wait; beyond
+// that the accepting thread blocks, so further clients wait in the kernel's listen backlog
+// instead of piling up file descriptors and memory here.
+class BoundedPool : public httplib::TaskQueue {
+ public:
+  explicit BoundedPool(size_t workers) : max_waiting_(workers) {
+    for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~BoundedPool() override = default;
+
+  void enqueue(std::function<void()> job) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [&] { return jobs_.size() < max_waiting_ || shutdown_; });
+    jobs_.push_back(std::move(job));
+    ready_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      shutdown_ = true;
+    }
+    ready_.notify_all();
+    room_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
+        if (jobs_.empty()) return;  // shut down and drained
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+        room_.notify_one();
+      }
+      job();
+    }
+  }
+
+  size_t max_waiting_;
+  std::vector<std::thread> threads_;
+  std::deque<std::function<void()>> jobs_;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  bool shutdown_ = false;
+};
+
+}  // namespace
 
 struct Receiver::Impl {
   ReceiverOptions options;
@@ -22,9 +81,11 @@ Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_
   auto& server = impl->server;
   server.set_read_timeout(impl->options.read_timeout_seconds, 0);
   server.set_write_timeout(impl->options.read_timeout_seconds, 0);
-  server.set_keep_alive_timeout(5);
+  // httplib waits this long for a (first or next) request on a connection: a silent client
+  // must not hold a worker longer than the read timeout.
+  server.set_keep_alive_timeout(std::min(5, impl->options.read_timeout_seconds));
   int threads = std::max(1, impl->options.max_connections);
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [threads] { return new BoundedPool(static_cast<size_t>(threads)); };
 
   RequestSink serialized = [impl](otlp::Signal signal, const google::protobuf::Message& request) {
     std::lock_guard<std::mutex> lock(impl->sink_mutex);

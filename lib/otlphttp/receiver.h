@@ -12,7 +12,8 @@ struct ReceiverOptions {
   int port = 4318;                 // 0: any free port (see Receiver::port)
   ExportLimits limits;
   int read_timeout_seconds = 10;
-  int max_connections = 8;  // connections served at once (worker threads)
+  int max_connections = 8;  // connections served at once; as many more may wait, the rest
+                            // stay in the kernel backlog until one finishes
 };
 
 // An OTLP/HTTP receiver: POST /v1/metrics, /v1/traces, /v1/logs (see handle_export). The sink

@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <thread>
 
 #include "google/rpc/status.pb.h"
@@ -127,6 +133,48 @@ TEST(ListenAddress, DefaultsToLoopback) {
   parse_listen_address("0.0.0.0:80", host, port);
   EXPECT_EQ(host, "0.0.0.0");
   EXPECT_THROW(parse_listen_address("x:y", host, port), Error);
+}
+
+}  // namespace
+}  // namespace promotel::otlphttp
+
+namespace promotel::otlphttp {
+namespace {
+
+// With one worker, a client that holds its connection open does not stop others for ever:
+// they wait and are served once the read timeout frees the worker.
+TEST(Receiver, BoundedConnectionsStillServeEveryone) {
+  Recorder rec;
+  ReceiverOptions options;
+  options.port = 0;
+  options.max_connections = 1;
+  options.read_timeout_seconds = 1;
+  Receiver receiver(options, rec.sink());
+  receiver.bind();
+  std::thread server([&] { receiver.run(); });
+  httplib::Client idle("127.0.0.1", receiver.port());
+  // A silent connection occupying the only worker until its read timeout.
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(receiver.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] {
+      httplib::Client c("127.0.0.1", receiver.port());
+      c.set_read_timeout(20, 0);
+      auto res = c.Post("/v1/metrics", sample_metrics().SerializeAsString(), "application/x-protobuf");
+      if (res && res->status == 200) ++ok;
+    });
+  }
+  for (auto& t : clients) t.join();
+  ::close(silent);
+  receiver.stop();
+  server.join();
+  EXPECT_EQ(ok.load(), 4);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 """A real client: the OpenTelemetry JS SDK (tests/js) exports a metric, a span and a log
-record to `otlpdump --listen`, over OTLP/HTTP protobuf and (metrics) JSON."""
+record to `otlpdump --listen`, over OTLP/HTTP protobuf and (metrics) JSON, and to
+`otlpdump --grpc-listen` over OTLP/gRPC when otlpdump was built with gRPC."""
 import os
 import shutil
 import signal
@@ -21,10 +22,17 @@ def main():
     if not os.path.isdir(os.path.join(JS, "node_modules")):
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True, timeout=240)
     failures = []
-    for protocol in ("proto", "json"):
+    protocols = ["proto", "json"]
+    help_text = subprocess.run([tool("otlpdump"), "--help"], capture_output=True, text=True).stdout
+    if "--grpc-listen" in help_text:
+        protocols.append("grpc")
+    else:
+        print("otlpdump built without gRPC: OTLP/gRPC not tested")
+    for protocol in protocols:
         port = free_port()
         out = tempfile.TemporaryFile()
-        proc = subprocess.Popen([tool("otlpdump"), "--listen", f"127.0.0.1:{port}"],
+        listen = "--grpc-listen" if protocol == "grpc" else "--listen"
+        proc = subprocess.Popen([tool("otlpdump"), listen, f"127.0.0.1:{port}"],
                                 stdout=out, stderr=subprocess.PIPE, start_new_session=True)
         try:
             wait_for_port(port, proc=proc)

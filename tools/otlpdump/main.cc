@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -17,6 +18,9 @@
 #include "otlp/filter.h"
 #include "otlp/framing.h"
 #include "otlphttp/receiver.h"
+#ifdef PROMOTEL_HAVE_OTLPGRPC
+#include "otlpgrpc/grpc_receiver.h"
+#endif
 
 namespace {
 
@@ -31,6 +35,7 @@ struct Flags {
   std::string metric_regex;
   std::vector<std::string> resource_attrs;
   std::string listen;
+  std::string grpc_listen;
   std::string output_format;
   size_t max_body_size = size_t{20} << 20;
   int read_timeout = 10;
@@ -82,27 +87,37 @@ int dump_files(const Flags& flags, Printer& printer, const otlp::RequestFilter& 
 }
 
 int serve(const Flags& flags, Output& out, Printer& printer, const otlp::RequestFilter& filter) {
-  otlphttp::ReceiverOptions options;
-  otlphttp::parse_listen_address(flags.listen, options.host, options.port);
-  options.limits.max_body_size = flags.max_body_size;
-  options.read_timeout_seconds = flags.read_timeout;
-  options.max_connections = flags.max_connections;
-
   std::optional<otlp::FrameWriter> writer;
   if (!flags.output_format.empty()) writer.emplace(out, *otlp::parse_format(flags.output_format));
 
-  // SIGINT/SIGTERM are taken by a thread (sigwait) that stops the server: clean shutdown.
+  // SIGINT/SIGTERM are taken by a thread (sigwait) that asks for the stop: clean shutdown.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  // A closed stdout ends the receiver quietly; another write failure is reported, and the
-  // client gets a 500 so that nothing is lost silently.
-  otlphttp::Receiver* self = nullptr;
+  std::unique_ptr<otlphttp::Receiver> http;
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  bool stop_requested = false;
+  auto request_stop = [&] {
+    {
+      std::lock_guard<std::mutex> lock(stop_mutex);
+      if (stop_requested) return;
+      stop_requested = true;
+    }
+    stop_cv.notify_all();
+    if (http) http->stop();
+  };
+
+  // One request printed at a time, whichever receiver it came from. A closed stdout ends the
+  // receivers quietly; another write failure is reported and the client gets an error, so
+  // nothing is lost silently.
+  std::mutex print_mutex;
   std::atomic<bool> output_closed{false};
-  otlphttp::Receiver receiver(options, [&](otlp::Signal, const google::protobuf::Message& request) {
+  auto sink = [&](otlp::Signal, const google::protobuf::Message& request) {
+    std::lock_guard<std::mutex> lock(print_mutex);
     std::unique_ptr<google::protobuf::Message> copy;
     const google::protobuf::Message* shown = &request;
     if (filter.active()) {
@@ -120,27 +135,57 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
       out.flush();
     } catch (const BrokenPipe&) {
       output_closed = true;
-      self->stop();
+      request_stop();
       throw;
     } catch (const Error& e) {
       print_error("otlpdump", e.what());
       throw;
     }
-  });
-  self = &receiver;
-  receiver.bind();
-  std::cerr << "otlpdump: listening on http://" << options.host << ":" << receiver.port()
-            << " (POST /v1/metrics, /v1/traces, /v1/logs)" << std::endl;
+  };
 
-  std::atomic<bool> stopping{false};
+  if (!flags.listen.empty()) {
+    otlphttp::ReceiverOptions options;
+    otlphttp::parse_listen_address(flags.listen, options.host, options.port);
+    options.limits.max_body_size = flags.max_body_size;
+    options.read_timeout_seconds = flags.read_timeout;
+    options.max_connections = flags.max_connections;
+    http = std::make_unique<otlphttp::Receiver>(options, sink);
+    http->bind();
+    std::cerr << "otlpdump: listening on http://" << options.host << ":" << http->port()
+              << " (POST /v1/metrics, /v1/traces, /v1/logs)" << std::endl;
+  }
+#ifdef PROMOTEL_HAVE_OTLPGRPC
+  std::unique_ptr<otlpgrpc::GrpcReceiver> grpc;
+  if (!flags.grpc_listen.empty()) {
+    otlpgrpc::GrpcReceiverOptions options;
+    otlphttp::parse_listen_address(flags.grpc_listen, options.host, options.port);
+    options.max_message_size = flags.max_body_size;
+    grpc = std::make_unique<otlpgrpc::GrpcReceiver>(options, sink);
+    grpc->start();
+    std::cerr << "otlpdump: listening for OTLP/gRPC on " << options.host << ":" << grpc->port()
+              << std::endl;
+  }
+#endif
+
+  std::atomic<bool> signalled{false};
   std::thread stopper([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    stopping = true;
-    receiver.stop();
+    signalled = true;
+    request_stop();
   });
-  bool ok = receiver.run();
-  if (!stopping.exchange(true)) pthread_kill(stopper.native_handle(), SIGTERM);  // run() ended first
+  bool ok = true;
+  if (http) {
+    ok = http->run();
+  } else {
+    std::unique_lock<std::mutex> lock(stop_mutex);
+    stop_cv.wait(lock, [&] { return stop_requested; });
+  }
+  request_stop();
+#ifdef PROMOTEL_HAVE_OTLPGRPC
+  if (grpc) grpc->stop();
+#endif
+  if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // wake sigwait to end it
   stopper.join();
   if (output_closed) return kExitOk;
   out.flush();
@@ -152,7 +197,7 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
 int main(int argc, char** argv) {
   CLI::App app{"Print OTLP metrics, traces and logs like the OpenTelemetry Collector's debug "
                "exporter, from files (file-exporter framing, OTLP/JSON, gzip) or as an OTLP/HTTP "
-               "receiver.",
+               "(and OTLP/gRPC) receiver.",
                "otlpdump"};
   promotel::setup_app(app);
   Flags flags;
@@ -172,6 +217,10 @@ int main(int argc, char** argv) {
       ->expected(1)
       ->allow_extra_args(false);
   app.add_option("--listen", flags.listen, "receive OTLP/HTTP on host:port (e.g. 127.0.0.1:4318)");
+#ifdef PROMOTEL_HAVE_OTLPGRPC
+  app.add_option("--grpc-listen", flags.grpc_listen,
+                 "receive OTLP/gRPC on host:port (e.g. 127.0.0.1:4317); with or without --listen");
+#endif
   app.add_option("--output-format", flags.output_format,
                  "receiver mode: write what arrives in file-exporter framing (json or proto) "
                  "instead of printing it")
@@ -188,11 +237,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
 
-  if (!flags.output_format.empty() && flags.listen.empty()) {
-    std::cerr << "otlpdump: error: --output-format needs --listen\n";
+  bool receiving = !flags.listen.empty() || !flags.grpc_listen.empty();
+  if (!flags.output_format.empty() && !receiving) {
+    std::cerr << "otlpdump: error: --output-format needs --listen or --grpc-listen\n";
     return promotel::kExitUsage;
   }
-  if (!flags.listen.empty() && !flags.files.empty()) {
+  if (receiving && !flags.files.empty()) {
     std::cerr << "otlpdump: error: --listen takes no input files\n";
     return promotel::kExitUsage;
   }
@@ -210,7 +260,7 @@ int main(int argc, char** argv) {
     const otlp::RequestFilter& filter = *filter_holder;
     Output out;
     Printer printer(out, *debugexporter::parse_verbosity(flags.verbosity), !flags.no_envelope);
-    int rc = flags.listen.empty() ? dump_files(flags, printer, filter) : serve(flags, out, printer, filter);
+    int rc = receiving ? serve(flags, out, printer, filter) : dump_files(flags, printer, filter);
     out.flush();
     return rc;
   });

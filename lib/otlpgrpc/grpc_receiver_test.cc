@@ -1,0 +1,64 @@
+#include "otlpgrpc/grpc_receiver.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <future>
+
+namespace promotel::otlpgrpc {
+namespace {
+
+grpc::Status call(int port, const std::string& method, const std::string& body, std::string* reply,
+                  bool gzip = false) {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  if (gzip) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) { done.set_value(s); });
+  grpc::Status status = done.get_future().get();
+  std::vector<grpc::Slice> slices;
+  reply->clear();
+  if (status.ok() && response.Dump(&slices).ok())
+    for (const auto& s : slices) reply->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return status;
+}
+
+TEST(GrpcReceiver, ExportsMetricsTracesAndLogs) {
+  std::vector<std::string> seen;
+  GrpcReceiver receiver({.port = 0, .max_message_size = 1 << 16},
+                        [&](otlp::Signal signal, const google::protobuf::Message& m) {
+                          seen.push_back(std::string(otlp::signal_name(signal)) + ":" + m.GetTypeName());
+                        });
+  receiver.start();
+  ASSERT_GT(receiver.port(), 0);
+  otlp::MetricsRequest metrics;
+  metrics.add_resource_metrics()->add_scope_metrics()->add_metrics()->set_name("m");
+  otlp::TracesRequest traces;
+  traces.add_resource_spans()->add_scope_spans()->add_spans()->set_name("s");
+  std::string reply;
+  EXPECT_TRUE(call(receiver.port(), "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+                   metrics.SerializeAsString(), &reply, true).ok());
+  EXPECT_EQ(reply, "");
+  EXPECT_TRUE(call(receiver.port(), "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                   traces.SerializeAsString(), &reply).ok());
+  EXPECT_EQ(call(receiver.port(), "/opentelemetry.proto.collector.logs.v1.LogsService/Export", "\xff\xff", &reply)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(call(receiver.port(), "/x.Y/Export", "", &reply).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(call(receiver.port(), "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+                 std::string(1 << 17, '\0'), &reply).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  receiver.stop();
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "metrics:opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest",
+                      "traces:opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest"}));
+}
+
+}  // namespace
+}  // namespace promotel::otlpgrpc
