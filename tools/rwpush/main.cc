@@ -40,7 +40,7 @@ std::string plural(uint64_t n, const std::string& one, const std::string& many =
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Sends Prometheus exposition (text 0.0.4, OpenMetrics, delimited protobuf) from files or stdin "
+      "Sends Prometheus exposition (text 0.0.4, OpenMetrics, delimited protobuf) or OTLP metrics from files or stdin "
       "to a Prometheus Remote-Write receiver (1.0 or 2.0). Invalid input sends nothing.",
       kTool};
   promotel::setup_app(app);
