@@ -362,9 +362,11 @@ void TextParser::parse_sample(const char* p, bool om) {
   if (is_metric_start(*p)) {
     while (p < end && is_metric_char(*p)) ++p;
     sample_.name = std::string_view(name_at, static_cast<size_t>(p - name_at));
+    const char* after_name = p;
     if (!om)
       while (p < end && is_blank(*p)) ++p;
     if (p < end && *p == '{') p = parse_labels(p, om, labels_, false);
+    else p = after_name;
   } else if (*p == '{') {
     p = parse_labels(p, om, labels_, true);
     if (sample_.name.empty()) fail(name_at, "expected a metric name (a quoted name must be first inside the braces)");
