@@ -65,6 +65,13 @@ def test_node_exporter_text():
         assert raw_names == names, raw_names ^ names
         assert "job=" not in raw
 
+        # Protobuf negotiated: the same series as from the text format.
+        p = run("promscrape", url, "--accept", "protobuf", "--summary", check=0)
+        assert "application/vnd.google.protobuf" in p.stderr.decode(), p.stderr
+        proto = samples(p.stdout.decode())
+        series = lambda ss: {(x[0], tuple(sorted(x[1].items()))) for x in ss if x[0] not in SYNTHETIC}
+        assert series(proto) == series(s), series(proto) ^ series(s)
+
 
 def test_python_client_openmetrics():
     with PortServer(["/usr/bin/python3", support_script(SOURCE, "python_app.py")]) as app:
