@@ -162,7 +162,14 @@ int run(Flags& f) {
       requests.push_back(scrapers.back()->request());
     }
   }
-  if (scrapers.empty()) throw Error("no targets to scrape");
+  if (scrapers.empty()) {
+    // A collector the Target Allocator has nothing for yet is normal in a fleet.
+    if (!f.target_allocator.empty()) {
+      print_warning(kTool, "the target allocator assigns no targets to " + f.collector_id);
+      return kExitOk;
+    }
+    throw Error("no targets to scrape");
+  }
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
