@@ -21,18 +21,18 @@
 // Positions: "line" is the 1-based record number, "column" the 1-based byte offset of the
 // record in the stream. Records are read one at a time into a buffer that grows to the
 // largest record (bounded memory for streams of any length).
+//
+// The wire format is decoded by hand (proto2 and proto3 encodings, packed or not), zero-copy:
+// names, label values and HELP are views into the record buffer. The schema is
+// proto/io/prometheus/client/metrics.proto.
 
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "exposition/parser.h"
-
-namespace io::prometheus::client {
-class MetricFamily;
-}
 
 namespace promotel::exposition {
 
@@ -42,9 +42,7 @@ class ProtobufParser final : public Parser {
   ~ProtobufParser() override;
 
   Entry next() override;
-  std::string_view metric_name() const override {
-    return entry_kind_ == Entry::kSample ? sample_.name : std::string_view(name_);
-  }
+  std::string_view metric_name() const override { return entry_ == Entry::kSample ? sample_.name : name_; }
   model::MetricType type() const override { return type_; }
   std::string_view help() const override { return text_; }
   std::string_view unit() const override { return text_; }
@@ -53,13 +51,51 @@ class ProtobufParser final : public Parser {
   SourcePosition position() const override;
 
  private:
+  struct Timestamp {
+    int64_t seconds = 0;
+    int32_t nanos = 0;
+  };
+  struct ExemplarRef {
+    size_t label_begin = 0, label_count = 0;
+    double value = 0;
+    std::optional<Timestamp> timestamp;
+  };
+  struct Bucket {
+    uint64_t count = 0;
+    double count_float = 0;
+    double upper_bound = 0;
+    int exemplar = -1;
+  };
+  // The current Metric, decoded.
+  struct Metric {
+    size_t label_count = 0;
+    double value = 0;  // gauge / counter / untyped
+    std::optional<int64_t> timestamp_ms;
+    int exemplar = -1;  // counter
+    std::optional<Timestamp> created;
+    bool has_counter = false, has_summary = false, has_histogram = false;
+    uint64_t count = 0;
+    double count_float = 0;
+    double sum = 0;
+    int32_t schema = 0;
+    double zero_threshold = 0;
+    uint64_t zero_count = 0;
+    double zero_count_float = 0;
+  };
+
   bool read_record();
   bool fill(size_t wanted);
-  bool produce();  // the next entry of the current family; false when it is exhausted
+  bool produce();
+  void decode_metric(std::string_view bytes);
+  void decode_histogram(std::string_view bytes);
+  void decode_summary(std::string_view bytes);
+  int decode_exemplar(std::string_view bytes);
   void set_sample(std::string_view name, double value, std::string_view special = {},
                   std::string_view special_value = {});
-  void set_exemplar(const void* exemplar);
-  void set_native(const void* histogram);
+  void set_exemplar(int index);
+  void set_native();
+  bool is_native() const;
+  bool is_float() const { return metric_.count_float > 0; }
   [[noreturn]] void fail(const std::string& what) const;
 
   Reader& input_;
@@ -70,35 +106,41 @@ class ProtobufParser final : public Parser {
   uint64_t record_offset_ = 0;  // stream offset of the current record
   uint64_t consumed_ = 0;
   size_t record_number_ = 0;
-
-  std::unique_ptr<io::prometheus::client::MetricFamily> family_;
   std::unordered_set<std::string> seen_families_;
+
+  // The current family (views into buffer_, valid until the next record is read).
+  std::string_view family_name_, family_help_, family_unit_;
+  int family_type_ = 0;  // the protobuf enum value
+  std::vector<std::string_view> metric_bytes_;
+  std::string family_total_, family_bucket_, family_sum_, family_count_, family_created_;
+
   // Where the expansion of the current family stands.
   enum class Phase { kHelp, kType, kUnit, kMetricStart, kValue, kNative, kQuantiles, kBuckets,
                      kInfBucket, kSum, kCount, kCreated, kMetricEnd, kDone };
   Phase phase_ = Phase::kDone;
-  int metric_index_ = 0;
-  int index_ = 0;
-  // Sample names of the current family.
-  std::string family_total_, family_bucket_, family_sum_, family_count_, family_created_;
-  std::string special_value_;  // le / quantile of the current sample
-  Entry entry_kind_ = Entry::kEnd;
+  size_t metric_index_ = 0;
+  size_t index_ = 0;
 
-  std::string name_;
-  std::string text_;
-  model::MetricType type_ = model::MetricType::kUnknown;
-  model::Sample sample_;
-  model::Exemplar exemplar_;
-  std::vector<model::Label> labels_;
-  std::vector<model::Label> exemplar_labels_;
-
-  model::NativeHistogram native_;
-  std::vector<model::Label> native_labels_;
+  Metric metric_;
+  std::vector<model::Label> metric_labels_;        // the metric's labels, then room for le/quantile
+  std::vector<model::Label> exemplar_label_store_;  // labels of all exemplars of the metric
+  std::vector<ExemplarRef> exemplar_refs_;
+  std::vector<int> exemplar_native_;  // the native histogram's exemplars (into exemplar_refs_)
+  std::vector<std::pair<double, double>> quantiles_;
+  std::vector<Bucket> buckets_;
   std::vector<model::BucketSpan> positive_spans_, negative_spans_;
   std::vector<int64_t> positive_deltas_, negative_deltas_;
   std::vector<double> positive_counts_, negative_counts_;
+
+  Entry entry_ = Entry::kEnd;
+  std::string_view name_;
+  std::string_view text_;
+  model::MetricType type_ = model::MetricType::kUnknown;
+  std::string special_value_;  // le / quantile of the current sample
+  model::Sample sample_;
+  model::Exemplar exemplar_;
+  model::NativeHistogram native_;
   std::vector<model::Exemplar> native_exemplars_;
-  std::vector<model::Label> native_exemplar_labels_;
 };
 
 }  // namespace promotel::exposition

@@ -198,33 +198,41 @@ Entry TextParser::next() {
 
 // p points at the opening quote; on return `out` is the unescaped content and the result points
 // after the closing quote. Escapes: \\ \" \n; any other \x is kept as the two characters.
+// The common case of a quoted string: plain ASCII without escapes. Returns the position after
+// the closing quote, or nullptr when the general path is needed.
+static inline __attribute__((always_inline)) const char* quoted_fast(const char* p, const char* end,
+                                                                     std::string_view& out) {
+  const char* begin = p;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const char* q = p;
+  while (q + 8 <= end) {
+    uint64_t w;
+    std::memcpy(&w, q, 8);
+    uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+    uint64_t hit = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | w) & kHigh;
+    if (hit) {
+      q += __builtin_ctzll(hit) / 8;
+      goto found;
+    }
+    q += 8;
+  }
+  while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80)) ++q;
+found:
+  if (q < end && *q == '"') [[likely]] {
+    out = std::string_view(begin, static_cast<size_t>(q - begin));
+    return q + 1;
+  }
+  return nullptr;
+}
+
 const char* TextParser::parse_quoted(const char* p, std::string_view& out, bool openmetrics) {
+  if (const char* after = quoted_fast(p + 1, line_end_, out)) return after;
+  return parse_quoted_slow(p, out, openmetrics);
+}
+
+const char* TextParser::parse_quoted_slow(const char* p, std::string_view& out, bool openmetrics) {
   const char* begin = ++p;
   const char* end = line_end_;
-  // Fast path: plain ASCII up to the closing quote, found 8 bytes at a time. Stops at '"', '\\'
-  // or a non-ASCII byte; only the first needs no further work.
-  {
-    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-    const char* q = p;
-    while (q + 8 <= end) {
-      uint64_t w;
-      std::memcpy(&w, q, 8);
-      uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
-      uint64_t hit = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | w;
-      hit &= kHigh;
-      if (hit) {
-        q += __builtin_ctzll(hit) / 8;
-        goto found;
-      }
-      q += 8;
-    }
-    while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80)) ++q;
-  found:
-    if (q < end && *q == '"') {
-      out = std::string_view(begin, static_cast<size_t>(q - begin));
-      return q + 1;
-    }
-  }
   const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
   const char* backslash =
       quote ? static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(quote - p))) : nullptr;
@@ -341,7 +349,10 @@ const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vecto
       while (p < end && is_blank(*p)) ++p;
     if (p >= end || *p != '"') fail(p, "expected '\"' to start the label value, found " + describe(p, end));
     std::string_view value;
-    p = parse_quoted(p, value, openmetrics);
+    if (const char* after = quoted_fast(p + 1, end, value)) [[likely]]
+      p = after;
+    else
+      p = parse_quoted_slow(p, value, openmetrics);
     out.push_back({name, value});
     first = false;
     if (!openmetrics)
@@ -459,7 +470,7 @@ void TextParser::parse_sample(const char* p, bool om) {
   }
   if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
   auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
-  if (!value) fail(value_at, "invalid value " + describe(value_at, p + (p < end ? 0 : 0)) + ": expected a decimal number, NaN or +Inf/-Inf");
+  if (!value) fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
   sample_.value = *value;
 
   if (!om) {

@@ -64,6 +64,7 @@ class TextParser final : public Parser {
   const char* parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
                            bool allow_metric_name);
   const char* parse_quoted(const char* p, std::string_view& out, bool openmetrics);
+  const char* parse_quoted_slow(const char* p, std::string_view& out, bool openmetrics);
   std::string_view unescape_help(std::string_view raw, bool openmetrics);
   void check_eof_end(const char* p);
   [[noreturn]] void fail(const char* at, const std::string& what) const;
