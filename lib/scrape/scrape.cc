@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/input.h"
 #include "exposition/parser.h"
+#include "exposition/text_parser.h"
 #include "scrape/family.h"
 #include "scrape/sample_labels.h"
 
@@ -51,11 +52,21 @@ std::string body_excerpt(const std::string& body) {
   return line;
 }
 
-// Validates a whole body without emitting anything (the first of the two passes: an invalid
-// body must leave no sample behind, as Prometheus discards the whole scrape).
+std::unique_ptr<exposition::Parser> parser_for(const std::string& body, exposition::Format format, bool strict,
+                                               const std::string& name, std::unique_ptr<StringReader>& reader) {
+  exposition::ParseOptions options{.format = format, .strict = strict};
+  if (format != exposition::Format::kProtobuf) {
+    return std::make_unique<exposition::TextParser>(body, name, options);  // in place, no copy
+  }
+  reader = std::make_unique<StringReader>(body, name);
+  return exposition::make_parser(*reader, options);
+}
+
+// Parses a whole body without emitting anything: with series tracking an invalid body must not
+// touch the tracker, so it is validated first (without tracking, a failed pass is discarded).
 void validate(const std::string& body, exposition::Format format, bool strict, const std::string& name) {
-  StringReader reader(body, name);
-  auto parser = exposition::make_parser(reader, {.format = format, .strict = strict});
+  std::unique_ptr<StringReader> reader;
+  auto parser = parser_for(body, format, strict, name, reader);
   while (parser->next() != exposition::Entry::kEnd) {
   }
 }
@@ -164,7 +175,7 @@ ScrapeStats TargetScraper::process(const http::Response& response, model::Timest
       stats.error = "unsupported Content-Type \"" + stats.content_type + "\" and no fallback format";
     } else {
       try {
-        validate(response.body, *stats.format, options_.strict, target_.url);
+        if (options_.track_series) validate(response.body, *stats.format, options_.strict, target_.url);
       } catch (const Error& e) {
         stats.error = e.what();
       }
@@ -173,8 +184,15 @@ ScrapeStats TargetScraper::process(const http::Response& response, model::Timest
 
   if (options_.track_series) tracker_.begin_scrape();
   if (stats.error.empty()) {
-    stats.up = true;
-    emit_body(response.body, *stats.format, stats, sink);
+    try {
+      emit_body(response.body, *stats.format, stats, sink);
+      stats.up = true;
+    } catch (const Error& e) {  // only without tracking: the body was not validated first
+      sink.discard();
+      stats.error = e.what();
+      stats.families = stats.samples_scraped = stats.samples_post_relabel = stats.series_added = 0;
+      stats.stale_markers = 0;
+    }
   }
   if (options_.track_series) {
     std::string last_family;
@@ -198,8 +216,8 @@ ScrapeStats TargetScraper::process(const http::Response& response, model::Timest
 }
 
 void TargetScraper::emit_body(const std::string& body, exposition::Format format, ScrapeStats& stats, Sink& sink) {
-  StringReader reader(body, target_.url);
-  auto parser = exposition::make_parser(reader, {.format = format, .strict = options_.strict});
+  std::unique_ptr<StringReader> reader;
+  auto parser = parser_for(body, format, options_.strict, target_.url, reader);
   SampleLabeler labeler(target_.labels, options_.honor_labels);
   const model::TimestampMs timestamp = stats.timestamp;
   const bool track = options_.track_series;

@@ -30,7 +30,15 @@ struct RecordingSink : Sink {
   void native_histogram(std::string_view family, const model::NativeHistogram&) override {
     lines.push_back("native " + std::string(family));
   }
-  void end_target() override { lines.push_back("END"); }
+  void discard() override {
+    lines.resize(started);
+    lines.push_back("DISCARDED");
+  }
+  void end_target() override {
+    lines.push_back("END");
+    started = lines.size();
+  }
+  size_t started = 0;
 };
 
 http::Response ok(std::string body, std::string content_type) {
@@ -136,7 +144,8 @@ TEST(ScrapeTest, FailedScrapesGiveUpZeroAndNoSamples) {
   stats = scraper.process(ok("good 1\nthis is { not exposition\n", "text/plain"), 1, garbage_sink);
   EXPECT_FALSE(stats.up);
   EXPECT_NE(stats.error.find(":2:"), std::string::npos) << stats.error;
-  EXPECT_EQ(garbage_sink.lines[0], "# up gauge unit= help=The scraping was successful");  // nothing of "good"
+  EXPECT_EQ(garbage_sink.lines[0], "DISCARDED");  // nothing of "good"
+  EXPECT_EQ(garbage_sink.lines[1], "# up gauge unit= help=The scraping was successful");
 
   ScrapeOptions no_fallback;
   no_fallback.fallback_format.reset();

@@ -3,6 +3,8 @@
 // Where a scrape's families and samples go (the exposition writer in the tool, a recorder in
 // tests). Calls come family by family: family() announces the metadata of the samples that
 // follow; end_target() closes one target's scrape (an OpenMetrics document: "# EOF").
+// discard() drops everything given since the target's scrape began (its body turned out to be
+// invalid halfway: Prometheus keeps nothing of such a scrape), so sinks buffer per target.
 
 #include <string_view>
 
@@ -17,6 +19,7 @@ class Sink {
                       std::string_view unit) = 0;
   virtual void sample(const model::Sample& sample) = 0;
   virtual void native_histogram(std::string_view family, const model::NativeHistogram& histogram) = 0;
+  virtual void discard() = 0;
   virtual void end_target() = 0;
 };
 

@@ -17,6 +17,7 @@
 #include "common/output.h"
 #include "common/tool.h"
 #include "exposition/format.h"
+#include "exposition/protobuf_writer.h"
 #include "exposition/writer.h"
 #include "http/client.h"
 #include "http/multi.h"
@@ -65,22 +66,54 @@ std::pair<std::string, std::string> split_pair(const std::string& text, const ch
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-// Writes each target's scrape as one document through the exposition writer.
+// Writes each target's scrape through the exposition writer of the output format, buffered per
+// target so that a scrape whose body turns out to be invalid can be dropped whole, and so that
+// every target's output reaches stdout in one piece.
 class WriterSink : public scrape::Sink {
  public:
-  WriterSink(Output& out, exposition::Format format) : writer_(out, format) {}
+  WriterSink(Output& out, exposition::Format format) : out_(out), format_(format) { start(); }
   void family(std::string_view name, model::MetricType type, std::string_view help, std::string_view unit) override {
-    if (!help.empty()) writer_.help(name, help);
-    writer_.type(name, type);
-    if (!unit.empty()) writer_.unit(name, unit);
+    if (text_) {
+      if (!help.empty()) text_->help(name, help);
+      text_->type(name, type);
+      if (!unit.empty()) text_->unit(name, unit);
+    } else {
+      if (!help.empty()) proto_->help(name, help);
+      proto_->type(name, type);
+      if (!unit.empty()) proto_->unit(name, unit);
+    }
   }
-  void sample(const model::Sample& sample) override { writer_.sample(sample); }
-  void native_histogram(std::string_view, const model::NativeHistogram&) override { ++native_dropped; }
-  void end_target() override { writer_.finish(); }
+  void sample(const model::Sample& sample) override {
+    if (text_) text_->sample(sample);
+    else proto_->sample(sample);
+  }
+  void native_histogram(std::string_view family, const model::NativeHistogram& histogram) override {
+    if (proto_) proto_->native_histogram(family, histogram);
+    else ++native_dropped;
+  }
+  void discard() override { start(); }
+  void end_target() override {
+    if (text_) text_->finish();
+    else proto_->finish();
+    out_.write(buffer_);
+    start();
+  }
   size_t native_dropped = 0;
 
  private:
-  exposition::TextWriter writer_;
+  void start() {
+    text_.reset();
+    proto_.reset();
+    buffer_.clear();  // keeps its capacity for the next target
+    if (format_ == exposition::Format::kProtobuf) proto_ = std::make_unique<exposition::ProtobufWriter>(buffer_);
+    else text_ = std::make_unique<exposition::TextWriter>(buffer_, format_);
+  }
+
+  Output& out_;
+  exposition::Format format_;
+  std::string buffer_;
+  std::unique_ptr<exposition::TextWriter> text_;
+  std::unique_ptr<exposition::ProtobufWriter> proto_;
 };
 
 std::string summary_line(const std::string& url, const scrape::ScrapeStats& stats, long status) {
@@ -105,9 +138,7 @@ int run(Flags& f) {
     if (!base.fallback_format) throw Error("--fallback-format \"" + f.fallback_format + "\": want text, openmetrics, protobuf or none");
   }
   auto output_format = exposition::format_from_string(f.output_format);
-  if (!output_format || *output_format == exposition::Format::kProtobuf) {
-    throw Error("--output-format \"" + f.output_format + "\": want openmetrics or text");
-  }
+  if (!output_format) throw Error("--output-format \"" + f.output_format + "\": want openmetrics, text or protobuf");
   base.honor_labels = f.honor_labels;
   base.honor_timestamps = f.honor_timestamps;
   base.synthetic = !f.no_synthetic;
@@ -175,6 +206,7 @@ int run(Flags& f) {
   std::signal(SIGTERM, on_signal);
   Output out(1);
   http::MultiRunner runner(f.client, f.parallel);
+  WriterSink sink(out, *output_format);
   bool failed = false;
   size_t native_dropped = 0;
   auto first_round = std::chrono::steady_clock::now();
@@ -194,9 +226,7 @@ int run(Flags& f) {
         return;
       }
       auto timestamp = std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count();
-      WriterSink sink(out, *output_format);
       scrape::ScrapeStats stats = scraper.process(response, timestamp, sink);
-      native_dropped += sink.native_dropped;
       if (!stats.up) {
         failed = true;
         print_error(kTool, url + ": " + stats.error);
@@ -213,9 +243,11 @@ int run(Flags& f) {
     }
     if (g_stop) break;
   }
+  native_dropped = sink.native_dropped;
   if (native_dropped > 0) {
     print_warning(kTool, std::to_string(native_dropped) +
-                             " native histogram(s) not printed: text exposition formats cannot carry them");
+                             " native histogram(s) not printed: text exposition formats cannot carry them "
+                             "(--output-format protobuf can)");
   }
   return failed ? kExitFailed : kExitOk;
 }
@@ -270,7 +302,8 @@ int main(int argc, char** argv) {
   app.add_option("--parallel", f.parallel, "Targets scraped at once (default 32)")->group("Scrape");
   http::add_client_options(app, f.client);
 
-  app.add_option("--output-format", f.output_format, "openmetrics (default) or text")->group("Output");
+  app.add_option("--output-format", f.output_format, "openmetrics (default), text, or protobuf (delimited)")
+      ->group("Output");
   app.add_flag("--raw", f.raw, "Print the bodies exactly as received")->group("Output");
   app.add_option("--match", f.match, "Print only families whose name matches this RE2 regex (anchored)")
       ->group("Output");
