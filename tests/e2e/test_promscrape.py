@@ -3,11 +3,12 @@ application, prometheus-pushgateway, and targets that are down, slow, failing or
 import gzip
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import urllib.request
 
-from support import SOURCE, TESTDATA, FakeTarget, Server, free_port, run
+from support import SOURCE, TESTDATA, FakeTarget, Server, free_port, run, tool
 
 sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 from scrape_helpers import (SYNTHETIC, PortServer, documents, run_tests, samples,  # noqa: E402
@@ -91,6 +92,32 @@ def test_python_client_openmetrics():
         from prometheus_client.openmetrics.parser import text_string_to_metric_families as om
         fams = {f.name: f for f in om(out)}
         assert fams["app_requests"].type == "counter"
+
+
+def test_protobuf_output_round_trip():
+    """promscrape's protobuf output, served again as a target and re-scraped with honored labels
+    and timestamps, gives back the same samples as its OpenMetrics output."""
+    with PortServer(["/usr/bin/python3", support_script(SOURCE, "python_app.py")]) as app:
+        om = run("promscrape", app.url, "--no-synthetic", check=0).stdout
+        proto = run("promscrape", app.url, "--no-synthetic", "--output-format", "protobuf", check=0).stdout
+    pb_type = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+    with FakeTarget(write("scraped.pb", proto), content_type=pb_type) as t:
+        again = run("promscrape", t.url, "--no-synthetic", "--honor-labels", check=0).stdout
+    # Protobuf carries le as a double ("1.0" comes back as "1") and has no info type.
+    norm = lambda labels: sorted((k, str(float(v)) if k == "le" else v) for k, v in labels.items())
+    key = lambda ss: sorted((x[0], norm(x[1]), float(x[2])) for x in ss if not x[0].endswith("_created"))
+    assert key(samples(again.decode())) == key(samples(om.decode()))
+    created = lambda ss: sorted(x[1].get("path", "") for x in ss if x[0].endswith("_created"))
+    assert created(samples(again.decode())) == created(samples(om.decode()))
+
+
+def test_closed_pipe_is_quiet():
+    path = os.path.join(TESTDATA, "exposition", "node_exporter.prom")
+    with FakeTarget(path, content_type="text/plain") as t:
+        p = subprocess.run(f"{tool('promscrape')} {t.url} {t.url} {t.url} | head -c 100 >/dev/null; "
+                           "echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash",
+                           capture_output=True, text=True, timeout=60)
+        assert p.stdout.strip() == "0" and p.stderr == "", (p.stdout, p.stderr)
 
 
 def test_pushgateway_honor_labels():
