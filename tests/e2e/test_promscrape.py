@@ -3,6 +3,7 @@ application, prometheus-pushgateway, and targets that are down, slow, failing or
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -109,6 +110,23 @@ def test_protobuf_output_round_trip():
     assert key(samples(again.decode())) == key(samples(om.decode()))
     created = lambda ss: sorted(x[1].get("path", "") for x in ss if x[0].endswith("_created"))
     assert created(samples(again.decode())) == created(samples(om.decode()))
+
+
+def test_native_histograms():
+    """Native histograms (protobuf only) pass through to protobuf output; the text formats
+    cannot carry them, which is said on stderr rather than lost silently."""
+    path = os.path.join(TESTDATA, "exposition", "protobuf", "prometheus_textparse_testproto.pb.delimited")
+    pb_type = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+    with FakeTarget(path, content_type=pb_type) as t:
+        p = run("promscrape", t.url, "--accept", "protobuf", check=0)
+        dropped = re.search(rb"warning: (\d+) native histogram\(s\) not printed", p.stderr)
+        assert dropped and int(dropped.group(1)) > 0, p.stderr
+        proto = run("promscrape", t.url, "--output-format", "protobuf", "--no-synthetic", check=0).stdout
+    with FakeTarget(write("native.pb", proto), content_type=pb_type) as t:
+        p = run("promscrape", t.url, "--honor-labels", check=0)
+        # The re-served stream still holds the same native histograms.
+        again = re.search(rb"warning: (\d+) native histogram\(s\) not printed", p.stderr)
+        assert again and again.group(1) == dropped.group(1), p.stderr
 
 
 def test_closed_pipe_is_quiet():
