@@ -1,5 +1,8 @@
 #include "inputs.h"
 
+#include <algorithm>
+#include <filesystem>
+
 #include "common/error.h"
 #include "k8s/selector.h"
 #include "targetalloc/collectors.h"
@@ -12,8 +15,8 @@ void add_input_options(CLI::App& app, InputOptions& o, bool with_collectors) {
   app.add_option("--config", o.configs,
                  "Prometheus config or TA config (targetallocator.yaml) file; repeatable, - = stdin");
   app.add_option("--objects", o.objects,
-                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Namespaces; repeatable");
-  app.add_option("--monitors", o.monitors, "ServiceMonitor/PodMonitor YAML (single, multi-doc, kind: List); repeatable");
+                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Namespaces (files or directories); repeatable");
+  app.add_option("--monitors", o.monitors, "ServiceMonitor/PodMonitor YAML (single, multi-doc, kind: List; files or directories); repeatable");
   app.add_option("--monitor-selector", o.monitor_selector,
                  "label selector k=v[,...] monitors must match (default: the TA config's, else all)");
   app.add_option("--namespace-selector", o.namespace_selector,
@@ -51,13 +54,33 @@ void guarded(const std::string& path, std::vector<monitors::Finding>* errors, F&
   }
 }
 
+// A directory stands for its *.yaml, *.yml and *.json files, in name order.
+std::vector<std::string> expand(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (p != "-" && std::filesystem::is_directory(p, ec)) {
+      std::vector<std::string> files;
+      for (const auto& e : std::filesystem::directory_iterator(p, ec)) {
+        auto ext = e.path().extension().string();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) files.push_back(e.path().string());
+      }
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* errors) {
   LoadedInputs in;
   for (const auto& path : o.configs) guarded(path, errors, [&] { in.configs.push_back(load_any_config(path)); });
-  for (const auto& path : o.objects) guarded(path, errors, [&] { k8s::load_object_file(path, in.objects); });
-  for (const auto& path : o.monitors)
+  for (const auto& path : expand(o.objects)) guarded(path, errors, [&] { k8s::load_object_file(path, in.objects); });
+  for (const auto& path : expand(o.monitors))
     guarded(path, errors, [&] {
       auto more = monitors::load_monitor_file(path);
       std::move(more.begin(), more.end(), std::back_inserter(in.monitors));

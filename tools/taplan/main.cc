@@ -1,16 +1,23 @@
 // taplan: the OpenTelemetry Target Allocator, offline.
+#include <pthread.h>
+#include <signal.h>
+
 #include <iostream>
+#include <thread>
 #include <set>
 #include <tuple>
 
 #include <CLI/CLI.hpp>
 
 #include "common/error.h"
+#include "common/input.h"
 #include "common/exit_code.h"
 #include "common/output.h"
 #include "common/tool.h"
 #include "inputs.h"
 #include "targetalloc/plan.h"
+#include "targetalloc/diff.h"
+#include "targetalloc/ta_server.h"
 #include "targetalloc/validate.h"
 
 namespace {
@@ -125,6 +132,91 @@ int run_validate(ValidateOptions& o) {
   return errors > 0 || (o.warnings_as_errors && warnings > 0) ? kExitFailed : kExitOk;
 }
 
+struct DiffOptions {
+  taplan::InputOptions inputs;
+  std::vector<std::string> plans;
+  size_t to_collector_count = 0;
+  std::vector<std::string> to_collector_names;
+  std::string to_strategy, to_fallback_strategy, to_ring;
+  std::string output = "text";
+};
+
+int run_diff(DiffOptions& o) {
+  PlacedPlan before, after;
+  if (!o.plans.empty()) {
+    if (o.plans.size() != 2) throw Error("give two plan files (taplan plan -o json) or inputs with --to-* changes");
+    before = placed_from_json(nlohmann::json::parse(read_file(o.plans[0]), nullptr, false), o.plans[0]);
+    after = placed_from_json(nlohmann::json::parse(read_file(o.plans[1]), nullptr, false), o.plans[1]);
+  } else {
+    bool changed = o.to_collector_count || !o.to_collector_names.empty() || !o.to_strategy.empty() ||
+                   !o.to_ring.empty() || !o.to_fallback_strategy.empty();
+    if (!changed) throw Error("nothing to compare: give two plan files or a --to-* change");
+    auto in = taplan::load_inputs(o.inputs);
+    for (const auto& w : in.warnings) print_warning("taplan", w);
+    PlanRequest second = in.request;
+    if (o.to_collector_count) second.collectors = numbered_collectors(o.to_collector_count, o.inputs.collector_prefix);
+    if (!o.to_collector_names.empty()) {
+      second.collectors.clear();
+      for (const auto& n : o.to_collector_names) second.collectors.push_back({n, ""});
+    }
+    if (!o.to_strategy.empty()) {
+      auto s = parse_strategy(o.to_strategy);
+      if (!s) throw Error("unknown strategy \"" + o.to_strategy + "\"");
+      second.allocation.strategy = *s;
+      if (*s != Strategy::kPerNode) second.allocation.fallback.reset();
+    }
+    if (!o.to_fallback_strategy.empty()) {
+      auto s = parse_strategy(o.to_fallback_strategy);
+      if (!s || *s == Strategy::kPerNode) throw Error("unknown fallback strategy \"" + o.to_fallback_strategy + "\"");
+      second.allocation.fallback = *s;
+    }
+    if (!o.to_ring.empty()) {
+      auto r = parse_ring_version(o.to_ring);
+      if (!r) throw Error("unknown ring version \"" + o.to_ring + "\" (0.10 or 1.0)");
+      second.allocation.ring = *r;
+    }
+    in.request.with_scrape_labels = second.with_scrape_labels = false;
+    before = placed(make_plan(std::move(in.request)));
+    after = placed(make_plan(std::move(second)));
+  }
+  PlanDiff d = diff_plans(before, after);
+  Output out;
+  out.write(o.output == "json" ? diff_json(d, before, after).dump(2) + "\n" : diff_text(d, before, after));
+  out.flush();
+  return kExitOk;
+}
+
+struct ServeOptions {
+  taplan::InputOptions inputs;
+  std::string listen = ":8080";
+};
+
+int run_serve(ServeOptions& o) {
+  auto in = taplan::load_inputs(o.inputs);
+  for (const auto& w : in.warnings) print_warning("taplan", w);
+  Plan plan = make_plan(std::move(in.request));
+  auto [host, port] = parse_listen_address(o.listen);
+  // SIGTERM/SIGINT stop the server cleanly: every thread blocks them, one waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  TaServer server(plan);
+  int bound = server.bind(host, port);
+  std::fprintf(stderr, "taplan: serving %zu targets of %zu jobs for %zu collectors on http://%s:%d\n",
+               plan.items.size(), plan.items_by_job.size(), plan.collectors.size(), host.c_str(), bound);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    server.stop();
+  });
+  server.serve();
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -149,10 +241,30 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   validate_cmd->add_flag("--warnings-as-errors", validate.warnings_as_errors, "exit 1 on warnings too");
 
+  DiffOptions diff;
+  auto* diff_cmd = app.add_subcommand("diff", "What moves between two plans (files, or the inputs under a --to-* change)");
+  diff_cmd->add_option("plans", diff.plans, "two `taplan plan -o json` files (before, after)");
+  taplan::add_input_options(*diff_cmd, diff.inputs);
+  diff_cmd->add_option("--to-collectors", diff.to_collector_count, "after: N collectors");
+  diff_cmd->add_option("--to-collector", diff.to_collector_names, "after: a collector by name; repeatable");
+  diff_cmd->add_option("--to-strategy", diff.to_strategy, "after: another strategy");
+  diff_cmd->add_option("--to-fallback-strategy", diff.to_fallback_strategy, "after: another per-node fallback");
+  diff_cmd->add_option("--to-ring", diff.to_ring, "after: another ring version (0.10 | 1.0)");
+  diff_cmd->add_option("-o,--output", diff.output, "text | json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the plan over the Target Allocator's HTTP API");
+  taplan::add_input_options(*serve_cmd, serve.inputs);
+  serve_cmd->add_option("--listen", serve.listen, "address to listen on, host:port or :port")->capture_default_str();
+
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
   return promotel::run_tool("taplan", [&] {
     if (plan_cmd->parsed()) return run_plan(plan);
     if (validate_cmd->parsed()) return run_validate(validate);
+    if (diff_cmd->parsed()) return run_diff(diff);
+    if (serve_cmd->parsed()) return run_serve(serve);
     return static_cast<int>(promotel::kExitUsage);
   });
 }

@@ -1,0 +1,155 @@
+#include "targetalloc/ta_server.h"
+
+#include <httplib.h>
+
+#include "common/error.h"
+#include "targetalloc/go_json.h"
+
+namespace promotel::targetalloc {
+
+std::string query_unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    size_t eq = pair.find('=');
+    if (query_unescape(pair.substr(0, eq)) == name)
+      return eq == std::string_view::npos ? std::string() : query_unescape(pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+std::string metrics_text(const Plan& plan) {
+  std::string out;
+  out += "# HELP opentelemetry_allocator_collectors_discovered Number of collectors discovered.\n";
+  out += "# TYPE opentelemetry_allocator_collectors_discovered gauge\n";
+  out += "opentelemetry_allocator_collectors_discovered " + std::to_string(plan.collectors.size()) + "\n";
+  out += "# HELP opentelemetry_allocator_targets Number of targets discovered.\n";
+  out += "# TYPE opentelemetry_allocator_targets gauge\n";
+  for (const auto& [job, idx] : plan.items_by_job)
+    out += "opentelemetry_allocator_targets{job_name=\"" + job + "\"} " + std::to_string(idx.size()) + "\n";
+  out += "# HELP opentelemetry_allocator_targets_per_collector The number of targets for each collector.\n";
+  out += "# TYPE opentelemetry_allocator_targets_per_collector gauge\n";
+  for (size_t c = 0; c < plan.collectors.size(); ++c)
+    out += "opentelemetry_allocator_targets_per_collector{collector_name=\"" + plan.collectors[c].name + "\"} " +
+           std::to_string(plan.allocation.load[c]) + "\n";
+  size_t unassigned = 0;
+  for (int o : plan.allocation.owner) unassigned += o < 0;
+  out += "# HELP opentelemetry_allocator_targets_unassigned Number of targets that could not be assigned.\n";
+  out += "# TYPE opentelemetry_allocator_targets_unassigned gauge\n";
+  out += "opentelemetry_allocator_targets_unassigned " + std::to_string(unassigned) + "\n";
+  return out;
+}
+
+}  // namespace
+
+HttpReply handle_ta_request(const Plan& plan, std::string_view method, std::string_view target) {
+  HttpReply reply;
+  if (method != "GET" && method != "HEAD") {
+    reply.status = 405;
+    reply.content_type = "text/plain";
+    reply.body = "method not allowed\n";
+    return reply;
+  }
+  size_t q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+  auto json = [&](std::string body) {
+    reply.body = std::move(body) + "\n";
+    return reply;
+  };
+  if (path == "/jobs") return json(jobs_body(plan));
+  if (path == "/scrape_configs") return json(scrape_configs_body(plan));
+  if (path == "/livez" || path == "/readyz") {
+    reply.content_type = "text/plain";
+    return reply;
+  }
+  if (path == "/metrics") {
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    reply.body = metrics_text(plan);
+    return reply;
+  }
+  constexpr std::string_view prefix = "/jobs/", suffix = "/targets";
+  if (path.size() > prefix.size() + suffix.size() && path.starts_with(prefix) && path.ends_with(suffix)) {
+    std::string_view segment = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (segment.find('/') == std::string_view::npos) {
+      std::string job = query_unescape(segment);
+      return json(*job_targets_body(plan, job, query_param(query, "collector_id")));
+    }
+  }
+  reply.status = 404;
+  reply.content_type = "text/plain";
+  reply.body = "404 page not found\n";
+  return reply;
+}
+
+struct TaServer::Impl {
+  const Plan& plan;
+  httplib::Server server;
+  explicit Impl(const Plan& p) : plan(p) {}
+};
+
+TaServer::TaServer(const Plan& plan) : impl_(std::make_unique<Impl>(plan)) {
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    std::string target = req.target.empty() ? req.path : req.target;
+    HttpReply r = handle_ta_request(impl_->plan, req.method, target);
+    res.status = r.status;
+    res.set_content(r.body, r.content_type.c_str());
+  };
+  impl_->server.Get(".*", handler);
+  impl_->server.Post(".*", handler);
+}
+
+TaServer::~TaServer() = default;
+
+int TaServer::bind(const std::string& host, int port) {
+  int bound = port == 0 ? impl_->server.bind_to_any_port(host) : (impl_->server.bind_to_port(host, port) ? port : -1);
+  if (bound < 0) throw Error("cannot listen on " + host + ":" + std::to_string(port));
+  return bound;
+}
+
+void TaServer::serve() { impl_->server.listen_after_bind(); }
+void TaServer::stop() { impl_->server.stop(); }
+
+std::pair<std::string, int> parse_listen_address(const std::string& address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) throw Error("listen address \"" + address + "\" must be host:port or :port");
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  int port = -1;
+  try {
+    size_t used = 0;
+    port = std::stoi(address.substr(colon + 1), &used);
+    if (used != address.size() - colon - 1) port = -1;
+  } catch (...) {
+  }
+  if (port < 0 || port > 65535) throw Error("listen address \"" + address + "\": bad port");
+  return {host, port};
+}
+
+}  // namespace promotel::targetalloc

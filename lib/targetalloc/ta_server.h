@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "targetalloc/plan.h"
+
+namespace promotel::targetalloc {
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// The TA's HTTP API over a fixed plan: /jobs, /jobs/<job>/targets[?collector_id=],
+// /scrape_configs, /livez, /readyz, /metrics. target is the raw request target (path and
+// query, still percent-encoded): the job segment is query-unescaped as the TA does.
+HttpReply handle_ta_request(const Plan& plan, std::string_view method, std::string_view target);
+
+// Go's url.QueryUnescape ("%2F" -> "/", "+" -> " "); invalid escapes stay as they are.
+std::string query_unescape(std::string_view s);
+
+// Serves a plan on host:port until stop() (from another thread) or the process ends.
+class TaServer {
+ public:
+  explicit TaServer(const Plan& plan);
+  ~TaServer();
+  // Binds; returns the bound port (port 0 = any free port). Throws promotel::Error.
+  int bind(const std::string& host, int port);
+  void serve();  // blocks
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "host:port" / ":port" ("" host = all interfaces); throws promotel::Error.
+std::pair<std::string, int> parse_listen_address(const std::string& address);
+
+}  // namespace promotel::targetalloc
