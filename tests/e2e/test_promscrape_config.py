@@ -12,7 +12,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from support import SOURCE, Server, free_port, run
+from support import SOURCE, TESTDATA, FakeTarget, Server, free_port, run, tool
 
 sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 from scrape_helpers import SYNTHETIC, PortServer, run_tests, samples, support_script, value  # noqa: E402
@@ -182,6 +182,30 @@ def test_target_allocator():
             assert run("promscrape", "--target-allocator", ta.url).returncode == 2
         finally:
             ta.stop()
+
+
+def test_fleet_shares_targets_through_taplan_serve():
+    """Two promscrape processes asking our Target Allocator (taplan serve, consistent-hashing)
+    for collector-0 and collector-1 scrape disjoint halves that together cover every target."""
+    body = os.path.join(TESTDATA, "exposition", "node_exporter.prom")
+    targets = [FakeTarget(body, content_type="text/plain") for _ in range(6)]
+    try:
+        addresses = [f"127.0.0.1:{t.port}" for t in targets]
+        config = write("fleet.yml", "scrape_configs:\n  - job_name: fleet\n    static_configs:\n"
+                                    f"      - targets: {json.dumps(addresses)}\n")
+        port = free_port()
+        with Server([tool("taplan"), "serve", "--config", config, "--collectors", "2",
+                     "--listen", f"127.0.0.1:{port}"], port):
+            scraped = []
+            for collector in ("collector-0", "collector-1"):
+                out = run("promscrape", "--target-allocator", f"http://127.0.0.1:{port}",
+                          "--collector-id", collector, check=0).stdout.decode()
+                scraped.append({x[1]["instance"] for x in samples(out) if x[0] == "up" and x[2] == "1.0"})
+        assert scraped[0] and scraped[1] and not scraped[0] & scraped[1], scraped
+        assert scraped[0] | scraped[1] == set(addresses), scraped
+    finally:
+        for t in targets:
+            t.__exit__()
 
 
 if __name__ == "__main__":
