@@ -72,3 +72,20 @@ TEST(OpenMetricsSuite, LenientModeAcceptsEveryValidCase) {
 
 }  // namespace
 }  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+// client_golang's OpenMetrics output for a histogram with negative observations has a negative
+// _sum: strict OM 1.0 (like python's parser) rejects it, lenient mode (like Prometheus) takes it.
+TEST(OpenMetricsRealWorld, NegativeHistogramSumIsOnlyRejectedWhenStrict) {
+  std::string data = read_file("../shared/testdata/exposition/prometheus-textparse/alltypes.5mfs.om.txt");
+  EXPECT_EQ(verdict(data, /*strict=*/false), "");
+  std::string error = verdict(data, /*strict=*/true);
+  EXPECT_NE(error.find("histogram \"rpc_durations_histogram_seconds\""), std::string::npos) << error;
+  EXPECT_NE(error.find("_sum"), std::string::npos) << error;
+  EXPECT_EQ(verdict(read_file("../shared/testdata/exposition/prometheus-textparse/1histogram.om.txt"), true), "");
+}
+
+}  // namespace
+}  // namespace promotel::exposition

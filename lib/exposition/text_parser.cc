@@ -205,6 +205,19 @@ static inline __attribute__((always_inline)) const char* quoted_fast(const char*
   const char* begin = p;
   constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   const char* q = p;
+#if defined(__SSE2__)
+  // Most values are shorter than 16 bytes: one unconditional step finds their end.
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)) | static_cast<unsigned>(_mm_movemask_epi8(v));
+    if (mask) {
+      q += __builtin_ctz(mask);
+      goto found;
+    }
+    q += 16;
+  }
+#endif
   while (q + 8 <= end) {
     uint64_t w;
     std::memcpy(&w, q, 8);
@@ -301,6 +314,13 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
 // is a quoted string not followed by '=' is the (UTF-8) metric name and goes to sample_.name.
 const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
                                      bool allow_metric_name) {
+  return openmetrics ? parse_labels_impl<true>(p, out, allow_metric_name)
+                     : parse_labels_impl<false>(p, out, allow_metric_name);
+}
+
+// The format is a template parameter so that each dialect's loop has no format branches.
+template <bool openmetrics>
+const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Label>& out, bool allow_metric_name) {
   const char* end = line_end_;
   ++p;
   out.clear();
@@ -432,6 +452,12 @@ void TextParser::parse_prom_comment(const char* p) {
 // Samples (both formats)
 
 void TextParser::parse_sample(const char* p, bool om) {
+  if (om) parse_sample_impl<true>(p);
+  else parse_sample_impl<false>(p);
+}
+
+template <bool om>
+void TextParser::parse_sample_impl(const char* p) {
   const char* end = line_end_;
   sample_.name = {};
   sample_.exemplar = nullptr;
@@ -444,10 +470,10 @@ void TextParser::parse_sample(const char* p, bool om) {
     const char* after_name = p;
     if (!om)
       while (p < end && is_blank(*p)) ++p;
-    if (p < end && *p == '{') p = parse_labels(p, om, labels_, false);
+    if (p < end && *p == '{') p = parse_labels_impl<om>(p, labels_, false);
     else p = after_name;
   } else if (*p == '{') {
-    p = parse_labels(p, om, labels_, true);
+    p = parse_labels_impl<om>(p, labels_, true);
     if (sample_.name.empty()) fail(name_at, "expected a metric name (a quoted name must be first inside the braces)");
   } else {
     fail(p, "expected a metric name, found " + describe(p, end));
@@ -463,15 +489,21 @@ void TextParser::parse_sample(const char* p, bool om) {
     while (p < end && is_blank(*p)) ++p;
   }
   const char* value_at = p;
-  if (om) {
-    while (p < end && *p != ' ') ++p;
+  const char* value_end = parse_plain_decimal(p, end, sample_.value);
+  if (value_end && (value_end == end || *value_end == ' ' || (!om && *value_end == '\t'))) [[likely]] {
+    p = value_end;
   } else {
-    while (p < end && !is_blank(*p)) ++p;
+    if (om) {
+      while (p < end && *p != ' ') ++p;
+    } else {
+      while (p < end && !is_blank(*p)) ++p;
+    }
+    if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
+    auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
+    if (!value)
+      fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
+    sample_.value = *value;
   }
-  if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
-  auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
-  if (!value) fail(value_at, "invalid value " + describe(value_at, p) + ": expected a decimal number, NaN or +Inf/-Inf");
-  sample_.value = *value;
 
   if (!om) {
     while (p < end && is_blank(*p)) ++p;

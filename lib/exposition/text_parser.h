@@ -63,6 +63,10 @@ class TextParser final : public Parser {
   void parse_sample(const char* p, bool openmetrics);
   const char* parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
                            bool allow_metric_name);
+  template <bool kOpenMetrics>
+  const char* parse_labels_impl(const char* p, std::vector<model::Label>& out, bool allow_metric_name);
+  template <bool kOpenMetrics>
+  void parse_sample_impl(const char* p);
   const char* parse_quoted(const char* p, std::string_view& out, bool openmetrics);
   const char* parse_quoted_slow(const char* p, std::string_view& out, bool openmetrics);
   std::string_view unescape_help(std::string_view raw, bool openmetrics);

@@ -11,28 +11,60 @@ constexpr size_t kDrainAt = 64 * 1024;
 
 }  // namespace
 
-bool is_legacy_metric_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
+namespace {
+
+struct NameChars {
+  bool metric[256] = {};
+  bool label[256] = {};
+  constexpr NameChars() {
+    for (int c = 0; c < 256; ++c) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      label[c] = ok;
+      metric[c] = ok || c == ':';
+    }
   }
+};
+constexpr NameChars kNameChars;
+
+bool all_of(std::string_view name, const bool* table) {
+  for (char c : name)
+    if (!table[static_cast<unsigned char>(c)]) return false;
   return true;
+}
+
+}  // namespace
+
+bool is_legacy_metric_name(std::string_view name) {
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') && all_of(name, kNameChars.metric);
 }
 
 bool is_legacy_label_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') && all_of(name, kNameChars.label);
+}
+
+// True if `s` has a byte that needs escaping: '\\', LF, or (with quotes) '"'. 8 bytes at a time.
+static bool needs_escaping(std::string_view s, bool quotes) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  for (; end - p >= 8; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t a = w ^ (kOnes * '\\'), b = w ^ (kOnes * '\n'), c = w ^ (kOnes * '"');
+    uint64_t hit = ((a - kOnes) & ~a) | ((b - kOnes) & ~b);
+    if (quotes) hit |= (c - kOnes) & ~c;
+    if (hit & kHigh) return true;
   }
-  return true;
+  for (; p < end; ++p)
+    if (*p == '\\' || *p == '\n' || (quotes && *p == '"')) return true;
+  return false;
 }
 
 void append_escaped(std::string& out, std::string_view value, bool escape_quotes) {
+  if (!needs_escaping(value, escape_quotes)) {
+    out.append(value);
+    return;
+  }
   size_t start = 0;
   for (size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
