@@ -198,6 +198,8 @@ ScrapeStats TargetScraper::process(const http::Response& response, model::Timest
     std::string last_family;
     bool first = true;
     tracker_.end_scrape([&](const FamilyMeta& family, const model::Sample& stale) {
+      ++stats.stale_markers;
+      if (options_.match && !options_.match(family.name)) return;
       if (first || family.name != last_family) {
         sink.family(family.name, family.type, family.help, family.unit);
         last_family = family.name;
@@ -206,7 +208,6 @@ ScrapeStats TargetScraper::process(const http::Response& response, model::Timest
       model::Sample sample = stale;
       sample.timestamp = timestamp;
       sink.sample(sample);
-      ++stats.stale_markers;
     });
     stats.series_added = tracker_.series_added();
   }
