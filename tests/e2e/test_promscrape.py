@@ -29,9 +29,12 @@ def write(name, data):
     return path
 
 
-def node_exporter():
-    port = free_port()
+def node_exporter_on(port):
     return Server([NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{port}"], port)
+
+
+def node_exporter():
+    return node_exporter_on(free_port())
 
 
 def test_node_exporter_text():
@@ -203,6 +206,15 @@ def test_strict_openmetrics():
         run("promscrape", t.url, check=0)
         err = failed_scrape(t.url, "--strict")
         assert "counter" in err, err
+
+
+def test_own_accept_header():
+    port = free_port()
+    with node_exporter_on(port):
+        url = f"http://127.0.0.1:{port}/metrics"
+        p = run("promscrape", url, "-H", "Accept: application/vnd.google.protobuf; "
+                "proto=io.prometheus.client.MetricFamily; encoding=delimited", "--summary", check=0)
+        assert "application/vnd.google.protobuf" in p.stderr.decode(), p.stderr
 
 
 def test_raw_and_gzip():

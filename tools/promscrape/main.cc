@@ -4,11 +4,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <strings.h>
 #include <thread>
 #include <vector>
 
@@ -191,6 +193,15 @@ int run(Flags& f) {
     for (auto& target : job.targets) {
       scrapers.push_back(std::make_unique<scrape::TargetScraper>(std::move(target), job.options));
       requests.push_back(scrapers.back()->request());
+    }
+  }
+  // An Accept header given with -H replaces the negotiated one (libcurl would send both).
+  bool own_accept = std::any_of(f.client.headers.begin(), f.client.headers.end(), [](const std::string& h) {
+    return h.size() >= 7 && strncasecmp(h.c_str(), "accept:", 7) == 0;
+  });
+  if (own_accept) {
+    for (auto& request : requests) {
+      std::erase_if(request.headers, [](const std::string& h) { return h.rfind("Accept:", 0) == 0; });
     }
   }
   if (scrapers.empty()) {
