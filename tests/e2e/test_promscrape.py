@@ -224,6 +224,8 @@ def test_raw_and_gzip():
     with FakeTarget(path, content_type="text/plain; version=0.0.4", extra=["--gzip"]) as t:
         p = run("promscrape", t.url, "--raw", check=0)
         assert p.stdout == want
+        err = failed_scrape(t.url, "--body-size-limit", "10000")
+        assert "body larger than 10000 bytes" in err, err
         p = run("promscrape", t.url, "--summary", check=0)
         wire = len(gzip.compress(want))
         assert f"{len(want)} bytes ({wire} on the wire)" in p.stderr.decode(), p.stderr

@@ -59,6 +59,7 @@ struct Flags {
   std::string interval;
   int count = -1;
   size_t parallel = 32;
+  size_t body_size_limit = 0;
   http::ClientOptions client;
 };
 
@@ -145,6 +146,7 @@ int run(Flags& f) {
   base.honor_timestamps = f.honor_timestamps;
   base.synthetic = !f.no_synthetic;
   base.strict = f.strict;
+  base.max_body_bytes = f.body_size_limit;
   std::shared_ptr<RE2> match;
   if (!f.match.empty()) {
     match = std::make_shared<RE2>(f.match);
@@ -311,6 +313,9 @@ int main(int argc, char** argv) {
   app.add_option("--count", f.count, "Number of scrapes (default 1; with --interval 0 = until interrupted)")
       ->group("Scrape");
   app.add_option("--parallel", f.parallel, "Targets scraped at once (default 32)")->group("Scrape");
+  app.add_option("--body-size-limit", f.body_size_limit,
+                 "Fail a scrape whose decoded body is larger than this many bytes (default: no limit)")
+      ->group("Scrape");
   http::add_client_options(app, f.client);
 
   app.add_option("--output-format", f.output_format, "openmetrics (default), text, or protobuf (delimited)")
