@@ -113,10 +113,12 @@ def pipeline(*commands, input=None, timeout=120):
     if input is not None:
         procs[0].stdin.write(input if isinstance(input, bytes) else input.encode())
         procs[0].stdin.close()
-    out, _ = procs[-1].communicate(timeout=timeout)
+    out, last_err = procs[-1].communicate(timeout=timeout)
     codes, errs = [], []
-    for p in procs:
+    for p in procs[:-1]:
+        errs.append(p.stderr.read())
         p.wait(timeout=timeout)
         codes.append(p.returncode)
-        errs.append(p.stderr.read())
+    codes.append(procs[-1].returncode)
+    errs.append(last_err)
     return out, codes, errs
