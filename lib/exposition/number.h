@@ -4,6 +4,7 @@
 // nullopt unless all of it is valid.
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -16,6 +17,45 @@ namespace promotel::exposition {
 // OpenMetrics: the same words, decimal only. Integers beyond int64 parse as doubles.
 std::optional<double> parse_value(std::string_view token);
 
+namespace detail {
+
+// 8 ASCII digits at p? (SWAR: every byte in '0'..'9')
+inline bool is_eight_digits(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return ((w & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL) &&
+         (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL);
+}
+
+// The value of 8 ASCII digits (little-endian load), with three multiplications.
+inline uint32_t eight_digits(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  w -= 0x3030303030303030ULL;
+  w = (w * 10) + (w >> 8);
+  w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  return static_cast<uint32_t>(w);
+}
+
+// Appends the digits at p to mantissa; returns the end of the digits.
+inline const char* accumulate_digits(const char* p, const char* end, uint64_t& mantissa, int& digits) {
+  while (end - p >= 8 && is_eight_digits(p)) {
+    mantissa = mantissa * 100000000ULL + eight_digits(p);
+    digits += 8;
+    p += 8;
+  }
+  while (p < end && static_cast<unsigned>(*p - '0') < 10) {
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    ++digits;
+    ++p;
+  }
+  return p;
+}
+
+}  // namespace detail
+
 // The hot-path number form: [-]digits[.digits] with at most 15 digits, which converts exactly
 // as mantissa / 10^k. Returns the end of the number, or nullptr if the text at p is not of
 // that form (then use parse_value on the whole token).
@@ -25,21 +65,14 @@ inline const char* parse_plain_decimal(const char* p, const char* end, double& o
   bool negative = p < end && *p == '-';
   const char* q = p + negative;
   uint64_t mantissa = 0;
-  int digits = 0, fraction = 0;
-  while (q < end && static_cast<unsigned>(*q - '0') < 10) {
-    mantissa = mantissa * 10 + static_cast<unsigned>(*q - '0');
-    ++digits;
-    ++q;
-  }
+  int digits = 0;
+  q = detail::accumulate_digits(q, end, mantissa, digits);
   if (digits == 0) return nullptr;
+  int fraction = 0;
   if (q < end && *q == '.') {
-    ++q;
-    while (q < end && static_cast<unsigned>(*q - '0') < 10) {
-      mantissa = mantissa * 10 + static_cast<unsigned>(*q - '0');
-      ++digits;
-      ++fraction;
-      ++q;
-    }
+    int before = digits;
+    q = detail::accumulate_digits(q + 1, end, mantissa, digits);
+    fraction = digits - before;
   }
   if (digits > 15) return nullptr;
   double v = static_cast<double>(mantissa);

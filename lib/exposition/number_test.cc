@@ -56,3 +56,32 @@ TEST(ParseTimestampSeconds, ExactDecimalToMilliseconds) {
 
 }  // namespace
 }  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+TEST(ParsePlainDecimal, SameAsParseValueOnItsForm) {
+  for (const char* text : {"0", "1", "-7", "12345678", "123456789", "1234567890123456", "123456789012345",
+                           "0.5", "12345678.12345", "-0.00000001", "1.", "99999999999999.9", "00000000000000000001",
+                           "123 ", "12345678 9", "5e3", "1x"}) {
+    std::string_view s(text);
+    double v = -1;
+    const char* end = parse_plain_decimal(s.data(), s.data() + s.size(), v);
+    if (!end) continue;  // not the plain form (too many digits): parse_value's business
+    std::string_view token(s.data(), static_cast<size_t>(end - s.data()));
+    ASSERT_TRUE(parse_value(token).has_value()) << text;
+    EXPECT_EQ(v, *parse_value(token)) << text;
+  }
+  double v = 0;
+  std::string_view big = "12345678901234567";  // 17 digits: not the fast form
+  EXPECT_EQ(parse_plain_decimal(big.data(), big.data() + big.size(), v), nullptr);
+  std::string_view eight = "87654321 ";
+  EXPECT_EQ(parse_plain_decimal(eight.data(), eight.data() + eight.size(), v), eight.data() + 8);
+  EXPECT_EQ(v, 87654321);
+  std::string_view frac = "1.23456789";
+  EXPECT_NE(parse_plain_decimal(frac.data(), frac.data() + frac.size(), v), nullptr);
+  EXPECT_EQ(v, 1.23456789);
+}
+
+}  // namespace
+}  // namespace promotel::exposition

@@ -52,6 +52,8 @@ class TextParser final : public Parser {
 
   // Bytes consumed so far (for throughput reports).
   uint64_t bytes_read() const { return bytes_read_; }
+  // Size of the input buffer: the initial chunk size unless a longer line made it grow.
+  size_t buffer_capacity() const { return capacity_; }
 
  private:
   bool fetch_line();

@@ -219,3 +219,53 @@ TEST(TextParser, InMemoryInputGivesTheSameEntriesAsAReader) {
 
 }  // namespace
 }  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+// Produces `lines` sample lines on the fly, never holding more than one chunk.
+class GeneratedReader : public Reader {
+ public:
+  explicit GeneratedReader(size_t lines) : lines_(lines) {}
+  size_t read(char* buffer, size_t size) override {
+    size_t n = 0;
+    while (n < size) {
+      if (pending_.empty()) {
+        if (produced_ == lines_) break;
+        pending_ = "metric_" + std::to_string(produced_ % 1000) + "{instance=\"host-" + std::to_string(produced_) +
+                   "\",job=\"generated\"} " + std::to_string(produced_) + "\n";
+        ++produced_;
+      }
+      size_t take = std::min(size - n, pending_.size());
+      std::memcpy(buffer + n, pending_.data(), take);
+      pending_.erase(0, take);
+      n += take;
+    }
+    return n;
+  }
+  const std::string& name() const override { return name_; }
+
+ private:
+  size_t lines_, produced_ = 0;
+  std::string pending_, name_ = "generated";
+};
+
+TEST(TextParser, StreamsAnyInputSizeInBoundedMemory) {
+  GeneratedReader reader(300'000);  // ~18 MB, 70× the buffer
+  TextParser parser(reader, {.format = Format::kPrometheusText});
+  size_t initial = parser.buffer_capacity();
+  size_t samples = 0;
+  double last = -1;
+  for (Entry e; (e = parser.next()) != Entry::kEnd;) {
+    ASSERT_EQ(e, Entry::kSample);
+    last = parser.sample().value;
+    ++samples;
+  }
+  EXPECT_EQ(samples, 300'000u);
+  EXPECT_EQ(last, 299'999);
+  EXPECT_GT(parser.bytes_read(), 15'000'000u);
+  EXPECT_EQ(parser.buffer_capacity(), initial);
+}
+
+}  // namespace
+}  // namespace promotel::exposition
