@@ -35,9 +35,18 @@ std::string to_string(const LabelSet& labels) {
 }
 
 void LabelBuilder::reset(LabelSet base) {
-  base_ = std::move(base);
+  owned_ = std::move(base);
+  base_ = &owned_;
   add_.clear();
   del_.clear();
+}
+
+void LabelBuilder::borrow(const LabelSet& base) {
+  owned_.clear();
+  base_ = &base;
+  add_.clear();
+  del_.clear();
+  add_.reserve(8);  // the scrape seeds and a few rule results
 }
 
 bool LabelBuilder::deleted(std::string_view name) const {
@@ -53,7 +62,7 @@ const LabelPair* LabelBuilder::added(std::string_view name) const {
 std::string_view LabelBuilder::get(std::string_view name) const {
   if (const LabelPair* a = added(name)) return a->value;
   if (deleted(name)) return {};
-  if (const std::string* v = find_label(base_, name)) return *v;
+  if (const std::string* v = find_label(*base_, name)) return *v;
   return {};
 }
 
@@ -78,10 +87,8 @@ void LabelBuilder::del(std::string_view name) {
 
 std::vector<LabelPair> LabelBuilder::snapshot() const {
   std::vector<LabelPair> out;
-  out.reserve(base_.size() + add_.size());
-  for (const auto& l : base_)
-    if (!deleted(l.name) && !added(l.name)) out.push_back(l);
-  out.insert(out.end(), add_.begin(), add_.end());
+  out.reserve(base_->size() + add_.size());
+  for_each([&](const LabelPair& l) { out.push_back(l); });
   return out;
 }
 

@@ -33,14 +33,27 @@ class LabelBuilder {
  public:
   LabelBuilder() = default;
   explicit LabelBuilder(LabelSet base) { reset(std::move(base)); }
+  // The builder points into itself (or at a borrowed set): no copies or moves.
+  LabelBuilder(const LabelBuilder&) = delete;
+  LabelBuilder& operator=(const LabelBuilder&) = delete;
 
   void reset(LabelSet base);
+  // Uses base without copying it; base must outlive the builder (or the next reset).
+  void borrow(const LabelSet& base);
   std::string_view get(std::string_view name) const;  // "" when absent
   void set(std::string_view name, std::string_view value);
   void del(std::string_view name);
 
   // The current labels in iteration order (a copy, so callers may set/del while walking it).
   std::vector<LabelPair> snapshot() const;
+  // Visits the current labels in iteration order without copying; f must not modify the
+  // builder.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& l : *base_)
+      if (!deleted(l.name) && !added(l.name)) f(l);
+    for (const auto& l : add_) f(l);
+  }
   // The current labels sorted by name.
   LabelSet labels() const;
 
@@ -48,7 +61,8 @@ class LabelBuilder {
   bool deleted(std::string_view name) const;
   const LabelPair* added(std::string_view name) const;
 
-  LabelSet base_;
+  LabelSet owned_;
+  const LabelSet* base_ = &owned_;
   std::vector<LabelPair> add_;
   std::vector<std::string> del_;
 };

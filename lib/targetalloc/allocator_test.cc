@@ -17,7 +17,7 @@ promconfig::ScrapeConfig job(const std::string& name, const std::string& relabel
 
 TEST(IdentityHash, OperatorGoldenPlainForm) {
   // cmd/otel-allocator/internal/server/testdata: {test_label="test-value"} in test-job.
-  EXPECT_EQ(identity_hash({{"test_label", "test-value"}}, "test-job"), 11170662653441480747ULL);
+  EXPECT_EQ(identity_hash(std::vector<relabel::LabelPair>{{"test_label", "test-value"}}, "test-job"), 11170662653441480747ULL);
 }
 
 TEST(IdentityHash, SeededFormBytes) {

@@ -39,6 +39,7 @@ enum class FilterStrategy {
 // XXH64 over "name 0xFF value 0xFF" for each non-__meta_ label in the builder's iteration
 // order, then the job name.
 uint64_t identity_hash(const std::vector<relabel::LabelPair>& ordered, std::string_view job);
+uint64_t identity_hash(const relabel::LabelBuilder& labels, std::string_view job);
 
 // The items of all jobs, deduplicated by identity hash (a later equal item replaces the
 // earlier one in place, as the TA's map does), in discovery order.
@@ -58,9 +59,14 @@ class ItemSet {
   size_t duplicates() const { return duplicates_; }
 
  private:
+  bool seeds_match(const promconfig::ScrapeConfig& job) const;
+
   std::vector<TargetItem> items_;
   std::vector<DroppedTarget> dropped_;
   std::unordered_map<uint64_t, size_t> index_;
+  // The seed labels of the last job seen (formatted once per job, not per target).
+  std::vector<relabel::LabelPair> seeds_;
+  promconfig::ScrapeConfig seeds_job_;  // only the fields the seeds come from
   size_t duplicates_ = 0;
   bool with_scrape_labels_;
 };

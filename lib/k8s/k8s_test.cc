@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include "k8s/discovery.h"
+#include "k8s/objects.h"
+#include "k8s/selector.h"
+
+namespace promotel::k8s {
+namespace {
+
+using relabel::find_label;
+
+TEST(Selector, MatchLabelsAndExpressions) {
+  auto s = parse_label_selector(YAML::Load(R"(
+matchLabels: {app: web}
+matchExpressions:
+  - {key: tier, operator: In, values: [a, b]}
+  - {key: legacy, operator: DoesNotExist}
+  - {key: env, operator: NotIn, values: [dev]}
+  - {key: team, operator: Exists}
+)"), "s.yml");
+  EXPECT_TRUE(s.matches({{"app", "web"}, {"tier", "a"}, {"team", "x"}}));
+  EXPECT_FALSE(s.matches({{"app", "web"}, {"tier", "c"}, {"team", "x"}}));
+  EXPECT_FALSE(s.matches({{"app", "web"}, {"tier", "a"}, {"team", "x"}, {"legacy", ""}}));
+  EXPECT_FALSE(s.matches({{"app", "web"}, {"tier", "a"}, {"team", "x"}, {"env", "dev"}}));
+  EXPECT_FALSE(s.matches({{"app", "web"}, {"tier", "a"}}));
+  EXPECT_TRUE(LabelSelector{}.matches({}));
+  EXPECT_THROW(parse_label_selector(YAML::Load("matchExpressions: [{key: a, operator: Like}]"), "s.yml"), Error);
+  EXPECT_THROW(parse_label_selector(YAML::Load("matchExpressions: [{key: a, operator: In}]"), "s.yml"), Error);
+}
+
+TEST(Selector, CommandLineForm) {
+  auto s = parse_selector_string("app=web,tier!=db,team,!legacy");
+  EXPECT_TRUE(s.matches({{"app", "web"}, {"team", "t"}}));
+  EXPECT_FALSE(s.matches({{"app", "web"}, {"team", "t"}, {"tier", "db"}}));
+  EXPECT_FALSE(s.matches({{"app", "web"}, {"team", "t"}, {"legacy", "1"}}));
+  EXPECT_EQ(s.to_string(), "app=web,tier notin (db),team,!legacy");
+}
+
+const char* kObjects = R"(
+apiVersion: v1
+kind: List
+items:
+- kind: Service
+  metadata: {name: dual, namespace: ns}
+  spec: {ipFamilyPolicy: PreferDualStack, ipFamilies: [IPv6, IPv4], ports: [{name: m, port: 80}]}
+- kind: EndpointSlice
+  metadata: {name: dual-v4, namespace: ns, labels: {kubernetes.io/service-name: dual}}
+  addressType: IPv4
+  ports: [{name: m, port: 80}]
+  endpoints: [{addresses: [10.0.0.1]}]
+- kind: EndpointSlice
+  metadata: {name: dual-v6, namespace: ns, labels: {kubernetes.io/service-name: dual}}
+  addressType: IPv6
+  ports: [{name: m, port: 80}]
+  endpoints:
+  - addresses: ["fd00::1"]
+    targetRef: {kind: Node, name: node-1}
+- kind: EndpointSlice
+  metadata: {name: noport, namespace: other}
+  addressType: IPv4
+  ports: [{name: x}]
+  endpoints: [{addresses: [10.9.9.9], conditions: {ready: false}}]
+- kind: Pod
+  metadata: {name: p, namespace: ns, labels: {app.kubernetes.io/name: x}}
+  spec:
+    nodeName: n1
+    containers:
+    - {name: c, image: i, ports: [{name: web, containerPort: 8080}, {containerPort: 9090, protocol: UDP}]}
+    - {name: sidecar, image: s}
+    initContainers:
+    - {name: init, image: i0, ports: [{containerPort: 7000}]}
+  status: {podIP: 10.1.1.1, phase: Running}
+)";
+
+TEST(Discovery, EndpointSlicesDualStackIpv6AndPortless) {
+  ObjectStore store;
+  load_objects(kObjects, "o.yml", store);
+  auto groups = discover_endpointslices(store, {});
+  // The IPv4 slice of a dual-stack service whose primary family is IPv6 is skipped.
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(*find_label(groups[0].labels, "__meta_kubernetes_endpointslice_name"), "dual-v6");
+  EXPECT_EQ(*find_label(groups[0].labels, "__meta_kubernetes_service_name"), "dual");
+  const auto& t = groups[0].targets.at(0);
+  EXPECT_EQ(*find_label(t, "__address__"), "[fd00::1]:80");
+  EXPECT_EQ(*find_label(t, "__meta_kubernetes_endpointslice_address_target_kind"), "Node");
+  const auto& u = groups[1].targets.at(0);
+  EXPECT_EQ(*find_label(u, "__address__"), "10.9.9.9");
+  EXPECT_EQ(*find_label(u, "__meta_kubernetes_endpointslice_endpoint_conditions_ready"), "false");
+  EXPECT_EQ(find_label(u, "__meta_kubernetes_endpointslice_port"), nullptr);
+  EXPECT_TRUE(discover_endpointslices(store, {"elsewhere"}).empty());
+}
+
+TEST(Discovery, PodRole) {
+  ObjectStore store;
+  load_objects(kObjects, "o.yml", store);
+  auto groups = discover_pods(store, {"ns"});
+  ASSERT_EQ(groups.size(), 1u);
+  const auto& g = groups[0];
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_pod_label_app_kubernetes_io_name"), "x");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_pod_labelpresent_app_kubernetes_io_name"), "true");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_pod_ready"), "unknown");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_pod_node_name"), "n1");
+  std::vector<std::string> addrs;
+  for (const auto& t : g.targets) addrs.push_back(*find_label(t, "__address__"));
+  EXPECT_EQ(addrs, (std::vector<std::string>{"10.1.1.1:8080", "10.1.1.1:9090", "10.1.1.1", "10.1.1.1:7000"}));
+  EXPECT_EQ(*find_label(g.targets[1], "__meta_kubernetes_pod_container_port_protocol"), "UDP");
+  EXPECT_EQ(*find_label(g.targets[3], "__meta_kubernetes_pod_container_init"), "true");
+  EXPECT_EQ(sanitize_label_name("app.kubernetes.io/name"), "app_kubernetes_io_name");
+}
+
+TEST(Objects, ListsMultiDocAndNamespaces) {
+  ObjectStore store;
+  load_objects("kind: Namespace\nmetadata: {name: a}\n---\nkind: PodList\nitems:\n- kind: Pod\n  metadata: {name: p, namespace: b}\n",
+               "o.yml", store);
+  EXPECT_EQ(store.pods.size(), 1u);
+  EXPECT_EQ(store.namespace_names(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_THROW(load_objects("- a\n- b\n", "o.yml", store), Error);
+}
+
+}  // namespace
+}  // namespace promotel::k8s
