@@ -13,6 +13,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "promreceiver/naming.h"
 #include "promreceiver/resource.h"
+#include "promreceiver/wire.h"
 
 namespace promotel::promreceiver {
 
@@ -1092,6 +1093,333 @@ struct Transaction::State {
     return points;
   }
 
+  // --- writing the serialised request directly (commit_serialized) ---
+  // Mirrors the build_* functions above field for field, in field-number order, so the bytes
+  // equal the generated messages' serialisation (checked on every golden input by a test).
+
+  WireWriter wire;
+
+  // A KeyValue with a string value; its sizes are known up front, so no length is patched in.
+  static void wire_key_value(WireWriter& w, uint32_t field, std::string_view key,
+                             std::string_view value) {
+    size_t any = 1 + WireWriter::varint_size(value.size()) + value.size();
+    size_t kv = (key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
+                WireWriter::varint_size(any) + any;
+    w.tag(field, WireWriter::kLength);
+    w.varint(kv);
+    w.string_if_set(1, key);
+    w.tag(2, WireWriter::kLength);
+    w.varint(any);
+    w.string_field(1, value);  // oneof: written even when empty
+  }
+
+  void wire_point_attributes(const Group& g, uint32_t field) {
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      wire_key_value(wire, field, std::string_view(strings.data() + a.name_offset, a.name_size),
+                     std::string_view(strings.data() + a.value_offset, a.value_size));
+    }
+  }
+
+  static bool is_trace_id(const Attribute& a) {
+    return equals_ignore_case(a.first, "trace_id") && a.second.size() == 32 && is_hex(a.second) &&
+           a.second.find_first_not_of('0') != std::string::npos;
+  }
+  static bool is_span_id(const Attribute& a) {
+    return equals_ignore_case(a.first, "span_id") && a.second.size() == 16 && is_hex(a.second) &&
+           a.second.find_first_not_of('0') != std::string::npos;
+  }
+
+  void wire_exemplars(const Group& g, uint32_t field) {
+    for (const OwnedExemplar& x : g.exemplars) {
+      size_t e = wire.begin(field);
+      wire.fixed64_if_set(2, ms_to_nanos(x.timestamp));
+      wire.double_field(3, x.value);
+      const Attribute* trace = nullptr;
+      const Attribute* span = nullptr;
+      for (const Attribute& a : x.labels) {
+        if (is_trace_id(a)) trace = &a;
+        else if (is_span_id(a)) span = &a;
+      }
+      if (span) wire.string_field(4, hex_to_bytes(span->second));
+      if (trace) wire.string_field(5, hex_to_bytes(trace->second));
+      for (const Attribute& a : x.labels) {
+        if (!is_trace_id(a) && !is_span_id(a)) wire_key_value(wire, 7, a.first, a.second);
+      }
+      wire.end(e);
+    }
+  }
+
+  size_t wire_number_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_value) continue;
+      size_t p = wire.begin(1);
+      if (f.kind == Kind::kSum && g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      bool stale = model::is_stale_nan(g.value);
+      if (!stale) wire.double_field(4, g.value);
+      wire_exemplars(g, 5);
+      wire_point_attributes(g, 7);
+      if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  size_t wire_histogram_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> buckets = g.buckets;
+      std::stable_sort(buckets.begin(), buckets.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
+        buckets.pop_back();
+      }
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      if (!stale) {
+        bool valid = !std::isnan(g.count);
+        double previous = 0;
+        for (size_t i = 0; valid && i < buckets.size(); ++i) {
+          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
+          previous = buckets[i].second;
+        }
+        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
+        if (!valid) {
+          warning("dropped a data point of histogram " + f.name +
+                  ": bucket counts decrease or exceed _count");
+          continue;
+        }
+      }
+      size_t p = wire.begin(1);
+      if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      if (!stale) {
+        wire.fixed64_if_set(4, to_uint64(g.count));
+        if (g.has_sum) wire.double_field(5, g.sum);
+      }
+      wire.tag(6, WireWriter::kLength);
+      wire.varint(8 * (buckets.size() + 1));
+      if (stale) {
+        for (size_t i = 0; i <= buckets.size(); ++i) wire.fixed64(0);
+      } else {
+        double previous = 0;
+        for (const auto& b : buckets) {
+          wire.fixed64(to_uint64(b.second - previous));
+          previous = b.second;
+        }
+        wire.fixed64(to_uint64(g.count - previous));
+      }
+      if (!buckets.empty()) {
+        wire.tag(7, WireWriter::kLength);
+        wire.varint(8 * buckets.size());
+        for (const auto& b : buckets) wire.double_bits(b.first);
+      }
+      wire_exemplars(g, 8);
+      wire_point_attributes(g, 9);
+      if (stale) wire.varint_if_set(10, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  size_t wire_summary_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::stable_sort(quantiles.begin(), quantiles.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      size_t p = wire.begin(1);
+      if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      if (!stale) {
+        wire.fixed64_if_set(4, to_uint64(g.count));
+        if (g.has_sum) wire.double_if_set(5, g.sum);
+      }
+      for (const auto& q : quantiles) {
+        size_t v = wire.begin(6);
+        wire.double_if_set(1, q.first);
+        wire.double_if_set(2, stale ? 0 : q.second);
+        wire.end(v);
+      }
+      wire_point_attributes(g, 7);
+      if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  void wire_buckets(uint32_t field, const NativeBuckets* b) {
+    size_t m = wire.begin(field);
+    if (b != nullptr) {
+      wire.sint32_if_set(1, b->offset);
+      if (!b->counts.empty()) {
+        size_t bytes = 0;
+        for (uint64_t c : b->counts) bytes += WireWriter::varint_size(c);
+        wire.tag(2, WireWriter::kLength);
+        wire.varint(bytes);
+        for (uint64_t c : b->counts) wire.varint(c);
+      }
+    }
+    wire.end(m);
+  }
+
+  size_t wire_exponential_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.native) continue;
+      const NativePoint& np = *g.native;
+      bool stale = model::is_stale_nan(np.sum);
+      size_t p = wire.begin(1);
+      wire_point_attributes(g, 1);
+      if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      if (!stale) {
+        wire.fixed64_if_set(4, to_uint64(np.count));
+        wire.double_field(5, np.sum);
+        wire.sint32_if_set(6, np.scale);
+        wire.fixed64_if_set(7, to_uint64(np.zero_count));
+      }
+      wire_buckets(8, stale ? nullptr : &np.positive);
+      wire_buckets(9, stale ? nullptr : &np.negative);
+      if (stale) wire.varint_if_set(10, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire_exemplars(g, 11);
+      if (!stale) wire.double_if_set(14, np.zero_threshold);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  // Writes the metric (field 2 of ScopeMetrics); returns its data points (none: nothing kept).
+  size_t wire_metric(const Family& f) {
+    WireWriter::Mark start = wire.mark();
+    size_t m = wire.begin(2);
+    if (options.trim_metric_suffixes) {
+      wire.string_if_set(1, trim_metric_suffixes(f.name, f.kind == Kind::kSum, f.unit));
+    } else {
+      wire.string_if_set(1, f.name);
+    }
+    wire.string_if_set(2, f.help);
+    wire.string_if_set(3, unit_word_to_ucum(f.unit));
+    size_t n = 0;
+    switch (f.kind) {
+      case Kind::kGauge:
+      case Kind::kEmpty: {
+        size_t d = wire.begin(5);
+        n = wire_number_points(f);
+        wire.end(d);
+        break;
+      }
+      case Kind::kSum: {
+        size_t d = wire.begin(7);
+        n = wire_number_points(f);
+        wire.varint_if_set(2, pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        wire.varint_if_set(3, f.prom_type == MetricType::kCounter ? 1 : 0);
+        wire.end(d);
+        break;
+      }
+      case Kind::kHistogram: {
+        size_t d = wire.begin(9);
+        n = wire_histogram_points(f);
+        wire.varint_if_set(2, pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        wire.end(d);
+        break;
+      }
+      case Kind::kExponentialHistogram: {
+        size_t d = wire.begin(10);
+        n = wire_exponential_points(f);
+        wire.varint_if_set(2, pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        wire.end(d);
+        break;
+      }
+      case Kind::kSummary: {
+        size_t d = wire.begin(11);
+        n = wire_summary_points(f);
+        wire.end(d);
+        break;
+      }
+    }
+    wire_key_value(wire, 12, "prometheus.type", model::to_string(f.prom_type));
+    wire.end(m);
+    if (n == 0) wire.rewind(start);
+    return n;
+  }
+
+  size_t commit_serialized(std::string* out) {
+    wire.clear();
+    size_t points = 0;
+    for (Resource& r : resources) {
+      WireWriter::Mark resource_start = wire.mark();
+      size_t rm = 0;
+      bool rm_open = false;
+      size_t rm_scopes = 0;
+      std::vector<uint32_t> order;
+      if (r.default_scope != kNone) order.push_back(r.default_scope);
+      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
+      for (uint32_t scope_index : order) {
+        Scope& s = scopes[scope_index];
+        WireWriter::Mark scope_start = wire.mark();
+        size_t sm = 0;
+        bool sm_open = false;
+        size_t sm_metrics = 0;
+        for (uint32_t family_index : s.families) {
+          if (families[family_index].dropped) continue;
+          if (!sm_open) {
+            if (!rm_open) {
+              rm = wire.begin(1);
+              rm_open = true;
+              size_t res = wire.begin(1);
+              for (const auto& [key, value] : r.attributes) wire_key_value(wire, 1, key, value);
+              wire.end(res);
+            }
+            scope_start = wire.mark();
+            sm = wire.begin(2);
+            sm_open = true;
+            size_t scope = wire.begin(1);
+            wire.string_if_set(1, s.name);
+            wire.string_if_set(2, s.version);
+            for (const auto& [key, value] : scope_attributes(r, s)) wire_key_value(wire, 3, key, value);
+            wire.end(scope);
+          }
+          size_t n = wire_metric(families[family_index]);
+          if (n != 0) ++sm_metrics;
+          points += n;
+        }
+        if (sm_open) {
+          if (sm_metrics == 0) {
+            wire.rewind(scope_start);
+          } else {
+            wire.string_if_set(3, s.schema_url);
+            wire.end(sm);
+            ++rm_scopes;
+          }
+        }
+        s.families.clear();
+      }
+      if (rm_open) {
+        if (rm_scopes == 0) {
+          wire.rewind(resource_start);
+        } else {
+          wire.end(rm);
+        }
+      }
+    }
+    forget_pending();
+    wire.finish(out);
+    return points;
+  }
+
   // Targets (with their target_info) and scopes (with otel_scope_info) are remembered across
   // the requests of one input so later batches get the same resource; an input naming more
   // targets than this forgets them at each commit to keep memory bounded.
@@ -1200,6 +1528,8 @@ size_t Transaction::samples_seen() const { return state_->samples_seen; }
 size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
   return state_->commit(request);
 }
+
+size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
 
 void Transaction::rollback() { state_->forget_pending(); }
 
