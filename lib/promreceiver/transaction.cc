@@ -584,6 +584,10 @@ struct Transaction::State {
   }
 
   static bool is_point_attribute(std::string_view name, Kind kind) {
+    // Most names start with none of '_', 'o', 'l', 'q' and are attributes (the fast answer).
+    if (name.empty() || (name[0] != '_' && name[0] != 'o' && name[0] != 'l' && name[0] != 'q')) {
+      return true;
+    }
     if (name == "__name__" || name == "__scheme__" || name == "__metrics_path__") return false;
     if (name.starts_with("otel_scope_")) return false;
     if (kind == Kind::kHistogram && name == "le") return false;

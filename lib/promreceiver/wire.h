@@ -6,6 +6,7 @@
 // prefix is spliced in by finish() (one copy of the whole request instead of one allocation
 // per message).
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -26,7 +27,7 @@ class WireWriter {
   };
 
   void clear() {
-    buf_.clear();
+    used_ = 0;
     patches_.clear();
     inserted_ = 0;
   }
@@ -34,20 +35,19 @@ class WireWriter {
   void tag(uint32_t field, WireType type) { varint((field << 3) | type); }
 
   void varint(uint64_t v) {
-    char tmp[10];
-    size_t n = 0;
+    char* p = reserve(10);
     while (v >= 0x80) {
-      tmp[n++] = static_cast<char>(v | 0x80);
+      *p++ = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    tmp[n++] = static_cast<char>(v);
-    buf_.append(tmp, n);
+    *p++ = static_cast<char>(v);
+    used_ = static_cast<size_t>(p - buf_.data());
   }
 
   void fixed64(uint64_t v) {
-    char tmp[8];
-    for (int i = 0; i < 8; ++i) tmp[i] = static_cast<char>(v >> (8 * i));
-    buf_.append(tmp, 8);
+    char* p = reserve(8);
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+    used_ += 8;
   }
 
   void double_bits(double d) {
@@ -84,7 +84,8 @@ class WireWriter {
   void string_field(uint32_t field, std::string_view s) {
     tag(field, kLength);
     varint(s.size());
-    buf_.append(s);
+    std::memcpy(reserve(s.size()), s.data(), s.size());
+    used_ += s.size();
   }
   void string_if_set(uint32_t field, std::string_view s) {
     if (!s.empty()) string_field(field, s);
@@ -93,43 +94,41 @@ class WireWriter {
   // Starts a length-delimited field whose length comes at end(); returns its handle.
   size_t begin(uint32_t field) {
     tag(field, kLength);
-    patches_.push_back({buf_.size(), inserted_, 0});
+    patches_.push_back({used_, inserted_, 0});
     return patches_.size() - 1;
   }
   void end(size_t handle) {
     Patch& p = patches_[handle];
-    p.length = (buf_.size() - p.position) + (inserted_ - p.inserted_at_begin);
+    p.length = (used_ - p.position) + (inserted_ - p.inserted_at_begin);
     inserted_ += varint_size(p.length);
   }
 
-  Mark mark() const { return {buf_.size(), patches_.size(), inserted_}; }
+  Mark mark() const { return {used_, patches_.size(), inserted_}; }
   void rewind(const Mark& m) {
-    buf_.resize(m.bytes);
+    used_ = m.bytes;
     patches_.resize(m.patches);
     inserted_ = m.inserted;
   }
 
-  size_t size() const { return buf_.size() + inserted_; }
+  size_t size() const { return used_ + inserted_; }
 
   // The message: the bytes with every length prefix in place.
   void finish(std::string* out) const {
-    out->clear();
-    out->reserve(size());
+    out->resize(size());
+    char* d = out->data();
     size_t from = 0;
-    char tmp[10];
     for (const Patch& p : patches_) {
-      out->append(buf_, from, p.position - from);
-      size_t n = 0;
+      std::memcpy(d, buf_.data() + from, p.position - from);
+      d += p.position - from;
       uint64_t v = p.length;
       while (v >= 0x80) {
-        tmp[n++] = static_cast<char>(v | 0x80);
+        *d++ = static_cast<char>(v | 0x80);
         v >>= 7;
       }
-      tmp[n++] = static_cast<char>(v);
-      out->append(tmp, n);
+      *d++ = static_cast<char>(v);
       from = p.position;
     }
-    out->append(buf_, from, std::string::npos);
+    std::memcpy(d, buf_.data() + from, used_ - from);
   }
 
   static size_t varint_size(uint64_t v) {
@@ -147,7 +146,14 @@ class WireWriter {
     size_t inserted_at_begin;  // inserted_ when the field began
     uint64_t length;
   };
-  std::string buf_;
+  // Room for n more bytes at the end; returns where they go.
+  char* reserve(size_t n) {
+    if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n + 4096));
+    return buf_.data() + used_;
+  }
+
+  std::string buf_;  // bytes [0, used_) are written; the rest is room
+  size_t used_ = 0;
   std::vector<Patch> patches_;
   size_t inserted_ = 0;  // length-prefix bytes of the fields ended so far
 };
