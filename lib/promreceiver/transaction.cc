@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -595,15 +596,23 @@ struct Transaction::State {
     return true;
   }
 
-  // Hash of the point's identity labels, mixed with its family.
+  // Lays the point's identity labels out in `identity` as name 0xff value 0xff ... and returns
+  // their hash mixed with the family. A new group keeps these bytes as its attribute strings.
   uint64_t identity_hash(uint32_t family, Kind kind) {
-    identity.clear();
+    size_t total = 0;
+    for (const LabelRef& l : labels) {
+      if (is_point_attribute(l.name, kind)) total += l.name.size() + l.value.size() + 2;
+    }
+    identity.resize(total);
+    char* p = identity.data();
     for (const LabelRef& l : labels) {
       if (!is_point_attribute(l.name, kind)) continue;
-      identity.append(l.name);
-      identity.push_back('\xff');
-      identity.append(l.value);
-      identity.push_back('\xff');
+      std::memcpy(p, l.name.data(), l.name.size());
+      p += l.name.size();
+      *p++ = '\xff';
+      std::memcpy(p, l.value.data(), l.value.size());
+      p += l.value.size();
+      *p++ = '\xff';
     }
     return XXH3_64bits_withSeed(identity.data(), identity.size(), family);
   }
@@ -642,10 +651,12 @@ struct Transaction::State {
     Group& g = groups[id];
     g.reset(family_index);
     g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
+    uint32_t at = append_string(identity);  // the attributes' bytes, laid out by identity_hash
     for (const LabelRef& l : labels) {
       if (!is_point_attribute(l.name, f.kind)) continue;
-      uint32_t name = append_string(l.name);
-      uint32_t value = append_string(l.value);
+      uint32_t name = at;
+      uint32_t value = name + static_cast<uint32_t>(l.name.size()) + 1;
+      at = value + static_cast<uint32_t>(l.value.size()) + 1;
       attribute_refs.push_back({name, static_cast<uint32_t>(l.name.size()), value,
                                 static_cast<uint32_t>(l.value.size())});
     }
@@ -1109,12 +1120,21 @@ struct Transaction::State {
     size_t any = 1 + WireWriter::varint_size(value.size()) + value.size();
     size_t kv = (key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
                 WireWriter::varint_size(any) + any;
-    w.tag(field, WireWriter::kLength);
-    w.varint(kv);
-    w.string_if_set(1, key);
-    w.tag(2, WireWriter::kLength);
-    w.varint(any);
-    w.string_field(1, value);  // oneof: written even when empty
+    char* p = w.reserve(5 + WireWriter::varint_size(kv) + kv);
+    p = WireWriter::put_varint(p, (field << 3) | WireWriter::kLength);
+    p = WireWriter::put_varint(p, kv);
+    if (!key.empty()) {
+      *p++ = (1 << 3) | WireWriter::kLength;
+      p = WireWriter::put_varint(p, key.size());
+      std::memcpy(p, key.data(), key.size());
+      p += key.size();
+    }
+    *p++ = (2 << 3) | WireWriter::kLength;
+    p = WireWriter::put_varint(p, any);
+    *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
+    p = WireWriter::put_varint(p, value.size());
+    std::memcpy(p, value.data(), value.size());
+    w.advance_to(p + value.size());
   }
 
   void wire_point_attributes(const Group& g, uint32_t field) {

@@ -34,15 +34,24 @@ class WireWriter {
 
   void tag(uint32_t field, WireType type) { varint((field << 3) | type); }
 
-  void varint(uint64_t v) {
-    char* p = reserve(10);
+  void varint(uint64_t v) { advance_to(put_varint(reserve(10), v)); }
+
+  static char* put_varint(char* p, uint64_t v) {
     while (v >= 0x80) {
       *p++ = static_cast<char>(v | 0x80);
       v >>= 7;
     }
     *p++ = static_cast<char>(v);
-    used_ = static_cast<size_t>(p - buf_.data());
+    return p;
   }
+
+  // Raw writing: room for n more bytes at the end (valid until the next write), then where the
+  // written bytes end.
+  char* reserve(size_t n) {
+    if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n + 4096));
+    return buf_.data() + used_;
+  }
+  void advance_to(char* end) { used_ = static_cast<size_t>(end - buf_.data()); }
 
   void fixed64(uint64_t v) {
     char* p = reserve(8);
@@ -146,12 +155,6 @@ class WireWriter {
     size_t inserted_at_begin;  // inserted_ when the field began
     uint64_t length;
   };
-  // Room for n more bytes at the end; returns where they go.
-  char* reserve(size_t n) {
-    if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n + 4096));
-    return buf_.data() + used_;
-  }
-
   std::string buf_;  // bytes [0, used_) are written; the rest is room
   size_t used_ = 0;
   std::vector<Patch> patches_;
