@@ -200,6 +200,7 @@ struct Resource {
 struct LabelRef {
   std::string_view name;
   std::string_view value;
+  bool is_attribute = false;  // of the data point (identity_hash)
 };
 
 bool is_hex(std::string_view s) {
@@ -545,6 +546,27 @@ struct Transaction::State {
 
   // --- series labels ---
 
+  // Insertion sort (series have few labels), comparing first bytes before whole names; the
+  // order is std::sort's (names are unique, or the series is rejected).
+  static void sort_by_name(std::vector<LabelRef>& v) {
+    auto less = [](const LabelRef& a, const LabelRef& b) {
+      if (!a.name.empty() && !b.name.empty() && a.name[0] != b.name[0]) {
+        return static_cast<unsigned char>(a.name[0]) < static_cast<unsigned char>(b.name[0]);
+      }
+      return a.name < b.name;
+    };
+    if (v.size() > 32) {
+      std::sort(v.begin(), v.end(), less);
+      return;
+    }
+    for (size_t i = 1; i < v.size(); ++i) {
+      LabelRef x = v[i];
+      size_t j = i;
+      for (; j > 0 && less(x, v[j - 1]); --j) v[j] = v[j - 1];
+      v[j] = x;
+    }
+  }
+
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
@@ -572,8 +594,7 @@ struct Transaction::State {
       labels.push_back({l.name, l.value});
     }
     if (labels.size() > 1) {
-      std::sort(labels.begin(), labels.end(),
-                [](const LabelRef& a, const LabelRef& b) { return a.name < b.name; });
+      sort_by_name(labels);
       // Prometheus (and the receiver) reject the whole scrape for a series like this.
       for (size_t i = 1; i < labels.size(); ++i) {
         if (labels[i].name == labels[i - 1].name) {
@@ -600,13 +621,14 @@ struct Transaction::State {
   // their hash mixed with the family. A new group keeps these bytes as its attribute strings.
   uint64_t identity_hash(uint32_t family, Kind kind) {
     size_t total = 0;
-    for (const LabelRef& l : labels) {
-      if (is_point_attribute(l.name, kind)) total += l.name.size() + l.value.size() + 2;
+    for (LabelRef& l : labels) {
+      l.is_attribute = is_point_attribute(l.name, kind);
+      if (l.is_attribute) total += l.name.size() + l.value.size() + 2;
     }
     identity.resize(total);
     char* p = identity.data();
     for (const LabelRef& l : labels) {
-      if (!is_point_attribute(l.name, kind)) continue;
+      if (!l.is_attribute) continue;
       std::memcpy(p, l.name.data(), l.name.size());
       p += l.name.size();
       *p++ = '\xff';
@@ -653,7 +675,7 @@ struct Transaction::State {
     g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
     uint32_t at = append_string(identity);  // the attributes' bytes, laid out by identity_hash
     for (const LabelRef& l : labels) {
-      if (!is_point_attribute(l.name, f.kind)) continue;
+      if (!l.is_attribute) continue;  // set by identity_hash
       uint32_t name = at;
       uint32_t value = name + static_cast<uint32_t>(l.name.size()) + 1;
       at = value + static_cast<uint32_t>(l.value.size()) + 1;
