@@ -7,6 +7,7 @@
 // per message).
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -55,7 +56,11 @@ class WireWriter {
 
   void fixed64(uint64_t v) {
     char* p = reserve(8);
-    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(p, &v, 8);
+    } else {
+      for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+    }
     used_ += 8;
   }
 
