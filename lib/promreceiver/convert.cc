@@ -64,38 +64,52 @@ class NativeShadow {
   std::vector<std::pair<std::string, std::string>> labels_;
 };
 
+// Hands a request to whichever sink was given: a built message, or the bytes written directly.
+struct Sinks {
+  const RequestSink* request = nullptr;
+  const SerializedSink* serialized = nullptr;
+};
+
 class Batcher {
  public:
-  Batcher(Transaction& tx, const RequestSink& sink, ConvertResult& result)
-      : tx_(tx), sink_(sink), result_(result) {}
+  Batcher(Transaction& tx, const Sinks& sinks, ConvertResult& result)
+      : tx_(tx), sinks_(sinks), result_(result) {}
 
   void emit() {
     if (tx_.pending_points() == 0) return;
-    // Each request is built in an arena freed at once (measured ~2x faster than reusing one
-    // heap-allocated request, whose oneof strings are freed by Clear()).
-    google::protobuf::ArenaOptions arena_options;
-    arena_options.start_block_size = 1 << 16;
-    arena_options.max_block_size = 1 << 22;
-    google::protobuf::Arena arena(arena_options);
-    auto* request = google::protobuf::Arena::CreateMessage<ExportMetricsServiceRequest>(&arena);
-    size_t points = tx_.commit(request);
-    if (points == 0) return;  // a batch without data points is not sent (A15)
-    sink_(*request);
+    size_t points = 0;
+    if (sinks_.serialized != nullptr) {
+      points = tx_.commit_serialized(&bytes_);
+      if (points == 0) return;  // a batch without data points is not sent (A15)
+      (*sinks_.serialized)(bytes_);
+    } else {
+      // Each request is built in an arena freed at once (measured ~2x faster than reusing one
+      // heap-allocated request, whose oneof strings are freed by Clear()).
+      google::protobuf::ArenaOptions arena_options;
+      arena_options.start_block_size = 1 << 16;
+      arena_options.max_block_size = 1 << 22;
+      google::protobuf::Arena arena(arena_options);
+      auto* request = google::protobuf::Arena::CreateMessage<ExportMetricsServiceRequest>(&arena);
+      points = tx_.commit(request);
+      if (points == 0) return;  // a batch without data points is not sent (A15)
+      (*sinks_.request)(*request);
+    }
     ++result_.requests;
     result_.data_points += points;
   }
 
  private:
   Transaction& tx_;
-  const RequestSink& sink_;
+  const Sinks& sinks_;
   ConvertResult& result_;
+  std::string bytes_;
 };
 
 // One scrape: one exposition document through one transaction.
-void convert_scrape(Reader& input, const ConvertOptions& options, const RequestSink& sink,
+void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& sinks,
                     const Transaction::Warn& warn, ConvertResult& result) {
   Transaction tx(options.receiver, warn);
-  Batcher batcher(tx, sink, result);
+  Batcher batcher(tx, sinks, result);
   auto parser = exposition::make_parser(input, options.parse);
   std::string current_family;  // normalised name of the family being read
   NativeShadow shadow;
@@ -203,20 +217,31 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const RequestS
   batcher.emit();
 }
 
-}  // namespace
 
-ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
-                      const Transaction::Warn& warn) {
+ConvertResult convert_all(Reader& input, const ConvertOptions& options, const Sinks& sinks,
+                          const Transaction::Warn& warn) {
   ConvertResult result;
   if (!options.documents || options.parse.format != exposition::Format::kOpenMetrics) {
-    convert_scrape(input, options, sink, warn, result);
+    convert_scrape(input, options, sinks, warn, result);
     return result;
   }
   OpenMetricsDocuments documents(input);
   do {
-    convert_scrape(documents, options, sink, warn, result);
+    convert_scrape(documents, options, sinks, warn, result);
   } while (documents.next_document());
   return result;
+}
+
+}  // namespace
+
+ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
+                      const Transaction::Warn& warn) {
+  return convert_all(input, options, Sinks{&sink, nullptr}, warn);
+}
+
+ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
+                                 const SerializedSink& sink, const Transaction::Warn& warn) {
+  return convert_all(input, options, Sinks{nullptr, &sink}, warn);
 }
 
 }  // namespace promotel::promreceiver

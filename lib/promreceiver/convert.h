@@ -48,11 +48,19 @@ struct ConvertResult {
 using RequestSink = std::function<void(
     const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest&)>;
 
+// A request as its serialised protobuf bytes (valid during the call).
+using SerializedSink = std::function<void(std::string_view)>;
+
 // Throws promotel::Error for input that does not parse (unless keep_going); requests completed
 // before the error have been handed to the sink, the one in progress is discarded — with
 // scrape_metrics, replaced by the scrape series with up = 0, as the receiver reports a failed
 // scrape.
 ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
                       const Transaction::Warn& warn = {});
+
+// The same, handing over each request serialised: the bytes equal those of the request convert()
+// builds, written without building it (the fast path for protobuf output).
+ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
+                                 const SerializedSink& sink, const Transaction::Warn& warn = {});
 
 }  // namespace promotel::promreceiver

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "promreceiver/naming.h"
 #include "promreceiver/resource.h"
+#include "promreceiver/wire.h"
 
 namespace promotel::promreceiver {
 
@@ -198,6 +200,7 @@ struct Resource {
 struct LabelRef {
   std::string_view name;
   std::string_view value;
+  bool is_attribute = false;  // of the data point (identity_hash)
 };
 
 bool is_hex(std::string_view s) {
@@ -543,6 +546,27 @@ struct Transaction::State {
 
   // --- series labels ---
 
+  // Insertion sort (series have few labels), comparing first bytes before whole names; the
+  // order is std::sort's (names are unique, or the series is rejected).
+  static void sort_by_name(std::vector<LabelRef>& v) {
+    auto less = [](const LabelRef& a, const LabelRef& b) {
+      if (!a.name.empty() && !b.name.empty() && a.name[0] != b.name[0]) {
+        return static_cast<unsigned char>(a.name[0]) < static_cast<unsigned char>(b.name[0]);
+      }
+      return a.name < b.name;
+    };
+    if (v.size() > 32) {
+      std::sort(v.begin(), v.end(), less);
+      return;
+    }
+    for (size_t i = 1; i < v.size(); ++i) {
+      LabelRef x = v[i];
+      size_t j = i;
+      for (; j > 0 && less(x, v[j - 1]); --j) v[j] = v[j - 1];
+      v[j] = x;
+    }
+  }
+
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
@@ -570,8 +594,7 @@ struct Transaction::State {
       labels.push_back({l.name, l.value});
     }
     if (labels.size() > 1) {
-      std::sort(labels.begin(), labels.end(),
-                [](const LabelRef& a, const LabelRef& b) { return a.name < b.name; });
+      sort_by_name(labels);
       // Prometheus (and the receiver) reject the whole scrape for a series like this.
       for (size_t i = 1; i < labels.size(); ++i) {
         if (labels[i].name == labels[i - 1].name) {
@@ -583,6 +606,10 @@ struct Transaction::State {
   }
 
   static bool is_point_attribute(std::string_view name, Kind kind) {
+    // Most names start with none of '_', 'o', 'l', 'q' and are attributes (the fast answer).
+    if (name.empty() || (name[0] != '_' && name[0] != 'o' && name[0] != 'l' && name[0] != 'q')) {
+      return true;
+    }
     if (name == "__name__" || name == "__scheme__" || name == "__metrics_path__") return false;
     if (name.starts_with("otel_scope_")) return false;
     if (kind == Kind::kHistogram && name == "le") return false;
@@ -590,15 +617,24 @@ struct Transaction::State {
     return true;
   }
 
-  // Hash of the point's identity labels, mixed with its family.
+  // Lays the point's identity labels out in `identity` as name 0xff value 0xff ... and returns
+  // their hash mixed with the family. A new group keeps these bytes as its attribute strings.
   uint64_t identity_hash(uint32_t family, Kind kind) {
-    identity.clear();
+    size_t total = 0;
+    for (LabelRef& l : labels) {
+      l.is_attribute = is_point_attribute(l.name, kind);
+      if (l.is_attribute) total += l.name.size() + l.value.size() + 2;
+    }
+    identity.resize(total);
+    char* p = identity.data();
     for (const LabelRef& l : labels) {
-      if (!is_point_attribute(l.name, kind)) continue;
-      identity.append(l.name);
-      identity.push_back('\xff');
-      identity.append(l.value);
-      identity.push_back('\xff');
+      if (!l.is_attribute) continue;
+      std::memcpy(p, l.name.data(), l.name.size());
+      p += l.name.size();
+      *p++ = '\xff';
+      std::memcpy(p, l.value.data(), l.value.size());
+      p += l.value.size();
+      *p++ = '\xff';
     }
     return XXH3_64bits_withSeed(identity.data(), identity.size(), family);
   }
@@ -637,10 +673,12 @@ struct Transaction::State {
     Group& g = groups[id];
     g.reset(family_index);
     g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
+    uint32_t at = append_string(identity);  // the attributes' bytes, laid out by identity_hash
     for (const LabelRef& l : labels) {
-      if (!is_point_attribute(l.name, f.kind)) continue;
-      uint32_t name = append_string(l.name);
-      uint32_t value = append_string(l.value);
+      if (!l.is_attribute) continue;  // set by identity_hash
+      uint32_t name = at;
+      uint32_t value = name + static_cast<uint32_t>(l.name.size()) + 1;
+      at = value + static_cast<uint32_t>(l.value.size()) + 1;
       attribute_refs.push_back({name, static_cast<uint32_t>(l.name.size()), value,
                                 static_cast<uint32_t>(l.value.size())});
     }
@@ -1092,6 +1130,342 @@ struct Transaction::State {
     return points;
   }
 
+  // --- writing the serialised request directly (commit_serialized) ---
+  // Mirrors the build_* functions above field for field, in field-number order, so the bytes
+  // equal the generated messages' serialisation (checked on every golden input by a test).
+
+  WireWriter wire;
+
+  // A KeyValue with a string value; its sizes are known up front, so no length is patched in.
+  static void wire_key_value(WireWriter& w, uint32_t field, std::string_view key,
+                             std::string_view value) {
+    size_t any = 1 + WireWriter::varint_size(value.size()) + value.size();
+    size_t kv = (key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
+                WireWriter::varint_size(any) + any;
+    char* p = w.reserve(5 + WireWriter::varint_size(kv) + kv);
+    p = WireWriter::put_varint(p, (field << 3) | WireWriter::kLength);
+    p = WireWriter::put_varint(p, kv);
+    if (!key.empty()) {
+      *p++ = (1 << 3) | WireWriter::kLength;
+      p = WireWriter::put_varint(p, key.size());
+      std::memcpy(p, key.data(), key.size());
+      p += key.size();
+    }
+    *p++ = (2 << 3) | WireWriter::kLength;
+    p = WireWriter::put_varint(p, any);
+    *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
+    p = WireWriter::put_varint(p, value.size());
+    std::memcpy(p, value.data(), value.size());
+    w.advance_to(p + value.size());
+  }
+
+  void wire_point_attributes(const Group& g, uint32_t field) {
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      wire_key_value(wire, field, std::string_view(strings.data() + a.name_offset, a.name_size),
+                     std::string_view(strings.data() + a.value_offset, a.value_size));
+    }
+  }
+
+  static bool is_trace_id(const Attribute& a) {
+    return equals_ignore_case(a.first, "trace_id") && a.second.size() == 32 && is_hex(a.second) &&
+           a.second.find_first_not_of('0') != std::string::npos;
+  }
+  static bool is_span_id(const Attribute& a) {
+    return equals_ignore_case(a.first, "span_id") && a.second.size() == 16 && is_hex(a.second) &&
+           a.second.find_first_not_of('0') != std::string::npos;
+  }
+
+  void wire_exemplars(const Group& g, uint32_t field) {
+    for (const OwnedExemplar& x : g.exemplars) {
+      size_t e = wire.begin(field);
+      wire.fixed64_if_set(2, ms_to_nanos(x.timestamp));
+      wire.double_field(3, x.value);
+      const Attribute* trace = nullptr;
+      const Attribute* span = nullptr;
+      for (const Attribute& a : x.labels) {
+        if (is_trace_id(a)) trace = &a;
+        else if (is_span_id(a)) span = &a;
+      }
+      if (span) wire.string_field(4, hex_to_bytes(span->second));
+      if (trace) wire.string_field(5, hex_to_bytes(trace->second));
+      for (const Attribute& a : x.labels) {
+        if (!is_trace_id(a) && !is_span_id(a)) wire_key_value(wire, 7, a.first, a.second);
+      }
+      wire.end(e);
+    }
+  }
+
+  size_t wire_number_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_value) continue;
+      size_t p = wire.begin(1);
+      if (f.kind == Kind::kSum && g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      bool stale = model::is_stale_nan(g.value);
+      if (!stale) wire.double_field(4, g.value);
+      wire_exemplars(g, 5);
+      wire_point_attributes(g, 7);
+      if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  size_t wire_histogram_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> buckets = g.buckets;
+      std::stable_sort(buckets.begin(), buckets.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
+        buckets.pop_back();
+      }
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      if (!stale) {
+        bool valid = !std::isnan(g.count);
+        double previous = 0;
+        for (size_t i = 0; valid && i < buckets.size(); ++i) {
+          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
+          previous = buckets[i].second;
+        }
+        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
+        if (!valid) {
+          warning("dropped a data point of histogram " + f.name +
+                  ": bucket counts decrease or exceed _count");
+          continue;
+        }
+      }
+      size_t p = wire.begin(1);
+      if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      if (!stale) {
+        wire.fixed64_if_set(4, to_uint64(g.count));
+        if (g.has_sum) wire.double_field(5, g.sum);
+      }
+      wire.tag(6, WireWriter::kLength);
+      wire.varint(8 * (buckets.size() + 1));
+      if (stale) {
+        for (size_t i = 0; i <= buckets.size(); ++i) wire.fixed64(0);
+      } else {
+        double previous = 0;
+        for (const auto& b : buckets) {
+          wire.fixed64(to_uint64(b.second - previous));
+          previous = b.second;
+        }
+        wire.fixed64(to_uint64(g.count - previous));
+      }
+      if (!buckets.empty()) {
+        wire.tag(7, WireWriter::kLength);
+        wire.varint(8 * buckets.size());
+        for (const auto& b : buckets) wire.double_bits(b.first);
+      }
+      wire_exemplars(g, 8);
+      wire_point_attributes(g, 9);
+      if (stale) wire.varint_if_set(10, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  size_t wire_summary_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::stable_sort(quantiles.begin(), quantiles.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      size_t p = wire.begin(1);
+      if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      if (!stale) {
+        wire.fixed64_if_set(4, to_uint64(g.count));
+        if (g.has_sum) wire.double_if_set(5, g.sum);
+      }
+      for (const auto& q : quantiles) {
+        size_t v = wire.begin(6);
+        wire.double_if_set(1, q.first);
+        wire.double_if_set(2, stale ? 0 : q.second);
+        wire.end(v);
+      }
+      wire_point_attributes(g, 7);
+      if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  void wire_buckets(uint32_t field, const NativeBuckets* b) {
+    size_t m = wire.begin(field);
+    if (b != nullptr) {
+      wire.sint32_if_set(1, b->offset);
+      if (!b->counts.empty()) {
+        size_t bytes = 0;
+        for (uint64_t c : b->counts) bytes += WireWriter::varint_size(c);
+        wire.tag(2, WireWriter::kLength);
+        wire.varint(bytes);
+        for (uint64_t c : b->counts) wire.varint(c);
+      }
+    }
+    wire.end(m);
+  }
+
+  size_t wire_exponential_points(const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.native) continue;
+      const NativePoint& np = *g.native;
+      bool stale = model::is_stale_nan(np.sum);
+      size_t p = wire.begin(1);
+      wire_point_attributes(g, 1);
+      if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
+      wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
+      if (!stale) {
+        wire.fixed64_if_set(4, to_uint64(np.count));
+        wire.double_field(5, np.sum);
+        wire.sint32_if_set(6, np.scale);
+        wire.fixed64_if_set(7, to_uint64(np.zero_count));
+      }
+      wire_buckets(8, stale ? nullptr : &np.positive);
+      wire_buckets(9, stale ? nullptr : &np.negative);
+      if (stale) wire.varint_if_set(10, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      wire_exemplars(g, 11);
+      if (!stale) wire.double_if_set(14, np.zero_threshold);
+      wire.end(p);
+      ++n;
+    }
+    return n;
+  }
+
+  // Writes the metric (field 2 of ScopeMetrics); returns its data points (none: nothing kept).
+  size_t wire_metric(const Family& f) {
+    WireWriter::Mark start = wire.mark();
+    size_t m = wire.begin(2);
+    if (options.trim_metric_suffixes) {
+      wire.string_if_set(1, trim_metric_suffixes(f.name, f.kind == Kind::kSum, f.unit));
+    } else {
+      wire.string_if_set(1, f.name);
+    }
+    wire.string_if_set(2, f.help);
+    wire.string_if_set(3, unit_word_to_ucum(f.unit));
+    size_t n = 0;
+    switch (f.kind) {
+      case Kind::kGauge:
+      case Kind::kEmpty: {
+        size_t d = wire.begin(5);
+        n = wire_number_points(f);
+        wire.end(d);
+        break;
+      }
+      case Kind::kSum: {
+        size_t d = wire.begin(7);
+        n = wire_number_points(f);
+        wire.varint_if_set(2, pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        wire.varint_if_set(3, f.prom_type == MetricType::kCounter ? 1 : 0);
+        wire.end(d);
+        break;
+      }
+      case Kind::kHistogram: {
+        size_t d = wire.begin(9);
+        n = wire_histogram_points(f);
+        wire.varint_if_set(2, pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        wire.end(d);
+        break;
+      }
+      case Kind::kExponentialHistogram: {
+        size_t d = wire.begin(10);
+        n = wire_exponential_points(f);
+        wire.varint_if_set(2, pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        wire.end(d);
+        break;
+      }
+      case Kind::kSummary: {
+        size_t d = wire.begin(11);
+        n = wire_summary_points(f);
+        wire.end(d);
+        break;
+      }
+    }
+    wire_key_value(wire, 12, "prometheus.type", model::to_string(f.prom_type));
+    wire.end(m);
+    if (n == 0) wire.rewind(start);
+    return n;
+  }
+
+  size_t commit_serialized(std::string* out) {
+    wire.clear();
+    size_t points = 0;
+    for (Resource& r : resources) {
+      WireWriter::Mark resource_start = wire.mark();
+      size_t rm = 0;
+      bool rm_open = false;
+      size_t rm_scopes = 0;
+      std::vector<uint32_t> order;
+      if (r.default_scope != kNone) order.push_back(r.default_scope);
+      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
+      for (uint32_t scope_index : order) {
+        Scope& s = scopes[scope_index];
+        WireWriter::Mark scope_start = wire.mark();
+        size_t sm = 0;
+        bool sm_open = false;
+        size_t sm_metrics = 0;
+        for (uint32_t family_index : s.families) {
+          if (families[family_index].dropped) continue;
+          if (!sm_open) {
+            if (!rm_open) {
+              rm = wire.begin(1);
+              rm_open = true;
+              size_t res = wire.begin(1);
+              for (const auto& [key, value] : r.attributes) wire_key_value(wire, 1, key, value);
+              wire.end(res);
+            }
+            scope_start = wire.mark();
+            sm = wire.begin(2);
+            sm_open = true;
+            size_t scope = wire.begin(1);
+            wire.string_if_set(1, s.name);
+            wire.string_if_set(2, s.version);
+            for (const auto& [key, value] : scope_attributes(r, s)) wire_key_value(wire, 3, key, value);
+            wire.end(scope);
+          }
+          size_t n = wire_metric(families[family_index]);
+          if (n != 0) ++sm_metrics;
+          points += n;
+        }
+        if (sm_open) {
+          if (sm_metrics == 0) {
+            wire.rewind(scope_start);
+          } else {
+            wire.string_if_set(3, s.schema_url);
+            wire.end(sm);
+            ++rm_scopes;
+          }
+        }
+        s.families.clear();
+      }
+      if (rm_open) {
+        if (rm_scopes == 0) {
+          wire.rewind(resource_start);
+        } else {
+          wire.end(rm);
+        }
+      }
+    }
+    forget_pending();
+    wire.finish(out);
+    return points;
+  }
+
   // Targets (with their target_info) and scopes (with otel_scope_info) are remembered across
   // the requests of one input so later batches get the same resource; an input naming more
   // targets than this forgets them at each commit to keep memory bounded.
@@ -1200,6 +1574,8 @@ size_t Transaction::samples_seen() const { return state_->samples_seen; }
 size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
   return state_->commit(request);
 }
+
+size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
 
 void Transaction::rollback() { state_->forget_pending(); }
 

@@ -93,6 +93,9 @@ class Transaction {
   // Moves everything pending into *request (cleared first) and forgets it; metadata stays.
   // Returns the number of data points written.
   size_t commit(opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest* request);
+  // The same, as the request's serialised bytes (byte-identical to commit()'s message
+  // serialised), written directly without building the message.
+  size_t commit_serialized(std::string* out);
   // Forgets everything pending without building it (a failed scrape).
   void rollback();
 

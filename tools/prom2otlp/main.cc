@@ -166,10 +166,27 @@ int main(int argc, char** argv) {
       }, warn);
     } else {
       Output out = Output::open(flags.output);
-      otlp::FrameWriter writer(out, *otlp::parse_format(flags.output_format));
-      result = promreceiver::convert(
-          reader, options, [&](const auto& request) { writer.write(request); }, warn);
-      writer.flush();
+      otlp::Format format = *otlp::parse_format(flags.output_format);
+      if (format == otlp::Format::kProto) {
+        // The fast path: requests serialised directly, same bytes as the built messages.
+        result = promreceiver::convert_serialized(
+            reader, options,
+            [&](std::string_view request) {
+              // The file exporter's framing: a 4-byte big-endian length, then the message.
+              uint32_t n = static_cast<uint32_t>(request.size());
+              const char header[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                                      static_cast<char>(n >> 8), static_cast<char>(n)};
+              out.write(std::string_view(header, 4));
+              out.write(request);
+            },
+            warn);
+        out.flush();
+      } else {
+        otlp::FrameWriter writer(out, format);
+        result = promreceiver::convert(
+            reader, options, [&](const auto& request) { writer.write(request); }, warn);
+        writer.flush();
+      }
     }
     for (const std::string& skipped : result.skipped) print_error("prom2otlp", skipped);
     return result.skipped.empty() && !failed ? kExitOk : kExitFailed;

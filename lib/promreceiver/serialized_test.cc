@@ -1,0 +1,161 @@
+// convert_serialized() (requests written directly as protobuf bytes) against convert() with the
+// generated messages serialised, on every golden input of tests/prom2otlp/cases.json with its
+// options, and again in small batches: the bytes must be identical.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/input.h"
+#include "exposition/format.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "promreceiver/convert.h"
+
+namespace promotel::promreceiver {
+namespace {
+
+struct Case {
+  std::string name;
+  std::string input;
+  std::vector<std::string> args;
+};
+
+std::vector<Case> golden_cases() {
+  std::ifstream in("tests/prom2otlp/cases.json");
+  nlohmann::json cases = nlohmann::json::parse(in);
+  std::vector<Case> out;
+  for (const auto& c : cases) {
+    out.push_back({c["name"], c["input"], c["args"].get<std::vector<std::string>>()});
+  }
+  return out;
+}
+
+// The prom2otlp flags the goldens use, as ConvertOptions (tools/prom2otlp/main.cc's mapping).
+ConvertOptions options_for(const Case& c, std::string_view data) {
+  ConvertOptions o;
+  o.receiver.scrape_time_ms = 1700000000000;
+  o.batch_size = 10000;
+  std::string input_format = "auto";
+  double duration = 0;
+  bool scrape_metrics = false;
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    const std::string& a = c.args[i];
+    auto value = [&] { return c.args.at(++i); };
+    if (a == "--job") o.receiver.job = value();
+    else if (a == "--instance") o.receiver.instance = value();
+    else if (a == "--scheme") o.receiver.scheme = value();
+    else if (a == "--scope-version") o.receiver.scope_version = value();
+    else if (a == "--honor-labels") o.receiver.honor_labels = true;
+    else if (a == "--trim-metric-suffixes") o.receiver.trim_metric_suffixes = true;
+    else if (a == "--scrape-metrics") scrape_metrics = true;
+    else if (a == "--scrape-duration") duration = std::stod(value());
+    else if (a == "--batch-size") o.batch_size = std::stoul(value());
+    else if (a == "--keep-going") o.keep_going = true;
+    else if (a == "--classic-histograms") o.classic_histograms = true;
+    else if (a == "--stream") o.documents = true;
+    else if (a == "--strict") o.parse.strict = true;
+    else if (a == "--input-format") input_format = value();
+    else ADD_FAILURE() << c.name << ": flag " << a << " not known to this test";
+  }
+  if (scrape_metrics) o.scrape_metrics = ScrapeReport{true, duration};
+  o.parse.format = input_format == "auto" ? exposition::sniff_format(data, data)
+                                          : *exposition::format_from_string(input_format);
+  if (o.parse.strict && input_format == "auto" &&
+      o.parse.format == exposition::Format::kPrometheusText) {
+    o.parse.format = exposition::Format::kOpenMetrics;
+  }
+  return o;
+}
+
+struct Outcome {
+  std::vector<std::string> requests;
+  std::vector<std::string> warnings;
+  std::vector<std::string> skipped;
+  std::string error;
+  size_t data_points = 0;
+  size_t samples = 0;
+};
+
+Outcome run(std::string_view data, const ConvertOptions& options, bool serialized) {
+  Outcome out;
+  StringReader reader(data);
+  auto warn = [&](const std::string& w) { out.warnings.push_back(w); };
+  try {
+    ConvertResult r;
+    if (serialized) {
+      r = convert_serialized(reader, options,
+                             [&](std::string_view bytes) { out.requests.emplace_back(bytes); },
+                             warn);
+    } else {
+      r = convert(reader, options,
+                  [&](const auto& request) { out.requests.push_back(request.SerializeAsString()); },
+                  warn);
+    }
+    out.skipped = r.skipped;
+    out.data_points = r.data_points;
+    out.samples = r.samples;
+  } catch (const Error& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+void expect_same(const std::string& what, std::string_view data, const ConvertOptions& options) {
+  Outcome built = run(data, options, false);
+  Outcome direct = run(data, options, true);
+  ASSERT_EQ(built.requests.size(), direct.requests.size()) << what;
+  for (size_t i = 0; i < built.requests.size(); ++i) {
+    EXPECT_EQ(built.requests[i], direct.requests[i]) << what << ": request " << i << " differs";
+  }
+  EXPECT_EQ(built.warnings, direct.warnings) << what;
+  EXPECT_EQ(built.skipped, direct.skipped) << what;
+  EXPECT_EQ(built.error, direct.error) << what;
+  EXPECT_EQ(built.data_points, direct.data_points) << what;
+  EXPECT_EQ(built.samples, direct.samples) << what;
+}
+
+TEST(ConvertSerialized, SameBytesAsTheBuiltMessagesOnEveryGoldenInput) {
+  std::vector<Case> cases = golden_cases();
+  ASSERT_GE(cases.size(), 40u);
+  size_t requests = 0;
+  for (const Case& c : cases) {
+    std::string data = read_file(c.input);
+    ConvertOptions options = options_for(c, data);
+    expect_same(c.name, data, options);
+    // Small batches: many requests, metrics and scopes cut and emptied at every boundary.
+    options.batch_size = 3;
+    expect_same(c.name + " (batch size 3)", data, options);
+    requests += run(data, options, true).requests.size();
+  }
+  EXPECT_GT(requests, cases.size());
+}
+
+TEST(ConvertSerialized, SameBytesOnTheBenchmarkShape) {
+  // Many series of every classic type, several targets from labels, exemplars and stale points.
+  std::string data =
+      "# TYPE c counter\n# HELP c A counter.\n"
+      "c_total{job=\"a\",instance=\"h:1\",x=\"1\"} 1 # {trace_id=\"0123456789abcdef0123456789abcdef\",span_id=\"0123456789abcdef\",k=\"v\"} 0.5 1700000000.5\n"
+      "c_total{job=\"a\",instance=\"h:2\",x=\"2\"} -0.0\n"
+      "# TYPE g gauge\ng{job=\"a\",instance=\"h:1\"} NaN\ng{job=\"b\",instance=\"h:1\"} 0\n"
+      "# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_sum 0\nh_count 3\n"
+      "h_bucket{l=\"2\",le=\"+Inf\"} 300\nh_count{l=\"2\"} 300\n"
+      "# TYPE s summary\ns{quantile=\"0.5\"} 0\ns{quantile=\"0.9\"} 2\ns_sum 1e300\ns_count 200\n"
+      "# EOF\n";
+  ConvertOptions options;
+  options.parse.format = exposition::Format::kOpenMetrics;
+  options.receiver.scrape_time_ms = 1700000000000;
+  expect_same("labels as targets", data, options);
+  options.receiver.job = "j";
+  options.receiver.instance = "i:1";
+  options.scrape_metrics = ScrapeReport{true, 0.25};
+  expect_same("configured target", data, options);
+  options.batch_size = 1;
+  expect_same("batch size 1", data, options);
+}
+
+}  // namespace
+}  // namespace promotel::promreceiver
