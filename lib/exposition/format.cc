@@ -1,0 +1,126 @@
+#include "exposition/format.h"
+
+#include <string>
+
+namespace promotel::exposition {
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+// The value of parameter `name` in "type/subtype; a=b; c=\"d\"", or nullopt.
+std::optional<std::string_view> parameter(std::string_view content_type, std::string_view name) {
+  size_t pos = content_type.find(';');
+  while (pos != std::string_view::npos) {
+    std::string_view rest = content_type.substr(pos + 1);
+    size_t next = rest.find(';');
+    std::string_view item = trim(rest.substr(0, next));
+    size_t eq = item.find('=');
+    if (eq != std::string_view::npos && iequals(trim(item.substr(0, eq)), name)) {
+      std::string_view value = trim(item.substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
+      return value;
+    }
+    pos = next == std::string_view::npos ? next : pos + 1 + next;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(Format format) {
+  switch (format) {
+    case Format::kPrometheusText: return "text";
+    case Format::kOpenMetrics: return "openmetrics";
+    case Format::kProtobuf: return "protobuf";
+  }
+  return "text";
+}
+
+std::optional<Format> format_from_string(std::string_view name) {
+  if (name == "text" || name == "prometheus" || name == "prom") return Format::kPrometheusText;
+  if (name == "openmetrics" || name == "om") return Format::kOpenMetrics;
+  if (name == "protobuf" || name == "proto") return Format::kProtobuf;
+  return std::nullopt;
+}
+
+std::optional<Format> format_from_content_type(std::string_view content_type) {
+  std::string_view media = trim(content_type.substr(0, content_type.find(';')));
+  if (iequals(media, "application/openmetrics-text")) return Format::kOpenMetrics;
+  if (iequals(media, "text/plain")) return Format::kPrometheusText;
+  if (iequals(media, "application/vnd.google.protobuf")) {
+    auto proto = parameter(content_type, "proto");
+    if (proto && *proto != "io.prometheus.client.MetricFamily") return std::nullopt;
+    auto encoding = parameter(content_type, "encoding");
+    if (encoding && !iequals(*encoding, "delimited")) return std::nullopt;
+    return Format::kProtobuf;
+  }
+  return std::nullopt;
+}
+
+std::string_view content_type(Format format) {
+  switch (format) {
+    case Format::kPrometheusText: return "text/plain; version=0.0.4; charset=utf-8";
+    case Format::kOpenMetrics: return "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    case Format::kProtobuf:
+      return "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
+             "encoding=delimited";
+  }
+  return "text/plain";
+}
+
+Format sniff_format(std::string_view head, std::string_view tail) {
+  // 1. Binary?
+  size_t first_line = head.find('\n');
+  std::string_view line = head.substr(0, first_line);
+  for (size_t i = 0; i < head.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(head[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && !(c == 0 && i > 0)) return Format::kProtobuf;
+  }
+  for (size_t i = 0; i < line.size();) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > line.size()) {
+      if (n != 0 && first_line == std::string_view::npos) break;  // cut mid-character
+      return Format::kProtobuf;
+    }
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(line[i + k]) & 0xC0) != 0x80) return Format::kProtobuf;
+    i += n;
+  }
+  // 2. OpenMetrics markers.
+  std::string_view end = tail.empty() ? head : tail;
+  if (!end.empty() && end.back() == '\n') end.remove_suffix(1);
+  if (end.size() >= 5 && end.substr(end.size() - 5) == "# EOF" &&
+      (end.size() == 5 || end[end.size() - 6] == '\n'))
+    return Format::kOpenMetrics;
+  size_t pos = 0;
+  while (pos < head.size()) {
+    size_t eol = head.find('\n', pos);
+    std::string_view l = head.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    if (l.starts_with("# UNIT ")) return Format::kOpenMetrics;
+    if (l.starts_with("# TYPE ")) {
+      std::string_view word = l.substr(l.rfind(' ') + 1);
+      if (word == "info" || word == "stateset" || word == "gaugehistogram" || word == "unknown")
+        return Format::kOpenMetrics;
+    }
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
+  }
+  return Format::kPrometheusText;
+}
+
+}  // namespace promotel::exposition

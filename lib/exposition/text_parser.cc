@@ -1,0 +1,567 @@
+#include "exposition/text_parser.h"
+
+#include <cstring>
+
+#include "exposition/number.h"
+#include "exposition/om_validator.h"
+#include "exposition/utf8.h"
+
+namespace promotel::exposition {
+namespace {
+
+constexpr size_t kInitialBuffer = 256 * 1024;
+
+struct CharTable {
+  bool metric_start[256] = {};
+  bool metric[256] = {};
+  bool label_start[256] = {};
+  bool label[256] = {};
+  constexpr CharTable() {
+    for (int c = 0; c < 256; ++c) {
+      bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      bool digit = c >= '0' && c <= '9';
+      metric_start[c] = alpha || c == '_' || c == ':';
+      metric[c] = alpha || digit || c == '_' || c == ':';
+      label_start[c] = alpha || c == '_';
+      label[c] = alpha || digit || c == '_';
+    }
+  }
+};
+constexpr CharTable kChars;
+
+inline bool is_metric_start(char c) { return kChars.metric_start[static_cast<unsigned char>(c)]; }
+inline bool is_metric_char(char c) { return kChars.metric[static_cast<unsigned char>(c)]; }
+inline bool is_label_start(char c) { return kChars.label_start[static_cast<unsigned char>(c)]; }
+inline bool is_label_char(char c) { return kChars.label[static_cast<unsigned char>(c)]; }
+inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string describe(const char* p, const char* end) {
+  if (p >= end) return "end of line";
+  char c = *p;
+  if (c == ' ') return "space";
+  if (c == '\t') return "tab";
+  if (c == '\r') return "carriage return";
+  if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+    char buf[16];
+    snprintf(buf, sizeof buf, "byte 0x%02x", static_cast<unsigned char>(c));
+    return buf;
+  }
+  const char* q = p;
+  while (q < end && q - p < 16 && *q != ' ' && *q != '\t') ++q;
+  return "\"" + std::string(p, q) + "\"";
+}
+
+}  // namespace
+
+TextParser::TextParser(Reader& input, ParseOptions options)
+    : input_(input), options_(options) {
+  capacity_ = kInitialBuffer;
+  buffer_.reset(new char[capacity_]);
+  pos_ = end_ = scan_from_ = buffer_.get();
+  labels_.reserve(16);
+  exemplar_labels_.reserve(4);
+  if (options_.format == Format::kOpenMetrics && options_.strict)
+    validator_ = std::make_unique<OpenMetricsValidator>();
+}
+
+TextParser::~TextParser() = default;
+
+const model::NativeHistogram& TextParser::native_histogram() const {
+  static const model::NativeHistogram kNone;
+  return kNone;
+}
+
+void TextParser::fail(const char* at, const std::string& what) const {
+  size_t column = at && at >= line_begin_ ? static_cast<size_t>(at - line_begin_) + 1 : 1;
+  throw Error(SourcePosition{input_.name(), line_number_, column}, what);
+}
+
+void TextParser::fail_validation(const std::string& what) const {
+  throw Error(SourcePosition{input_.name(), line_number_, 1}, what);
+}
+
+void TextParser::refill() {
+  size_t pending = static_cast<size_t>(end_ - pos_);
+  size_t scanned = static_cast<size_t>(scan_from_ - pos_);
+  if (pos_ != buffer_.get()) {
+    std::memmove(buffer_.get(), pos_, pending);
+  } else if (pending == capacity_) {
+    // One line longer than the buffer: grow.
+    size_t grown = capacity_ * 2;
+    std::unique_ptr<char[]> bigger(new char[grown]);
+    std::memcpy(bigger.get(), buffer_.get(), pending);
+    buffer_ = std::move(bigger);
+    capacity_ = grown;
+  }
+  pos_ = buffer_.get();
+  end_ = pos_ + pending;
+  scan_from_ = pos_ + scanned;
+  size_t n = input_.read(end_, capacity_ - pending);
+  if (n == 0) input_done_ = true;
+  end_ += n;
+}
+
+bool TextParser::fetch_line() {
+  for (;;) {
+    char* nl = static_cast<char*>(std::memchr(scan_from_, '\n', static_cast<size_t>(end_ - scan_from_)));
+    if (nl) {
+      line_begin_ = pos_;
+      line_end_ = nl;
+      line_has_lf_ = true;
+      bytes_read_ += static_cast<uint64_t>(nl + 1 - pos_);
+      pos_ = scan_from_ = nl + 1;
+      ++line_number_;
+      return true;
+    }
+    scan_from_ = end_;
+    if (input_done_) {
+      if (pos_ == end_) return false;
+      line_begin_ = pos_;
+      line_end_ = end_;
+      line_has_lf_ = false;
+      bytes_read_ += static_cast<uint64_t>(end_ - pos_);
+      pos_ = scan_from_ = end_;
+      ++line_number_;
+      return true;
+    }
+    refill();
+  }
+}
+
+Entry TextParser::next() {
+  if (finished_) return Entry::kEnd;
+  bool openmetrics = options_.format == Format::kOpenMetrics;
+  for (;;) {
+    if (!fetch_line()) {
+      if (openmetrics) {
+        ++line_number_;
+        line_begin_ = line_end_ = nullptr;
+        fail(nullptr, "unexpected end of input: an OpenMetrics exposition must end with \"# EOF\"");
+      }
+      finished_ = true;
+      return Entry::kEnd;
+    }
+    size_t length = static_cast<size_t>(line_end_ - line_begin_);
+    if (scratch_.size() < length) scratch_.resize(length * 2);
+    scratch_used_ = 0;
+    if (openmetrics ? parse_om_line() : parse_prom_line()) return entry_;
+    if (finished_) return Entry::kEnd;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+// p points at the opening quote; on return `out` is the unescaped content and the result points
+// after the closing quote. Escapes: \\ \" \n; any other \x is kept as the two characters.
+const char* TextParser::parse_quoted(const char* p, std::string_view& out, bool openmetrics) {
+  const char* begin = ++p;
+  const char* end = line_end_;
+  const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+  const char* backslash =
+      quote ? static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(quote - p))) : nullptr;
+  if (quote && !backslash) {
+    out = std::string_view(begin, static_cast<size_t>(quote - begin));
+    if (!is_ascii(out) && !is_valid_utf8(out)) fail(begin, "invalid UTF-8 in quoted string");
+    return quote + 1;
+  }
+  char* dst = scratch_.data() + scratch_used_;
+  char* dst_begin = dst;
+  for (; p < end; ++p) {
+    char c = *p;
+    if (c == '"') {
+      out = std::string_view(dst_begin, static_cast<size_t>(dst - dst_begin));
+      scratch_used_ += static_cast<size_t>(dst - dst_begin);
+      if (!is_ascii(out) && !is_valid_utf8(out)) fail(begin, "invalid UTF-8 in quoted string");
+      return p + 1;
+    }
+    if (c == '\\') {
+      if (p + 1 >= end) break;
+      char e = *++p;
+      if (e == 'n') *dst++ = '\n';
+      else if (e == '\\' || e == '"') *dst++ = e;
+      else {
+        *dst++ = '\\';
+        *dst++ = e;
+      }
+      continue;
+    }
+    *dst++ = c;
+  }
+  (void)openmetrics;
+  fail(begin - 1, "unterminated quoted string: expected a closing '\"' before the end of the line");
+}
+
+std::string_view TextParser::unescape_help(std::string_view raw, bool openmetrics) {
+  if (std::memchr(raw.data(), '\\', raw.size()) == nullptr) return raw;
+  char* dst = scratch_.data() + scratch_used_;
+  char* begin = dst;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      char e = raw[i + 1];
+      if (e == 'n') {
+        *dst++ = '\n';
+        ++i;
+        continue;
+      }
+      if (e == '\\' || (openmetrics && e == '"')) {
+        *dst++ = e;
+        ++i;
+        continue;
+      }
+      *dst++ = '\\';
+      *dst++ = e;
+      ++i;
+      continue;
+    }
+    *dst++ = c;
+  }
+  scratch_used_ += static_cast<size_t>(dst - begin);
+  return std::string_view(begin, static_cast<size_t>(dst - begin));
+}
+
+// p points at '{'. Parses label pairs into `out`. With allow_metric_name, a first element that
+// is a quoted string not followed by '=' is the (UTF-8) metric name and goes to sample_.name.
+const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
+                                     bool allow_metric_name) {
+  const char* end = line_end_;
+  ++p;
+  out.clear();
+  bool first = true;
+  for (;;) {
+    if (!openmetrics)
+      while (p < end && is_blank(*p)) ++p;
+    if (p < end && *p == '}') {
+      if (openmetrics && !first) fail(p, "expected a label name after ',', found '}'");
+      return p + 1;
+    }
+    std::string_view name;
+    const char* name_at = p;
+    if (p < end && is_label_start(*p)) {
+      const char* b = p;
+      while (p < end && is_label_char(*p)) ++p;
+      name = std::string_view(b, static_cast<size_t>(p - b));
+    } else if (p < end && *p == '"') {
+      p = parse_quoted(p, name, openmetrics);
+      if (!openmetrics)
+        while (p < end && is_blank(*p)) ++p;
+      if (allow_metric_name && first && sample_.name.empty() && p < end && (*p == ',' || *p == '}')) {
+        if (name.empty()) fail(name_at, "empty quoted metric name");
+        sample_.name = name;
+        first = false;
+        if (*p == ',') {
+          ++p;
+          if (!openmetrics)
+            while (p < end && is_blank(*p)) ++p;
+          if (p < end && *p == '}') {
+            if (openmetrics) fail(p, "expected a label name after ',', found '}'");
+            return p + 1;
+          }
+          continue;
+        }
+        return p + 1;
+      }
+    } else {
+      fail(p, "expected a label name or '}', found " + describe(p, end));
+    }
+    if (!openmetrics)
+      while (p < end && is_blank(*p)) ++p;
+    if (p >= end || *p != '=') fail(p, "expected '=' after label name, found " + describe(p, end));
+    ++p;
+    if (!openmetrics)
+      while (p < end && is_blank(*p)) ++p;
+    if (p >= end || *p != '"') fail(p, "expected '\"' to start the label value, found " + describe(p, end));
+    std::string_view value;
+    p = parse_quoted(p, value, openmetrics);
+    out.push_back({name, value});
+    first = false;
+    if (!openmetrics)
+      while (p < end && is_blank(*p)) ++p;
+    if (p < end && *p == ',') {
+      ++p;
+      continue;
+    }
+    if (p < end && *p == '}') return p + 1;
+    fail(p, "expected ',' or '}' after label value, found " + describe(p, end));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// text 0.0.4
+
+bool TextParser::parse_prom_line() {
+  const char* p = line_begin_;
+  const char* end = line_end_;
+  while (p < end && is_blank(*p)) ++p;
+  if (p == end) return false;  // blank line
+  if (end[-1] == '\r') fail(end - 1, "carriage return at end of line (CRLF line endings are not allowed)");
+  if (*p == '#') {
+    parse_prom_comment(p);
+    return entry_ != Entry::kEnd;
+  }
+  parse_sample(p, false);
+  return true;
+}
+
+void TextParser::parse_prom_comment(const char* p) {
+  const char* end = line_end_;
+  entry_ = Entry::kEnd;  // a plain comment
+  ++p;
+  if (p >= end || !is_blank(*p)) return;
+  while (p < end && is_blank(*p)) ++p;
+  const char* word = p;
+  while (p < end && !is_blank(*p)) ++p;
+  std::string_view keyword(word, static_cast<size_t>(p - word));
+  bool is_help = keyword == "HELP";
+  if (!is_help && keyword != "TYPE") return;
+  while (p < end && is_blank(*p)) ++p;
+  const char* name_at = p;
+  if (p < end && *p == '"') {
+    p = parse_quoted(p, metric_name_, false);
+  } else {
+    if (p >= end || !is_metric_start(*p))
+      fail(p, std::string("expected a metric name after # ") + std::string(keyword) + ", found " + describe(p, end));
+    while (p < end && is_metric_char(*p)) ++p;
+    metric_name_ = std::string_view(name_at, static_cast<size_t>(p - name_at));
+  }
+  if (p < end && !is_blank(*p)) fail(p, "expected a space after the metric name, found " + describe(p, end));
+  while (p < end && is_blank(*p)) ++p;
+  if (is_help) {
+    text_ = unescape_help(std::string_view(p, static_cast<size_t>(end - p)), false);
+    entry_ = Entry::kHelp;
+    return;
+  }
+  const char* type_at = p;
+  while (p < end && !is_blank(*p)) ++p;
+  std::string_view word_type(type_at, static_cast<size_t>(p - type_at));
+  while (p < end && is_blank(*p)) ++p;
+  if (p != end) fail(p, "unexpected text after the type: " + describe(p, end));
+  if (word_type == "counter") type_ = model::MetricType::kCounter;
+  else if (word_type == "gauge") type_ = model::MetricType::kGauge;
+  else if (word_type == "histogram") type_ = model::MetricType::kHistogram;
+  else if (word_type == "summary") type_ = model::MetricType::kSummary;
+  else if (word_type == "untyped") type_ = model::MetricType::kUnknown;
+  else if (word_type.empty()) fail(type_at, "expected a type after the metric name (counter, gauge, histogram, summary or untyped)");
+  else
+    fail(type_at, "unknown metric type \"" + std::string(word_type) +
+                      "\": expected counter, gauge, histogram, summary or untyped");
+  entry_ = Entry::kType;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Samples (both formats)
+
+void TextParser::parse_sample(const char* p, bool om) {
+  const char* end = line_end_;
+  sample_.name = {};
+  sample_.exemplar = nullptr;
+  sample_.timestamp.reset();
+  labels_.clear();
+  const char* name_at = p;
+  if (is_metric_start(*p)) {
+    while (p < end && is_metric_char(*p)) ++p;
+    sample_.name = std::string_view(name_at, static_cast<size_t>(p - name_at));
+    const char* after_name = p;
+    if (!om)
+      while (p < end && is_blank(*p)) ++p;
+    if (p < end && *p == '{') p = parse_labels(p, om, labels_, false);
+    else p = after_name;
+  } else if (*p == '{') {
+    p = parse_labels(p, om, labels_, true);
+    if (sample_.name.empty()) fail(name_at, "expected a metric name (a quoted name must be first inside the braces)");
+  } else {
+    fail(p, "expected a metric name, found " + describe(p, end));
+  }
+  sample_.labels = model::Labels(labels_.data(), labels_.size());
+
+  // value
+  if (om) {
+    if (p >= end || *p != ' ') fail(p, "expected a space before the value, found " + describe(p, end));
+    ++p;
+  } else {
+    if (p >= end || !is_blank(*p)) fail(p, "expected whitespace before the value, found " + describe(p, end));
+    while (p < end && is_blank(*p)) ++p;
+  }
+  const char* value_at = p;
+  if (om) {
+    while (p < end && *p != ' ') ++p;
+  } else {
+    while (p < end && !is_blank(*p)) ++p;
+  }
+  if (p == value_at) fail(p, "expected a value, found " + describe(p, end));
+  auto value = parse_value(std::string_view(value_at, static_cast<size_t>(p - value_at)));
+  if (!value) fail(value_at, "invalid value " + describe(value_at, p + (p < end ? 0 : 0)) + ": expected a decimal number, NaN or +Inf/-Inf");
+  sample_.value = *value;
+
+  if (!om) {
+    while (p < end && is_blank(*p)) ++p;
+    if (p == end) {
+      if (options_.strict) {
+        for (size_t i = 0; i < labels_.size(); ++i)
+          for (size_t j = 0; j < i; ++j)
+            if (labels_[i].name == labels_[j].name)
+              fail(name_at, "duplicate label name \"" + std::string(labels_[i].name) + "\"");
+      }
+      entry_ = Entry::kSample;
+      return;
+    }
+    const char* ts_at = p;
+    while (p < end && !is_blank(*p)) ++p;
+    auto ts = parse_timestamp_ms(std::string_view(ts_at, static_cast<size_t>(p - ts_at)));
+    if (!ts) fail(ts_at, "invalid timestamp " + describe(ts_at, end) + ": expected integer milliseconds (int64)");
+    sample_.timestamp = *ts;
+    while (p < end && is_blank(*p)) ++p;
+    if (p != end) fail(p, "expected end of line after the timestamp, found " + describe(p, end));
+    if (options_.strict) {
+      for (size_t i = 0; i < labels_.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+          if (labels_[i].name == labels_[j].name)
+            fail(name_at, "duplicate label name \"" + std::string(labels_[i].name) + "\"");
+    }
+    entry_ = Entry::kSample;
+    return;
+  }
+
+  // OpenMetrics: [SP timestamp] [SP # SP exemplar]
+  if (p < end) {
+    ++p;  // the single space
+    if (p < end && *p == '#') {
+      // exemplar follows directly
+    } else {
+      const char* ts_at = p;
+      while (p < end && *p != ' ') ++p;
+      if (p == ts_at) fail(p, "expected a timestamp after the value, found " + describe(p, end));
+      auto ts = parse_timestamp_seconds(std::string_view(ts_at, static_cast<size_t>(p - ts_at)));
+      if (!ts) fail(ts_at, "invalid timestamp " + describe(ts_at, end) + ": expected decimal seconds");
+      sample_.timestamp = *ts;
+      if (p < end) {
+        ++p;
+        if (p >= end || *p != '#') fail(p, "expected \"# {\" (an exemplar) or end of line, found " + describe(p, end));
+      }
+    }
+    if (p < end) {
+      // p at '#'
+      if (p + 2 >= end || p[1] != ' ' || p[2] != '{')
+        fail(p, "expected \"# {\" to start an exemplar, found " + describe(p, end));
+      p = parse_labels(p + 2, true, exemplar_labels_, false);
+      exemplar_.labels = model::Labels(exemplar_labels_.data(), exemplar_labels_.size());
+      if (p >= end || *p != ' ') fail(p, "expected a space before the exemplar value, found " + describe(p, end));
+      ++p;
+      const char* ev_at = p;
+      while (p < end && *p != ' ') ++p;
+      if (p == ev_at) fail(p, "expected the exemplar value, found " + describe(p, end));
+      auto ev = parse_value(std::string_view(ev_at, static_cast<size_t>(p - ev_at)));
+      if (!ev) fail(ev_at, "invalid exemplar value " + describe(ev_at, end));
+      exemplar_.value = *ev;
+      exemplar_.timestamp.reset();
+      if (p < end) {
+        ++p;
+        const char* ets_at = p;
+        while (p < end && *p != ' ') ++p;
+        if (p == ets_at) fail(p, "expected the exemplar timestamp, found " + describe(p, end));
+        auto ets = parse_timestamp_seconds(std::string_view(ets_at, static_cast<size_t>(p - ets_at)));
+        if (!ets) fail(ets_at, "invalid exemplar timestamp " + describe(ets_at, end) + ": expected decimal seconds");
+        exemplar_.timestamp = *ets;
+        if (p < end) fail(p, "expected end of line after the exemplar timestamp, found " + describe(p, end));
+      }
+      sample_.exemplar = &exemplar_;
+    }
+  }
+  entry_ = Entry::kSample;
+  if (validator_) {
+    if (auto error = validator_->sample(sample_)) fail_validation(*error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenMetrics
+
+bool TextParser::parse_om_line() {
+  const char* p = line_begin_;
+  const char* end = line_end_;
+  if (saw_eof_marker_) fail(p, "unexpected text after \"# EOF\"");
+  if (p == end) fail(p, "empty line (OpenMetrics does not allow blank lines)");
+  if (!line_has_lf_ && !(end - p == 5 && std::memcmp(p, "# EOF", 5) == 0))
+    fail(end, "unexpected end of input: expected a line feed and \"# EOF\"");
+  if (end[-1] == '\r') fail(end - 1, "carriage return at end of line (line endings must be LF)");
+  if (*p == '#') {
+    parse_om_descriptor(p);
+    return !finished_;
+  }
+  parse_sample(p, true);
+  return true;
+}
+
+void TextParser::parse_om_descriptor(const char* p) {
+  const char* end = line_end_;
+  std::string_view line(p, static_cast<size_t>(end - p));
+  if (line == "# EOF") {
+    saw_eof_marker_ = true;
+    check_eof_end(p);
+    if (validator_) {
+      if (auto error = validator_->end()) fail_validation(*error);
+    }
+    finished_ = true;
+    entry_ = Entry::kEnd;
+    return;
+  }
+  Entry kind;
+  if (line.starts_with("# TYPE ")) kind = Entry::kType;
+  else if (line.starts_with("# HELP ")) kind = Entry::kHelp;
+  else if (line.starts_with("# UNIT ")) kind = Entry::kUnit;
+  else
+    fail(p, "expected \"# TYPE \", \"# HELP \", \"# UNIT \" or \"# EOF\" (OpenMetrics has no free comments)");
+  p += 7;
+  const char* name_at = p;
+  if (p < end && *p == '"') {
+    p = parse_quoted(p, metric_name_, true);
+  } else {
+    if (p >= end || !is_metric_start(*p)) fail(p, "expected a metric name, found " + describe(p, end));
+    while (p < end && is_metric_char(*p)) ++p;
+    metric_name_ = std::string_view(name_at, static_cast<size_t>(p - name_at));
+  }
+  if (p >= end || *p != ' ') fail(p, "expected a space after the metric name, found " + describe(p, end));
+  ++p;
+  std::string_view rest(p, static_cast<size_t>(end - p));
+  entry_ = kind;
+  std::optional<std::string> error;
+  if (kind == Entry::kType) {
+    auto type = model::metric_type_from_string(rest);
+    if (!type || rest == "untyped")
+      fail(p, "unknown metric type " + describe(p, end) +
+                  ": expected counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown");
+    type_ = *type;
+    if (validator_) error = validator_->type(metric_name_, type_);
+  } else if (kind == Entry::kHelp) {
+    if (validator_ && !is_ascii(rest) && !is_valid_utf8(rest)) fail(p, "invalid UTF-8 in HELP text");
+    text_ = unescape_help(rest, true);
+    if (validator_) error = validator_->help(metric_name_);
+  } else {
+    for (const char* q = p; q < end; ++q)
+      if (!is_metric_char(*q)) fail(q, "invalid character in unit: " + describe(q, end));
+    text_ = rest;
+    if (validator_) error = validator_->unit(metric_name_, text_);
+  }
+  if (error) fail_validation(*error);
+}
+
+void TextParser::check_eof_end(const char* p) {
+  if (!line_has_lf_) return;  // "# EOF" was the last bytes
+  // Anything after "# EOF\n" makes the exposition invalid.
+  if (pos_ != end_) fail(line_end_ + 1, "unexpected text after \"# EOF\"");
+  while (!input_done_) {
+    refill();
+    if (pos_ != end_) {
+      ++line_number_;
+      line_begin_ = pos_;
+      fail(pos_, "unexpected text after \"# EOF\"");
+    }
+  }
+  (void)p;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+
+}  // namespace promotel::exposition

@@ -1,0 +1,98 @@
+#pragma once
+
+// The streaming text parser for Prometheus text 0.0.4 and OpenMetrics 1.0 (see parser.h for
+// the interface and ParseOptions for the modes).
+//
+// Memory: the input is read in chunks into one buffer that holds the unconsumed bytes and at
+// least the current line (a longer line grows it); label values with escapes are decoded into a
+// scratch buffer reused for every line. There is no allocation per sample once the buffers
+// have grown to the longest line and the largest label count.
+//
+// Decisions (documented in PROBES.md):
+//  * Escapes: "\\" → "\", "\n" → LF, "\"" → '"' (label values in both formats, HELP in
+//    OpenMetrics); any other "\x" is kept as the two characters "\x" (as Prometheus does).
+//    text 0.0.4 HELP knows only "\\" and "\n".
+//  * Timestamps: text 0.0.4 int64 milliseconds (negative allowed); OpenMetrics decimal seconds,
+//    converted exactly to ms, truncated toward zero, saturating beyond the int64 range.
+//  * Quoted UTF-8 names ({"my.metric", "my.label"="v"}, # TYPE "my.metric" gauge) are
+//    accepted in both formats.
+//  * OpenMetrics is checked to end with "# EOF"; the parser reports kEnd only after it has
+//    verified that nothing follows. Samples before an error have already been returned: the
+//    consumer must treat an OpenMetrics exposition that throws as invalid in its entirety.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exposition/parser.h"
+
+namespace promotel::exposition {
+
+class OpenMetricsValidator;
+
+class TextParser final : public Parser {
+ public:
+  TextParser(Reader& input, ParseOptions options);
+  ~TextParser() override;
+
+  Entry next() override;
+  std::string_view metric_name() const override { return metric_name_; }
+  model::MetricType type() const override { return type_; }
+  std::string_view help() const override { return text_; }
+  std::string_view unit() const override { return text_; }
+  const model::Sample& sample() const override { return sample_; }
+  const model::NativeHistogram& native_histogram() const override;
+  SourcePosition position() const override { return {input_.name(), line_number_, 1}; }
+
+  // Bytes consumed so far (for throughput reports).
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  bool fetch_line();
+  void refill();
+  bool parse_prom_line();           // false: nothing to report (blank line / comment)
+  bool parse_om_line();
+  void parse_prom_comment(const char* p);
+  void parse_om_descriptor(const char* p);
+  void parse_sample(const char* p, bool openmetrics);
+  const char* parse_labels(const char* p, bool openmetrics, std::vector<model::Label>& out,
+                           bool allow_metric_name);
+  const char* parse_quoted(const char* p, std::string_view& out, bool openmetrics);
+  std::string_view unescape_help(std::string_view raw, bool openmetrics);
+  void check_eof_end(const char* p);
+  [[noreturn]] void fail(const char* at, const std::string& what) const;
+  [[noreturn]] void fail_validation(const std::string& what) const;
+
+  Reader& input_;
+  ParseOptions options_;
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;
+  char* pos_ = nullptr;   // first unconsumed byte
+  char* end_ = nullptr;   // end of data read
+  char* scan_from_ = nullptr;  // where the search for the next LF continues
+  bool input_done_ = false;
+  bool finished_ = false;
+  uint64_t bytes_read_ = 0;
+
+  const char* line_begin_ = nullptr;
+  const char* line_end_ = nullptr;
+  bool line_has_lf_ = false;
+  size_t line_number_ = 0;
+  Entry entry_ = Entry::kEnd;
+  bool saw_eof_marker_ = false;
+
+  std::string_view metric_name_;
+  std::string_view text_;
+  model::MetricType type_ = model::MetricType::kUnknown;
+  model::Sample sample_;
+  model::Exemplar exemplar_;
+  std::vector<model::Label> labels_;
+  std::vector<model::Label> exemplar_labels_;
+  std::string scratch_;
+  size_t scratch_used_ = 0;
+
+  std::unique_ptr<OpenMetricsValidator> validator_;
+};
+
+}  // namespace promotel::exposition

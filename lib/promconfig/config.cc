@@ -1,0 +1,362 @@
+#include "promconfig/config.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/input.h"
+#include "promconfig/duration.h"
+
+namespace promotel::promconfig {
+
+namespace {
+
+[[noreturn]] void fail(const YAML::Node& node, const std::string& file, const std::string& what) {
+  throw Error(position_of(node, file), what);
+}
+
+std::string scalar(const YAML::Node& node, const std::string& file, std::string_view what) {
+  if (!node.IsScalar()) fail(node, file, std::string(what) + " must be a string");
+  return node.Scalar();
+}
+
+// The value of an optional key inside a mapping (a null node when absent).
+YAML::Node child(const YAML::Node& map, std::string_view key) {
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+void require_map(const YAML::Node& node, const std::string& file, std::string_view what) {
+  if (!node.IsMap()) fail(node, file, std::string(what) + " must be a mapping");
+}
+
+void require_seq(const YAML::Node& node, const std::string& file, std::string_view what) {
+  if (!node.IsSequence()) fail(node, file, std::string(what) + " must be a list");
+}
+
+void check_keys(const YAML::Node& map, const std::string& file, std::string_view type,
+                const std::set<std::string_view>& known) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string& k = it->first.Scalar();
+    if (!known.contains(k))
+      fail(it->first, file, "field " + k + " not found in type " + std::string(type));
+  }
+}
+
+int64_t duration_of(const YAML::Node& node, const std::string& file) {
+  std::string text = scalar(node, file, "a duration");
+  auto d = parse_duration(text);
+  if (!d) fail(node, file, "not a valid duration string: \"" + text + "\"");
+  return *d;
+}
+
+bool bool_of(const YAML::Node& node, const std::string& file) {
+  std::string text = scalar(node, file, "a boolean");
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  fail(node, file, "cannot unmarshal \"" + text + "\" into a boolean");
+}
+
+std::vector<std::string> strings_of(const YAML::Node& node, const std::string& file,
+                                    std::string_view what) {
+  std::vector<std::string> out;
+  if (node.IsNull()) return out;
+  require_seq(node, file, what);
+  for (const auto& item : node) out.push_back(scalar(item, file, what));
+  return out;
+}
+
+relabel::LabelSet labels_of(const YAML::Node& node, const std::string& file) {
+  std::vector<relabel::LabelPair> pairs;
+  if (node.IsNull()) return {};
+  require_map(node, file, "labels");
+  for (auto it = node.begin(); it != node.end(); ++it)
+    pairs.push_back({scalar(it->first, file, "a label name"),
+                     it->second.IsNull() ? "" : scalar(it->second, file, "a label value")});
+  return relabel::make_label_set(std::move(pairs));
+}
+
+relabel::RelabelConfig relabel_of(const YAML::Node& node, const std::string& file) {
+  require_map(node, file, "a relabel config");
+  check_keys(node, file, "relabel.plain",
+             {"source_labels", "separator", "regex", "modulus", "target_label", "replacement",
+              "action"});
+  relabel::RelabelConfig c;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string& k = it->first.Scalar();
+    const YAML::Node& v = it->second;
+    if (k == "source_labels") {
+      c.source_labels = strings_of(v, file, "source_labels");
+      c.source_labels_set = !v.IsNull();
+    } else if (k == "separator") {
+      c.separator = v.IsNull() ? "" : scalar(v, file, "separator");
+    } else if (k == "regex") {
+      try {
+        c.regex = relabel::Regex(v.IsNull() ? "" : scalar(v, file, "regex"));
+      } catch (const Error& e) {
+        fail(v, file, e.what());
+      }
+      c.regex_set = true;
+    } else if (k == "modulus") {
+      std::string text = scalar(v, file, "modulus");
+      if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit))
+        fail(v, file, "modulus must be a non-negative integer, got \"" + text + "\"");
+      c.modulus = std::stoull(text);
+    } else if (k == "target_label") {
+      c.target_label = v.IsNull() ? "" : scalar(v, file, "target_label");
+    } else if (k == "replacement") {
+      c.replacement = v.IsNull() ? "" : scalar(v, file, "replacement");
+    } else if (k == "action") {
+      std::string text = scalar(v, file, "action");
+      if (text.empty()) fail(v, file, "relabel action cannot be empty");
+      auto a = relabel::parse_action(text);
+      if (!a) fail(v, file, "unknown relabel action \"" + text + "\"");
+      c.action = *a;
+    }
+  }
+  if (std::string problem = relabel::validate(c); !problem.empty()) fail(node, file, problem);
+  return c;
+}
+
+StaticConfig static_config_of(const YAML::Node& node, const std::string& file) {
+  require_map(node, file, "a static config");
+  check_keys(node, file, "targetgroup.Group", {"targets", "labels"});
+  StaticConfig sc;
+  sc.position = position_of(node, file);
+  sc.targets = strings_of(child(node, "targets"), file, "targets");
+  sc.labels = labels_of(child(node, "labels"), file);
+  return sc;
+}
+
+FileSdConfig file_sd_of(const YAML::Node& node, const std::string& file) {
+  require_map(node, file, "a file_sd config");
+  check_keys(node, file, "file.SDConfig", {"files", "refresh_interval"});
+  FileSdConfig f;
+  f.position = position_of(node, file);
+  f.files = strings_of(child(node, "files"), file, "files");
+  if (auto r = child(node, "refresh_interval"); r.IsDefined() && !r.IsNull())
+    f.refresh_interval_ms = duration_of(r, file);
+  for (size_t i = 0; i < f.files.size(); ++i) {
+    const std::string& p = f.files[i];
+    auto slash = p.rfind('/');
+    std::string dir = slash == std::string::npos ? "" : p.substr(0, slash);
+    if (dir.find_first_of("*?[") != std::string::npos)
+      fail(child(node, "files")[i], file,
+           "path name \"" + p + "\" is not valid for file discovery (only the last path element may hold a pattern)");
+    std::string_view ext = p;
+    if (!(ext.ends_with(".json") || ext.ends_with(".yml") || ext.ends_with(".yaml")))
+      fail(child(node, "files")[i], file,
+           "invalid file extension in \"" + p + "\": file SD files must end in .json, .yml or .yaml");
+  }
+  return f;
+}
+
+KubernetesSdConfig kubernetes_sd_of(const YAML::Node& node, const std::string& file) {
+  require_map(node, file, "a kubernetes_sd config");
+  KubernetesSdConfig k;
+  k.position = position_of(node, file);
+  auto role = child(node, "role");
+  if (!role.IsDefined()) fail(node, file, "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
+  k.role = scalar(role, file, "role");
+  static const std::set<std::string> roles = {"pod", "service", "endpoints", "endpointslice",
+                                              "node", "ingress"};
+  if (!roles.contains(k.role)) fail(role, file, "unknown Kubernetes SD role \"" + k.role + "\"");
+  if (auto ns = child(node, "namespaces"); ns.IsDefined() && !ns.IsNull()) {
+    require_map(ns, file, "namespaces");
+    k.namespaces = strings_of(child(ns, "names"), file, "names");
+    if (auto own = child(ns, "own_namespace"); own.IsDefined()) k.own_namespace = bool_of(own, file);
+  }
+  if (auto sel = child(node, "selectors"); sel.IsDefined() && !sel.IsNull()) {
+    require_seq(sel, file, "selectors");
+    for (const auto& s : sel) {
+      KubernetesSdConfig::Selector out;
+      if (auto r = child(s, "role"); r.IsDefined()) out.role = scalar(r, file, "role");
+      if (auto l = child(s, "label"); l.IsDefined()) out.label = scalar(l, file, "label");
+      if (auto f = child(s, "field"); f.IsDefined()) out.field = scalar(f, file, "field");
+      k.selectors.push_back(std::move(out));
+    }
+  }
+  return k;
+}
+
+const std::set<std::string_view> kScrapeKeys = {
+    "job_name", "honor_labels", "honor_timestamps", "track_timestamps_staleness",
+    "scrape_interval", "scrape_timeout", "scrape_protocols", "fallback_scrape_protocol",
+    "scrape_classic_histograms", "always_scrape_classic_histograms",
+    "convert_classic_histograms_to_nhcb", "scrape_native_histograms", "metrics_path", "scheme",
+    "params", "enable_compression", "enable_http2", "follow_redirects", "proxy_url", "no_proxy",
+    "proxy_from_environment", "proxy_connect_header", "basic_auth", "authorization", "oauth2",
+    "bearer_token", "bearer_token_file", "tls_config", "sample_limit", "target_limit",
+    "label_limit", "label_name_length_limit", "label_value_length_limit",
+    "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
+    "keep_dropped_targets", "metric_name_validation_scheme", "metric_name_escaping_scheme",
+    "body_size_limit", "relabel_configs", "metric_relabel_configs", "static_configs",
+    "http_headers", "scrape_failure_log_file", "extra_scrape_metrics", "scrape_class"};
+
+}  // namespace
+
+SourcePosition position_of(const YAML::Node& node, const std::string& file) {
+  SourcePosition p{file, 0, 0};
+  if (node.IsDefined()) {
+    auto m = node.Mark();
+    if (m.line >= 0) {
+      p.line = m.line + 1;
+      p.column = m.column + 1;
+    }
+  }
+  return p;
+}
+
+YAML::Node parse_yaml(std::string_view text, const std::string& file) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw Error(SourcePosition{file, static_cast<size_t>(e.mark.line + 1),
+                               static_cast<size_t>(e.mark.column + 1)},
+                e.msg);
+  }
+}
+
+std::vector<YAML::Node> parse_yaml_documents(std::string_view text, const std::string& file) {
+  try {
+    return YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw Error(SourcePosition{file, static_cast<size_t>(e.mark.line + 1),
+                               static_cast<size_t>(e.mark.column + 1)},
+                e.msg);
+  }
+}
+
+std::vector<relabel::RelabelConfig> parse_relabel_configs(const YAML::Node& node,
+                                                          const std::string& file,
+                                                          std::vector<SourcePosition>* positions) {
+  std::vector<relabel::RelabelConfig> out;
+  if (!node.IsDefined() || node.IsNull()) return out;
+  require_seq(node, file, "relabel_configs");
+  for (const auto& item : node) {
+    out.push_back(relabel_of(item, file));
+    if (positions) positions->push_back(position_of(item, file));
+  }
+  return out;
+}
+
+ScrapeConfig parse_scrape_config(const YAML::Node& node, const GlobalConfig& global,
+                                 const std::string& file) {
+  require_map(node, file, "a scrape config");
+  ScrapeConfig sc;
+  sc.source = node;
+  sc.position = position_of(node, file);
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string& k = it->first.Scalar();
+    if (!kScrapeKeys.contains(k) && !std::string_view(k).ends_with("_sd_configs"))
+      fail(it->first, file, "field " + k + " not found in type config.ScrapeConfig");
+  }
+  auto job = child(node, "job_name");
+  if (!job.IsDefined() || job.IsNull() || scalar(job, file, "job_name").empty())
+    fail(node, file, "job_name is empty");
+  sc.job_name = job.Scalar();
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string& k = it->first.Scalar();
+    const YAML::Node& v = it->second;
+    if (v.IsNull()) continue;
+    if (k == "scrape_interval") {
+      sc.scrape_interval_ms = duration_of(v, file);
+    } else if (k == "scrape_timeout") {
+      sc.scrape_timeout_ms = duration_of(v, file);
+    } else if (k == "metrics_path") {
+      sc.metrics_path = scalar(v, file, "metrics_path");
+    } else if (k == "scheme") {
+      sc.scheme = scalar(v, file, "scheme");
+      if (sc.scheme != "http" && sc.scheme != "https")
+        fail(v, file, "unsupported scheme \"" + sc.scheme + "\"");
+    } else if (k == "honor_labels") {
+      sc.honor_labels = bool_of(v, file);
+    } else if (k == "honor_timestamps") {
+      sc.honor_timestamps = bool_of(v, file);
+    } else if (k == "params") {
+      require_map(v, file, "params");
+      for (auto p = v.begin(); p != v.end(); ++p)
+        sc.params[scalar(p->first, file, "a parameter name")] =
+            strings_of(p->second, file, "parameter values");
+    } else if (k == "static_configs") {
+      require_seq(v, file, "static_configs");
+      for (const auto& s : v) sc.static_configs.push_back(static_config_of(s, file));
+    } else if (k == "file_sd_configs") {
+      require_seq(v, file, "file_sd_configs");
+      for (const auto& s : v) sc.file_sd_configs.push_back(file_sd_of(s, file));
+    } else if (k == "kubernetes_sd_configs") {
+      require_seq(v, file, "kubernetes_sd_configs");
+      for (const auto& s : v) sc.kubernetes_sd_configs.push_back(kubernetes_sd_of(s, file));
+    } else if (k == "relabel_configs") {
+      sc.relabel_configs = parse_relabel_configs(v, file, &sc.relabel_positions);
+    } else if (k == "metric_relabel_configs") {
+      sc.metric_relabel_configs = parse_relabel_configs(v, file);
+    }
+  }
+  if (sc.scrape_interval_ms == 0) sc.scrape_interval_ms = global.scrape_interval_ms;
+  if (sc.scrape_timeout_ms > sc.scrape_interval_ms)
+    fail(node, file,
+         "scrape timeout greater than scrape interval for scrape config with job name \"" +
+             sc.job_name + "\"");
+  if (sc.scrape_timeout_ms == 0)
+    sc.scrape_timeout_ms = std::min(global.scrape_timeout_ms, sc.scrape_interval_ms);
+  return sc;
+}
+
+Config parse_config(const YAML::Node& root, const std::string& file, const std::string& base_dir) {
+  Config config;
+  config.file = file;
+  config.base_dir = base_dir;
+  if (!root.IsDefined() || root.IsNull()) return config;
+  require_map(root, file, "the configuration");
+  if (auto g = child(root, "global"); g.IsDefined() && !g.IsNull()) {
+    require_map(g, file, "global");
+    bool timeout_set = false;
+    for (auto it = g.begin(); it != g.end(); ++it) {
+      const std::string& k = it->first.Scalar();
+      if (k == "scrape_interval") {
+        config.global.scrape_interval_ms = duration_of(it->second, file);
+      } else if (k == "scrape_timeout") {
+        config.global.scrape_timeout_ms = duration_of(it->second, file);
+        timeout_set = true;
+      } else if (k == "external_labels") {
+        config.global.external_labels = labels_of(it->second, file);
+      }
+    }
+    auto& gl = config.global;
+    if (gl.scrape_interval_ms == 0) gl.scrape_interval_ms = 60 * 1000;
+    if (!timeout_set || gl.scrape_timeout_ms == 0)
+      gl.scrape_timeout_ms = std::min<int64_t>(10 * 1000, gl.scrape_interval_ms);
+    if (gl.scrape_timeout_ms > gl.scrape_interval_ms)
+      fail(g, file, "global scrape timeout greater than scrape interval");
+  }
+  if (auto sc = child(root, "scrape_configs"); sc.IsDefined() && !sc.IsNull()) {
+    require_seq(sc, file, "scrape_configs");
+    std::set<std::string> jobs;
+    for (const auto& item : sc) {
+      ScrapeConfig s = parse_scrape_config(item, config.global, file);
+      if (!jobs.insert(s.job_name).second)
+        fail(item, file, "found multiple scrape configs with job name \"" + s.job_name + "\"");
+      config.scrape_configs.push_back(std::move(s));
+    }
+  }
+  return config;
+}
+
+Config parse_config_text(std::string_view text, const std::string& file,
+                         const std::string& base_dir) {
+  return parse_config(parse_yaml(text, file), file, base_dir);
+}
+
+Config load_config(const std::string& path) {
+  Input in(path);
+  std::string text = in.read_all();
+  std::string dir = ".";
+  if (path != "-" && !path.empty()) {
+    auto slash = path.rfind('/');
+    if (slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
+  }
+  return parse_config_text(text, in.name(), dir);
+}
+
+}  // namespace promotel::promconfig

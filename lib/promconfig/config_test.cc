@@ -1,0 +1,142 @@
+#include "promconfig/config.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace promotel::promconfig {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_config_text(yaml, "p.yml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsFromGlobal) {
+  auto c = parse_config_text(R"(
+global:
+  scrape_interval: 30s
+scrape_configs:
+  - job_name: a
+    static_configs:
+      - targets: ['h:1', 'h:2']
+        labels: {env: prod}
+  - job_name: b
+    scrape_interval: 5s
+    scrape_timeout: 2s
+    metrics_path: /m
+    scheme: https
+    honor_labels: true
+    honor_timestamps: false
+    params: {module: [http_2xx, x]}
+  - job_name: c
+    scrape_interval: 5s
+)");
+  ASSERT_EQ(c.scrape_configs.size(), 3u);
+  const auto& a = c.scrape_configs[0];
+  EXPECT_EQ(a.job_name, "a");
+  EXPECT_EQ(a.scrape_interval_ms, 30000);
+  EXPECT_EQ(a.scrape_timeout_ms, 10000);
+  EXPECT_EQ(a.metrics_path, "/metrics");
+  EXPECT_EQ(a.scheme, "http");
+  EXPECT_TRUE(a.honor_timestamps);
+  ASSERT_EQ(a.static_configs.size(), 1u);
+  EXPECT_EQ(a.static_configs[0].targets, (std::vector<std::string>{"h:1", "h:2"}));
+  EXPECT_EQ(*relabel::find_label(a.static_configs[0].labels, "env"), "prod");
+  EXPECT_EQ(a.static_configs[0].position.line, 7u);
+  const auto& b = c.scrape_configs[1];
+  EXPECT_EQ(b.scrape_interval_ms, 5000);
+  EXPECT_EQ(b.scrape_timeout_ms, 2000);
+  EXPECT_EQ(b.metrics_path, "/m");
+  EXPECT_EQ(b.scheme, "https");
+  EXPECT_TRUE(b.honor_labels);
+  EXPECT_FALSE(b.honor_timestamps);
+  EXPECT_EQ(b.params.at("module"), (std::vector<std::string>{"http_2xx", "x"}));
+  // The global 10s timeout exceeds c's 5s interval: the timeout becomes the interval.
+  EXPECT_EQ(c.scrape_configs[2].scrape_timeout_ms, 5000);
+}
+
+TEST(Config, RelabelConfigs) {
+  auto c = parse_config_text(R"(
+scrape_configs:
+  - job_name: a
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: '(.*):\d+'
+        target_label: host
+      - action: LabelDrop
+        regex: tmp_.*
+      - action: hashmod
+        source_labels: [__address__]
+        modulus: 4
+        target_label: shard
+    metric_relabel_configs:
+      - action: drop
+        source_labels: [__name__]
+        regex: go_.*
+)");
+  const auto& s = c.scrape_configs[0];
+  ASSERT_EQ(s.relabel_configs.size(), 3u);
+  EXPECT_EQ(s.relabel_configs[0].action, relabel::Action::kReplace);
+  EXPECT_EQ(s.relabel_configs[0].regex.source(), "(.*):\\d+");
+  EXPECT_EQ(s.relabel_configs[1].action, relabel::Action::kLabelDrop);
+  EXPECT_EQ(s.relabel_configs[2].modulus, 4u);
+  EXPECT_EQ(s.relabel_positions[1].line, 8u);
+  ASSERT_EQ(s.metric_relabel_configs.size(), 1u);
+  EXPECT_EQ(s.metric_relabel_configs[0].action, relabel::Action::kDrop);
+}
+
+TEST(Config, FileSdAndKubernetes) {
+  auto c = parse_config_text(R"(
+scrape_configs:
+  - job_name: a
+    file_sd_configs:
+      - files: [targets/*.json, more.yml]
+        refresh_interval: 1m
+    kubernetes_sd_configs:
+      - role: endpointslice
+        namespaces: {names: [default, web]}
+)");
+  const auto& s = c.scrape_configs[0];
+  ASSERT_EQ(s.file_sd_configs.size(), 1u);
+  EXPECT_EQ(s.file_sd_configs[0].files.size(), 2u);
+  EXPECT_EQ(s.file_sd_configs[0].refresh_interval_ms, 60000);
+  ASSERT_EQ(s.kubernetes_sd_configs.size(), 1u);
+  EXPECT_EQ(s.kubernetes_sd_configs[0].role, "endpointslice");
+  EXPECT_EQ(s.kubernetes_sd_configs[0].namespaces, (std::vector<std::string>{"default", "web"}));
+}
+
+TEST(Config, ErrorsCarryFileLineColumn) {
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n  - job_name: a\n"),
+            "p.yml:3:5: found multiple scrape configs with job name \"a\"");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    scrape_interval: 5x\n"),
+            "p.yml:3:22: not a valid duration string: \"5x\"");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 6s\n"),
+            "p.yml:2:5: scrape timeout greater than scrape interval for scrape config with job name \"a\"");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n"),
+            "p.yml:4:17: unknown relabel action \"explode\"");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: 'a(b'\n        target_label: x\n"),
+            "p.yml:4:16: error parsing regexp: missing ): `a(b`");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: hashmod\n        target_label: x\n"),
+            "p.yml:4:9: relabel configuration for hashmod requires non-zero modulus");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    bogus: 1\n"),
+            "p.yml:3:5: field bogus not found in type config.ScrapeConfig");
+  EXPECT_EQ(error_of("scrape_configs:\n  - scrape_interval: 1m\n"), "p.yml:2:5: job_name is empty");
+  EXPECT_EQ(error_of("global:\n  scrape_interval: 5s\n  scrape_timeout: 6s\n"),
+            "p.yml:2:3: global scrape timeout greater than scrape interval");
+  EXPECT_NE(error_of("scrape_configs: [\n"), "");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: [x.txt]\n"),
+            "p.yml:4:17: invalid file extension in \"x.txt\": file SD files must end in .json, .yml or .yaml");
+}
+
+TEST(Config, EmptyIsValid) {
+  EXPECT_TRUE(parse_config_text("", "e.yml").scrape_configs.empty());
+  EXPECT_TRUE(parse_config_text("global: {scrape_interval: 15s}\n", "e.yml").scrape_configs.empty());
+}
+
+}  // namespace
+}  // namespace promotel::promconfig

@@ -1,0 +1,102 @@
+#include "promreceiver/convert.h"
+
+#include <google/protobuf/arena.h>
+
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "promreceiver/naming.h"
+
+namespace promotel::promreceiver {
+
+using opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
+
+namespace {
+
+class Batcher {
+ public:
+  Batcher(Transaction& tx, const RequestSink& sink, ConvertResult& result)
+      : tx_(tx), sink_(sink), result_(result) {}
+
+  void emit() {
+    if (tx_.pending_points() == 0) return;
+    google::protobuf::ArenaOptions arena_options;
+    arena_options.start_block_size = 1 << 16;
+    arena_options.max_block_size = 1 << 22;
+    google::protobuf::Arena arena(arena_options);
+    auto* request = google::protobuf::Arena::CreateMessage<ExportMetricsServiceRequest>(&arena);
+    size_t points = tx_.commit(request);
+    if (points == 0) return;  // a batch without data points is not sent (A15)
+    sink_(*request);
+    ++result_.requests;
+    result_.data_points += points;
+  }
+
+ private:
+  Transaction& tx_;
+  const RequestSink& sink_;
+  ConvertResult& result_;
+};
+
+}  // namespace
+
+ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
+                      const Transaction::Warn& warn) {
+  ConvertResult result;
+  Transaction tx(options.receiver, warn);
+  Batcher batcher(tx, sink, result);
+  auto parser = exposition::make_parser(input, options.parse);
+  std::string current_family;  // normalised name of the family being read
+  bool lenient = !options.parse.strict && options.parse.format != exposition::Format::kOpenMetrics;
+
+  auto at_family = [&](std::string_view family) {
+    if (family == current_family) return;
+    if (options.batch_size != 0 && tx.pending_points() >= options.batch_size) batcher.emit();
+    current_family.assign(family);
+  };
+
+  for (;;) {
+    exposition::Entry entry;
+    try {
+      entry = parser->next();
+    } catch (const Error& e) {
+      if (!options.keep_going || !lenient) throw;
+      std::string dropped = current_family;
+      if (!dropped.empty()) tx.drop_family(dropped);
+      result.skipped.push_back(std::string(e.what()) +
+                               (dropped.empty() ? "" : " (family " + dropped + " dropped)"));
+      continue;
+    }
+    if (entry == exposition::Entry::kEnd) break;
+    switch (entry) {
+      case exposition::Entry::kType:
+        at_family(parser->metric_name());
+        tx.set_type(parser->metric_name(), parser->type());
+        break;
+      case exposition::Entry::kHelp:
+        at_family(parser->metric_name());
+        tx.set_help(parser->metric_name(), parser->help());
+        break;
+      case exposition::Entry::kUnit:
+        at_family(parser->metric_name());
+        tx.set_unit(parser->metric_name(), parser->unit());
+        break;
+      case exposition::Entry::kSample: {
+        const model::Sample& s = parser->sample();
+        at_family(normalize_metric_name(s.name));
+        tx.append(s);
+        break;
+      }
+      case exposition::Entry::kNativeHistogram:
+        at_family(parser->metric_name());
+        tx.append_native_histogram(parser->metric_name(), parser->native_histogram());
+        break;
+      case exposition::Entry::kEnd:
+        break;
+    }
+  }
+  result.samples = tx.samples_seen();
+  if (options.scrape_metrics) tx.add_scrape_metrics(*options.scrape_metrics);
+  batcher.emit();
+  return result;
+}
+
+}  // namespace promotel::promreceiver

@@ -1,0 +1,232 @@
+#include "remotewrite/batch.h"
+
+#include <algorithm>
+#include <bit>
+
+#include <xxhash.h>
+
+#include "remotewrite/wire.h"
+
+namespace promotel::remotewrite {
+
+namespace {
+
+size_t label_entry_body_size(const model::Label& l) {
+  return wire::field_size_bytes(l.name.size()) + wire::field_size_bytes(l.value.size());
+}
+
+// Fixed cost of one sample in the 1.0 encoding: tag, length, value field, timestamp field.
+constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
+
+}  // namespace
+
+Slice Batch::append_labels(std::span<const model::Label> labels) {
+  size_t total = 0;
+  for (const auto& l : labels) total += wire::field_size_bytes(label_entry_body_size(l));
+  size_t offset = arena_.size();
+  arena_.resize(offset + total);
+  char* p = arena_.data() + offset;
+  for (const auto& l : labels) {
+    p = wire::put_field_header(p, 1, label_entry_body_size(l));
+    p = wire::put_field_bytes(p, 1, l.name);
+    p = wire::put_field_bytes(p, 2, l.value);
+  }
+  return Slice{uint32_t(offset), uint32_t(total)};
+}
+
+void Batch::grow_table() {
+  size_t size = table_.empty() ? 1024 : table_.size() * 2;
+  table_.assign(size, 0);
+  size_t mask = size - 1;
+  for (uint32_t i = 0; i < series_.size(); ++i) {
+    size_t slot = series_[i].hash & mask;
+    while (table_[slot] != 0) slot = (slot + 1) & mask;
+    table_[slot] = i + 1;
+  }
+}
+
+uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t metadata) {
+  Slice labels = append_labels(sorted_labels);
+  std::string_view key = bytes(labels);
+  uint64_t hash = XXH3_64bits(key.data(), key.size());
+  if ((series_.size() + 1) * 2 > table_.size()) grow_table();
+  size_t mask = table_.size() - 1;
+  size_t slot = hash & mask;
+  while (uint32_t entry = table_[slot]) {
+    const Series& s = series_[entry - 1];
+    if (s.hash == hash && bytes(s.labels) == key) {
+      arena_.resize(labels.offset);  // already known: drop the copy
+      return entry - 1;
+    }
+    slot = (slot + 1) & mask;
+  }
+  uint32_t index = uint32_t(series_.size());
+  series_.push_back(Series{labels, hash, metadata, 0, 0});
+  table_[slot] = index + 1;
+  estimated_bytes_ += labels.size + 4;
+  return index;
+}
+
+void Batch::add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp) {
+  Series& s = series_[series];
+  if (series != last_series_ && s.samples > 0) samples_grouped_ = false;
+  last_series_ = series;
+  ++s.samples;
+  samples_.push_back(SampleRecord{series, value, timestamp, start_timestamp});
+  estimated_bytes_ += kSampleEstimate;
+}
+
+void Batch::add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels,
+                         double value, int64_t timestamp) {
+  Slice labels = append_labels(sorted_labels);
+  exemplars_.push_back(ExemplarRecord{series, labels, value, timestamp});
+  estimated_bytes_ += labels.size + 24;
+}
+
+namespace {
+
+size_t spans_size(uint32_t field, std::span<const model::BucketSpan> spans) {
+  size_t n = 0;
+  for (const auto& s : spans) {
+    size_t body = wire::field_size_varint(wire::zigzag(s.offset)) + wire::field_size_varint(s.length);
+    n += wire::field_size_bytes(body);
+  }
+  return n;
+}
+
+char* put_spans(char* p, uint32_t field, std::span<const model::BucketSpan> spans) {
+  for (const auto& s : spans) {
+    size_t body = wire::field_size_varint(wire::zigzag(s.offset)) + wire::field_size_varint(s.length);
+    p = wire::put_field_header(p, field, body);
+    p = wire::put_field_varint(p, 1, wire::zigzag(s.offset));
+    p = wire::put_field_varint(p, 2, s.length);
+  }
+  return p;
+}
+
+size_t packed_sint_size(std::span<const int64_t> v) {
+  size_t n = 0;
+  for (int64_t x : v) n += wire::varint_size(wire::zigzag(x));
+  return n;
+}
+
+}  // namespace
+
+void Batch::add_histogram(uint32_t series, const model::NativeHistogram& h, int64_t timestamp,
+                          int64_t start_timestamp, bool gauge) {
+  size_t size = 0;
+  size += h.is_float ? wire::field_size_double() : wire::field_size_varint(uint64_t(h.count));
+  size += wire::field_size_double();  // sum
+  size += wire::field_size_varint(wire::zigzag(h.schema));
+  size += wire::field_size_double();  // zero threshold
+  size += h.is_float ? wire::field_size_double() : wire::field_size_varint(uint64_t(h.zero_count));
+  size += spans_size(8, h.negative_spans);
+  size_t neg_deltas = packed_sint_size(h.negative_deltas);
+  size_t pos_deltas = packed_sint_size(h.positive_deltas);
+  if (!h.negative_deltas.empty()) size += wire::field_size_bytes(neg_deltas);
+  if (!h.negative_counts.empty()) size += wire::field_size_bytes(8 * h.negative_counts.size());
+  size += spans_size(11, h.positive_spans);
+  if (!h.positive_deltas.empty()) size += wire::field_size_bytes(pos_deltas);
+  if (!h.positive_counts.empty()) size += wire::field_size_bytes(8 * h.positive_counts.size());
+  if (gauge) size += wire::field_size_varint(3);
+
+  size_t offset = arena_.size();
+  arena_.resize(offset + size);
+  char* p = arena_.data() + offset;
+  if (h.is_float) {
+    p = wire::put_field_double(p, 2, h.count);
+  } else {
+    p = wire::put_field_varint(p, 1, uint64_t(h.count));
+  }
+  p = wire::put_field_double(p, 3, h.sum);
+  p = wire::put_field_varint(p, 4, wire::zigzag(h.schema));
+  p = wire::put_field_double(p, 5, h.zero_threshold);
+  if (h.is_float) {
+    p = wire::put_field_double(p, 7, h.zero_count);
+  } else {
+    p = wire::put_field_varint(p, 6, uint64_t(h.zero_count));
+  }
+  p = put_spans(p, 8, h.negative_spans);
+  if (!h.negative_deltas.empty()) {
+    p = wire::put_field_header(p, 9, neg_deltas);
+    for (int64_t d : h.negative_deltas) p = wire::put_varint(p, wire::zigzag(d));
+  }
+  if (!h.negative_counts.empty()) {
+    p = wire::put_field_header(p, 10, 8 * h.negative_counts.size());
+    for (double c : h.negative_counts) p = wire::put_double(p, c);
+  }
+  p = put_spans(p, 11, h.positive_spans);
+  if (!h.positive_deltas.empty()) {
+    p = wire::put_field_header(p, 12, pos_deltas);
+    for (int64_t d : h.positive_deltas) p = wire::put_varint(p, wire::zigzag(d));
+  }
+  if (!h.positive_counts.empty()) {
+    p = wire::put_field_header(p, 13, 8 * h.positive_counts.size());
+    for (double c : h.positive_counts) p = wire::put_double(p, c);
+  }
+  if (gauge) p = wire::put_field_varint(p, 14, 3);
+
+  Series& s = series_[series];
+  ++s.histograms;
+  histograms_.push_back(HistogramRecord{series, Slice{uint32_t(offset), uint32_t(size)}, timestamp,
+                                        start_timestamp});
+  estimated_bytes_ += size + 16;
+}
+
+uint32_t Batch::add_metadata(const Metadata& metadata) {
+  auto [it, inserted] = metadata_index_.try_emplace(metadata.family, uint32_t(metadata_.size()));
+  if (!inserted) return it->second;
+  metadata_.push_back(metadata);
+  estimated_bytes_ += metadata.family.size() + metadata.help.size() + metadata.unit.size() + 12;
+  return uint32_t(metadata_.size() - 1);
+}
+
+void Batch::finalize() {
+  // Series indices follow first appearance; a stable sort keeps each series' input order.
+  auto by_series = [](const auto& a, const auto& b) { return a.series < b.series; };
+  if (!samples_grouped_) {
+    std::stable_sort(samples_.begin(), samples_.end(), by_series);
+    samples_grouped_ = true;
+  }
+  if (!std::is_sorted(exemplars_.begin(), exemplars_.end(), by_series)) {
+    std::stable_sort(exemplars_.begin(), exemplars_.end(), by_series);
+  }
+  if (!std::is_sorted(histograms_.begin(), histograms_.end(), by_series)) {
+    std::stable_sort(histograms_.begin(), histograms_.end(), by_series);
+  }
+}
+
+void Batch::clear() {
+  arena_.clear();
+  series_.clear();
+  samples_.clear();
+  samples_grouped_ = true;
+  last_series_ = UINT32_MAX;
+  exemplars_.clear();
+  histograms_.clear();
+  metadata_.clear();
+  metadata_index_.clear();
+  std::fill(table_.begin(), table_.end(), 0);
+  estimated_bytes_ = 0;
+}
+
+void decode_labels(std::string_view encoded, std::vector<model::Label>& out) {
+  wire::Reader r{encoded.data(), encoded.data() + encoded.size()};
+  while (!r.done()) {
+    uint64_t tag;
+    std::string_view entry;
+    if (!r.varint(tag) || !r.bytes(entry)) return;
+    wire::Reader e{entry.data(), entry.data() + entry.size()};
+    model::Label label;
+    while (!e.done()) {
+      uint64_t t;
+      std::string_view s;
+      if (!e.varint(t) || !e.bytes(s)) break;
+      if ((t >> 3) == 1) label.name = s;
+      if ((t >> 3) == 2) label.value = s;
+    }
+    out.push_back(label);
+  }
+}
+
+}  // namespace promotel::remotewrite

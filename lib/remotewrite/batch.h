@@ -1,0 +1,117 @@
+#pragma once
+
+// One Remote-Write request's worth of data, owned (copied out of the parser's views): series
+// with their samples, exemplars and native histograms, and the metadata of their families.
+//
+// A series' label set is stored once, already encoded as the repeated `Label` entries of a
+// Remote-Write 1.0 TimeSeries. That byte string is also the series' identity: labels arrive
+// sorted and unique, so equal label sets give equal bytes. Samples of one series that come back
+// later in the same batch are grouped with it by a hash lookup on those bytes.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/metric.h"
+
+namespace promotel::remotewrite {
+
+struct Metadata {
+  std::string family;
+  model::MetricType type = model::MetricType::kUnknown;
+  std::string help;
+  std::string unit;
+};
+
+struct Slice {
+  uint32_t offset = 0;
+  uint32_t size = 0;
+};
+
+class Batch {
+ public:
+  static constexpr uint32_t kNoMetadata = UINT32_MAX;
+
+  struct Series {
+    Slice labels;  // encoded Label entries in arena()
+    uint64_t hash = 0;
+    uint32_t metadata = kNoMetadata;
+    uint32_t samples = 0;     // how many samples
+    uint32_t histograms = 0;  // how many native histograms
+  };
+  struct SampleRecord {
+    uint32_t series;
+    double value;
+    int64_t timestamp;
+    int64_t start_timestamp;  // 0 = none (Remote-Write 2.0 only)
+  };
+  struct ExemplarRecord {
+    uint32_t series;
+    Slice labels;  // encoded Label entries
+    double value;
+    int64_t timestamp;
+  };
+  struct HistogramRecord {
+    uint32_t series;
+    Slice body;  // Histogram message fields 1..14 and 16 (no timestamp / start timestamp)
+    int64_t timestamp;
+    int64_t start_timestamp;
+  };
+
+  // The series with these labels (sorted by name, unique, non-empty values, __name__ included),
+  // added if new. `metadata` is an index from add_metadata() or kNoMetadata.
+  uint32_t series(std::span<const model::Label> sorted_labels, uint32_t metadata);
+  void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0);
+  void add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels, double value,
+                    int64_t timestamp);
+  // A native histogram; `gauge` sets the GAUGE reset hint (gauge histograms).
+  void add_histogram(uint32_t series, const model::NativeHistogram& histogram, int64_t timestamp,
+                     int64_t start_timestamp, bool gauge);
+  // Index of the metadata of a family in this batch (one entry per family name).
+  uint32_t add_metadata(const Metadata& metadata);
+
+  bool empty() const { return series_.empty(); }
+  size_t series_count() const { return series_.size(); }
+  size_t sample_count() const { return samples_.size(); }
+  size_t exemplar_count() const { return exemplars_.size(); }
+  size_t histogram_count() const { return histograms_.size(); }
+  // Roughly the size of the Remote-Write 1.0 encoding, for --max-bytes.
+  size_t estimated_bytes() const { return estimated_bytes_; }
+
+  const std::string& arena() const { return arena_; }
+  std::string_view bytes(Slice s) const { return std::string_view(arena_).substr(s.offset, s.size); }
+  const std::vector<Series>& all_series() const { return series_; }
+  // Groups samples, exemplars and histograms by series (in order of the series' first
+  // appearance), each group in input order. Called before encoding.
+  void finalize();
+  const std::vector<SampleRecord>& samples() const { return samples_; }
+  const std::vector<ExemplarRecord>& exemplars() const { return exemplars_; }
+  const std::vector<HistogramRecord>& histograms() const { return histograms_; }
+  const std::vector<Metadata>& metadata() const { return metadata_; }
+
+  void clear();
+
+ private:
+  Slice append_labels(std::span<const model::Label> labels);
+  void grow_table();
+
+  std::string arena_;
+  std::vector<Series> series_;
+  std::vector<SampleRecord> samples_;
+  bool samples_grouped_ = true;
+  uint32_t last_series_ = UINT32_MAX;
+  std::vector<ExemplarRecord> exemplars_;
+  std::vector<HistogramRecord> histograms_;
+  std::vector<Metadata> metadata_;
+  std::unordered_map<std::string, uint32_t> metadata_index_;
+  std::vector<uint32_t> table_;  // open addressing: series index + 1, 0 = empty
+  size_t estimated_bytes_ = 0;
+};
+
+// Decodes an encoded label list into views (into `encoded`), appended to out.
+void decode_labels(std::string_view encoded, std::vector<model::Label>& out);
+
+}  // namespace promotel::remotewrite

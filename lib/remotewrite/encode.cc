@@ -1,0 +1,305 @@
+#include "remotewrite/encode.h"
+
+#include <snappy.h>
+
+#include "common/error.h"
+#include "remotewrite/wire.h"
+
+namespace promotel::remotewrite {
+
+std::string_view content_type(Protocol protocol) {
+  return protocol == Protocol::kV1 ? "application/x-protobuf"
+                                   : "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+}
+
+std::string_view version_header(Protocol protocol) {
+  return protocol == Protocol::kV1 ? "0.1.0" : "2.0.0";
+}
+
+std::string_view to_string(Protocol protocol) { return protocol == Protocol::kV1 ? "1.0" : "2.0"; }
+
+namespace {
+
+using wire::field_size_bytes;
+using wire::field_size_varint;
+
+// Field 17 (Histogram.start_timestamp) needs a two-byte tag.
+constexpr uint64_t kStartTimestampTag = 17 << 3 | wire::kVarint;
+
+size_t sample_body_v1(const Batch::SampleRecord& s) {
+  return wire::field_size_double() + field_size_varint(uint64_t(s.timestamp));
+}
+
+size_t exemplar_body_v1(const Batch& b, const Batch::ExemplarRecord& e) {
+  return e.labels.size + wire::field_size_double() + field_size_varint(uint64_t(e.timestamp));
+}
+
+size_t histogram_body(const Batch::HistogramRecord& h, bool with_start) {
+  size_t n = h.body.size + field_size_varint(uint64_t(h.timestamp));
+  if (with_start && h.start_timestamp != 0) {
+    n += wire::varint_size(kStartTimestampTag) + wire::varint_size(uint64_t(h.start_timestamp));
+  }
+  return n;
+}
+
+char* put_histogram(char* p, const Batch& b, uint32_t field, const Batch::HistogramRecord& h,
+                    bool with_start) {
+  p = wire::put_field_header(p, field, histogram_body(h, with_start));
+  p = wire::put_bytes(p, b.bytes(h.body));
+  p = wire::put_field_varint(p, 15, uint64_t(h.timestamp));
+  if (with_start && h.start_timestamp != 0) {
+    p = wire::put_varint(p, kStartTimestampTag);
+    p = wire::put_varint(p, uint64_t(h.start_timestamp));
+  }
+  return p;
+}
+
+size_t metadata_body_v1(const Metadata& m) {
+  size_t n = field_size_varint(uint64_t(m.type)) + field_size_bytes(m.family.size());
+  if (!m.help.empty()) n += field_size_bytes(m.help.size());
+  if (!m.unit.empty()) n += field_size_bytes(m.unit.size());
+  return n;
+}
+
+// Walks the grouped records of a finalized batch series by series.
+struct Cursor {
+  size_t sample = 0, exemplar = 0, histogram = 0;
+};
+
+}  // namespace
+
+void encode_v1(const Batch& b, std::string& out) {
+  const auto& series = b.all_series();
+  const auto& samples = b.samples();
+  const auto& exemplars = b.exemplars();
+  const auto& histograms = b.histograms();
+
+  // Pass 1: sizes of every TimeSeries body.
+  std::vector<uint32_t> body_sizes(series.size());
+  size_t total = 0;
+  {
+    Cursor c;
+    for (uint32_t i = 0; i < series.size(); ++i) {
+      size_t n = series[i].labels.size;
+      for (; c.sample < samples.size() && samples[c.sample].series == i; ++c.sample) {
+        n += field_size_bytes(sample_body_v1(samples[c.sample]));
+      }
+      for (; c.exemplar < exemplars.size() && exemplars[c.exemplar].series == i; ++c.exemplar) {
+        n += field_size_bytes(exemplar_body_v1(b, exemplars[c.exemplar]));
+      }
+      for (; c.histogram < histograms.size() && histograms[c.histogram].series == i; ++c.histogram) {
+        n += field_size_bytes(histogram_body(histograms[c.histogram], false));
+      }
+      body_sizes[i] = uint32_t(n);
+      total += field_size_bytes(n);
+    }
+  }
+  for (const auto& m : b.metadata()) total += field_size_bytes(metadata_body_v1(m));
+
+  // Pass 2: write.
+  out.resize(total);
+  char* p = out.data();
+  Cursor c;
+  for (uint32_t i = 0; i < series.size(); ++i) {
+    p = wire::put_field_header(p, 1, body_sizes[i]);
+    p = wire::put_bytes(p, b.bytes(series[i].labels));
+    for (; c.sample < samples.size() && samples[c.sample].series == i; ++c.sample) {
+      const auto& s = samples[c.sample];
+      p = wire::put_field_header(p, 2, sample_body_v1(s));
+      p = wire::put_field_double(p, 1, s.value);
+      p = wire::put_field_varint(p, 2, uint64_t(s.timestamp));
+    }
+    for (; c.exemplar < exemplars.size() && exemplars[c.exemplar].series == i; ++c.exemplar) {
+      const auto& e = exemplars[c.exemplar];
+      p = wire::put_field_header(p, 3, exemplar_body_v1(b, e));
+      p = wire::put_bytes(p, b.bytes(e.labels));
+      p = wire::put_field_double(p, 2, e.value);
+      p = wire::put_field_varint(p, 3, uint64_t(e.timestamp));
+    }
+    for (; c.histogram < histograms.size() && histograms[c.histogram].series == i; ++c.histogram) {
+      p = put_histogram(p, b, 4, histograms[c.histogram], false);
+    }
+  }
+  for (const auto& m : b.metadata()) {
+    p = wire::put_field_header(p, 3, metadata_body_v1(m));
+    p = wire::put_field_varint(p, 1, uint64_t(m.type));
+    p = wire::put_field_bytes(p, 2, m.family);
+    if (!m.help.empty()) p = wire::put_field_bytes(p, 4, m.help);
+    if (!m.unit.empty()) p = wire::put_field_bytes(p, 5, m.unit);
+  }
+  if (p != out.data() + out.size()) throw Error("internal error: Remote-Write 1.0 size mismatch");
+}
+
+uint32_t V2Encoder::symbol(std::string_view s) {
+  auto [it, inserted] = index_.try_emplace(s, uint32_t(symbols_.size()));
+  if (inserted) symbols_.push_back(s);
+  return it->second;
+}
+
+void V2Encoder::encode(const Batch& b, std::string& out) {
+  const auto& series = b.all_series();
+  const auto& samples = b.samples();
+  const auto& exemplars = b.exemplars();
+  const auto& histograms = b.histograms();
+  const auto& metadata = b.metadata();
+
+  symbols_.clear();
+  index_.clear();
+  refs_.clear();
+  symbol("");  // symbols[0] MUST be the empty string
+
+  // Symbol references: per series its label refs, per exemplar its label refs, per metadata
+  // entry help and unit, all appended to refs_ in that order.
+  std::vector<uint32_t> series_refs(series.size() + 1);
+  for (uint32_t i = 0; i < series.size(); ++i) {
+    series_refs[i] = uint32_t(refs_.size());
+    labels_.clear();
+    decode_labels(b.bytes(series[i].labels), labels_);
+    for (const auto& l : labels_) {
+      refs_.push_back(symbol(l.name));
+      refs_.push_back(symbol(l.value));
+    }
+  }
+  series_refs[series.size()] = uint32_t(refs_.size());
+  std::vector<uint32_t> exemplar_refs(exemplars.size() + 1);
+  for (size_t i = 0; i < exemplars.size(); ++i) {
+    exemplar_refs[i] = uint32_t(refs_.size());
+    labels_.clear();
+    decode_labels(b.bytes(exemplars[i].labels), labels_);
+    for (const auto& l : labels_) {
+      refs_.push_back(symbol(l.name));
+      refs_.push_back(symbol(l.value));
+    }
+  }
+  exemplar_refs[exemplars.size()] = uint32_t(refs_.size());
+  std::vector<std::pair<uint32_t, uint32_t>> metadata_refs;  // help, unit
+  metadata_refs.reserve(metadata.size());
+  for (const auto& m : metadata) metadata_refs.emplace_back(symbol(m.help), symbol(m.unit));
+
+  auto packed_size = [&](uint32_t from, uint32_t to) {
+    size_t n = 0;
+    for (uint32_t k = from; k < to; ++k) n += wire::varint_size(refs_[k]);
+    return n;
+  };
+  auto sample_body = [](const Batch::SampleRecord& s) {
+    size_t n = wire::field_size_double() + field_size_varint(uint64_t(s.timestamp));
+    if (s.start_timestamp != 0) n += field_size_varint(uint64_t(s.start_timestamp));
+    return n;
+  };
+  auto exemplar_body = [&](size_t e) {
+    size_t refs = packed_size(exemplar_refs[e], exemplar_refs[e + 1]);
+    return (refs ? field_size_bytes(refs) : 0) + wire::field_size_double() +
+           field_size_varint(uint64_t(exemplars[e].timestamp));
+  };
+  auto metadata_body = [&](uint32_t m) {
+    if (m == Batch::kNoMetadata) return size_t(0);
+    size_t n = 0;
+    if (metadata[m].type != model::MetricType::kUnknown) n += field_size_varint(uint64_t(metadata[m].type));
+    if (metadata_refs[m].first) n += field_size_varint(metadata_refs[m].first);
+    if (metadata_refs[m].second) n += field_size_varint(metadata_refs[m].second);
+    return n;
+  };
+
+  // A series with float samples and native histograms becomes two TimeSeries (2.0 forbids
+  // mixing); exemplars go with the first.
+  struct Part {
+    uint32_t series;
+    bool floats;  // samples (true) or histograms (false)
+    bool with_exemplars;
+    size_t first, last;  // record ranges
+    size_t exemplar_first, exemplar_last;
+    uint32_t body;
+  };
+  std::vector<Part> parts;
+  parts.reserve(series.size());
+  size_t total = 0;
+  for (const auto& s : symbols_) total += field_size_bytes(s.size());
+  Cursor c;
+  for (uint32_t i = 0; i < series.size(); ++i) {
+    size_t sf = c.sample, hf = c.histogram, ef = c.exemplar;
+    while (c.sample < samples.size() && samples[c.sample].series == i) ++c.sample;
+    while (c.histogram < histograms.size() && histograms[c.histogram].series == i) ++c.histogram;
+    while (c.exemplar < exemplars.size() && exemplars[c.exemplar].series == i) ++c.exemplar;
+    size_t label_refs = packed_size(series_refs[i], series_refs[i + 1]);
+    size_t common = field_size_bytes(label_refs);
+    size_t meta = metadata_body(series[i].metadata);
+    if (series[i].metadata != Batch::kNoMetadata) common += field_size_bytes(meta);
+    size_t exemplar_bytes = 0;
+    for (size_t e = ef; e < c.exemplar; ++e) exemplar_bytes += field_size_bytes(exemplar_body(e));
+    bool has_floats = c.sample > sf, has_histograms = c.histogram > hf;
+    if (has_floats || !has_histograms) {
+      size_t n = common + exemplar_bytes;
+      for (size_t k = sf; k < c.sample; ++k) n += field_size_bytes(sample_body(samples[k]));
+      parts.push_back(Part{i, true, true, sf, c.sample, ef, c.exemplar, uint32_t(n)});
+      total += field_size_bytes(n);
+    }
+    if (has_histograms) {
+      bool with_exemplars = !has_floats;
+      size_t n = common + (with_exemplars ? exemplar_bytes : 0);
+      for (size_t k = hf; k < c.histogram; ++k) n += field_size_bytes(histogram_body(histograms[k], true));
+      parts.push_back(Part{i, false, with_exemplars, hf, c.histogram, ef, c.exemplar, uint32_t(n)});
+      total += field_size_bytes(n);
+    }
+  }
+
+  out.resize(total);
+  char* p = out.data();
+  for (const auto& s : symbols_) p = wire::put_field_bytes(p, 4, s);
+  for (const auto& part : parts) {
+    uint32_t i = part.series;
+    p = wire::put_field_header(p, 5, part.body);
+    p = wire::put_field_header(p, 1, packed_size(series_refs[i], series_refs[i + 1]));
+    for (uint32_t k = series_refs[i]; k < series_refs[i + 1]; ++k) p = wire::put_varint(p, refs_[k]);
+    if (part.floats) {
+      for (size_t k = part.first; k < part.last; ++k) {
+        const auto& s = samples[k];
+        p = wire::put_field_header(p, 2, sample_body(s));
+        p = wire::put_field_double(p, 1, s.value);
+        p = wire::put_field_varint(p, 2, uint64_t(s.timestamp));
+        if (s.start_timestamp != 0) p = wire::put_field_varint(p, 3, uint64_t(s.start_timestamp));
+      }
+    } else {
+      for (size_t k = part.first; k < part.last; ++k) p = put_histogram(p, b, 3, histograms[k], true);
+    }
+    if (part.with_exemplars) {
+      for (size_t e = part.exemplar_first; e < part.exemplar_last; ++e) {
+        p = wire::put_field_header(p, 4, exemplar_body(e));
+        size_t refs = packed_size(exemplar_refs[e], exemplar_refs[e + 1]);
+        if (refs) {
+          p = wire::put_field_header(p, 1, refs);
+          for (uint32_t k = exemplar_refs[e]; k < exemplar_refs[e + 1]; ++k) p = wire::put_varint(p, refs_[k]);
+        }
+        p = wire::put_field_double(p, 2, exemplars[e].value);
+        p = wire::put_field_varint(p, 3, uint64_t(exemplars[e].timestamp));
+      }
+    }
+    uint32_t m = series[i].metadata;
+    if (m != Batch::kNoMetadata) {
+      p = wire::put_field_header(p, 5, metadata_body(m));
+      if (metadata[m].type != model::MetricType::kUnknown) p = wire::put_field_varint(p, 1, uint64_t(metadata[m].type));
+      if (metadata_refs[m].first) p = wire::put_field_varint(p, 3, metadata_refs[m].first);
+      if (metadata_refs[m].second) p = wire::put_field_varint(p, 4, metadata_refs[m].second);
+    }
+  }
+  if (p != out.data() + out.size()) throw Error("internal error: Remote-Write 2.0 size mismatch");
+}
+
+void snappy_compress(std::string_view data, std::string& out) {
+  out.resize(snappy::MaxCompressedLength(data.size()));
+  size_t n = 0;
+  snappy::RawCompress(data.data(), data.size(), out.data(), &n);
+  out.resize(n);
+}
+
+void snappy_uncompress(std::string_view data, std::string& out) {
+  size_t n = 0;
+  if (!snappy::GetUncompressedLength(data.data(), data.size(), &n)) {
+    throw Error("snappy: corrupt input (bad length header)");
+  }
+  out.resize(n);
+  if (!snappy::RawUncompress(data.data(), data.size(), out.data())) {
+    throw Error("snappy: corrupt input");
+  }
+}
+
+}  // namespace promotel::remotewrite

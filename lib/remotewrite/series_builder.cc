@@ -1,0 +1,300 @@
+#include "remotewrite/series_builder.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "common/error.h"
+
+namespace promotel::remotewrite {
+
+namespace {
+
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+bool is_reserved(std::string_view name) { return name.size() >= 2 && name[0] == '_' && name[1] == '_'; }
+
+// A parsed NaN becomes Prometheus' ordinary NaN, never the stale-marker pattern.
+constexpr uint64_t kNormalNaNBits = 0x7ff8000000000001ULL;
+
+double normalize(double v) { return std::isnan(v) ? std::bit_cast<double>(kNormalNaNBits) : v; }
+
+bool suffix_belongs(model::MetricType type, std::string_view suffix) {
+  using model::MetricType;
+  switch (type) {
+    case MetricType::kCounter: return suffix == "_total" || suffix == "_created";
+    case MetricType::kHistogram:
+      return suffix == "_bucket" || suffix == "_sum" || suffix == "_count" || suffix == "_created";
+    case MetricType::kGaugeHistogram: return suffix == "_bucket" || suffix == "_gsum" || suffix == "_gcount";
+    case MetricType::kSummary: return suffix == "_sum" || suffix == "_count" || suffix == "_created";
+    case MetricType::kInfo: return suffix == "_info";
+    default: return false;
+  }
+}
+
+}  // namespace
+
+bool is_valid_metric_name(std::string_view name) {
+  if (name.empty() || !(is_name_start(name[0]) || name[0] == ':')) return false;
+  for (char c : name) {
+    if (!is_name_char(c) && c != ':') return false;
+  }
+  return true;
+}
+
+bool is_valid_label_name(std::string_view name) {
+  if (name.empty() || !is_name_start(name[0])) return false;
+  for (char c : name) {
+    if (!is_name_char(c)) return false;
+  }
+  return true;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    int n;
+    uint32_t cp;
+    if ((*p & 0xe0) == 0xc0) {
+      n = 1, cp = *p & 0x1f;
+    } else if ((*p & 0xf0) == 0xe0) {
+      n = 2, cp = *p & 0x0f;
+    } else if ((*p & 0xf8) == 0xf0) {
+      n = 3, cp = *p & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p <= n) return false;
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+void validate_extra_labels(const std::vector<std::pair<std::string, std::string>>& labels) {
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const auto& [name, value] = labels[i];
+    if (!is_valid_label_name(name)) throw Error("--label: invalid label name \"" + name + "\"");
+    if (is_reserved(name)) throw Error("--label: label name \"" + name + "\" is reserved");
+    if (value.empty()) throw Error("--label: label \"" + name + "\" has an empty value");
+    if (!is_valid_utf8(value)) throw Error("--label: value of \"" + name + "\" is not UTF-8");
+    for (size_t j = 0; j < i; ++j) {
+      if (labels[j].first == name) throw Error("--label: label \"" + name + "\" given twice");
+    }
+  }
+}
+
+SeriesBuilder::SeriesBuilder(BuilderOptions options, FlushFn flush)
+    : options_(std::move(options)), flush_(std::move(flush)) {}
+
+void SeriesBuilder::type(std::string_view family, model::MetricType type) {
+  if (!have_family_ || family_.family != family) {
+    family_ = Metadata{std::string(family), type, {}, {}};
+    have_family_ = true;
+    family_index_ = Batch::kNoMetadata;
+  } else {
+    family_.type = type;
+    family_index_ = Batch::kNoMetadata;
+  }
+}
+
+void SeriesBuilder::help(std::string_view family, std::string_view help) {
+  if (!have_family_ || family_.family != family) {
+    family_ = Metadata{std::string(family), model::MetricType::kUnknown, std::string(help), {}};
+    have_family_ = true;
+  } else {
+    family_.help = help;
+  }
+  family_index_ = Batch::kNoMetadata;
+}
+
+void SeriesBuilder::unit(std::string_view family, std::string_view unit) {
+  if (!have_family_ || family_.family != family) {
+    family_ = Metadata{std::string(family), model::MetricType::kUnknown, {}, std::string(unit)};
+    have_family_ = true;
+  } else {
+    family_.unit = unit;
+  }
+  family_index_ = Batch::kNoMetadata;
+}
+
+uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogram) {
+  if (have_family_ &&
+      (name == family_.family ||
+       (name.starts_with(family_.family) &&
+        suffix_belongs(family_.type, name.substr(family_.family.size()))))) {
+    if (gauge_histogram) *gauge_histogram = family_.type == model::MetricType::kGaugeHistogram;
+    if (family_index_ == Batch::kNoMetadata) family_index_ = batch_.add_metadata(family_);
+    return family_index_;
+  }
+  if (gauge_histogram) *gauge_histogram = false;
+  if (unknown_index_ == Batch::kNoMetadata || unknown_name_ != name) {
+    unknown_name_ = name;
+    unknown_index_ = batch_.add_metadata(Metadata{std::string(name), model::MetricType::kUnknown, {}, {}});
+  }
+  return unknown_index_;
+}
+
+std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
+  if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
+  labels_.clear();
+  renamed_.clear();
+  labels_.push_back(model::Label{"__name__", name});
+  for (const auto& l : input) {
+    if (!is_valid_label_name(l.name)) return "invalid label name \"" + std::string(l.name) + "\"";
+    if (is_reserved(l.name)) return "reserved label name \"" + std::string(l.name) + "\"";
+    if (l.value.empty()) continue;
+    labels_.push_back(l);
+  }
+  for (const auto& [k, v] : options_.extra_labels) {
+    auto clash = std::find_if(labels_.begin() + 1, labels_.end(),
+                              [&](const model::Label& l) { return l.name == k; });
+    if (clash != labels_.end()) {
+      if (options_.honor_labels) continue;
+      // Like Prometheus with honor_labels: false, the input's label becomes exported_<name>
+      // (prefixed again as long as that clashes too).
+      std::string renamed = "exported_" + std::string(clash->name);
+      auto taken = [&](std::string_view n) {
+        for (const auto& l : labels_) {
+          if (l.name == n) return true;
+        }
+        for (const auto& e : options_.extra_labels) {
+          if (e.first == n) return true;
+        }
+        return false;
+      };
+      while (taken(renamed)) renamed = "exported_" + renamed;
+      renamed_.push_back(std::move(renamed));
+      clash->name = renamed_.back();
+    }
+    labels_.push_back(model::Label{k, v});
+  }
+  std::sort(labels_.begin(), labels_.end(),
+            [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+  for (size_t i = 1; i < labels_.size(); ++i) {
+    if (labels_[i].name == labels_[i - 1].name) {
+      return "duplicate label name \"" + std::string(labels_[i].name) + "\"";
+    }
+  }
+  for (const auto& l : labels_) {
+    if (!is_valid_utf8(l.value)) return "label \"" + std::string(l.name) + "\" value is not valid UTF-8";
+  }
+  return {};
+}
+
+std::string SeriesBuilder::exemplar_labels(model::Labels input) {
+  exemplar_labels_.clear();
+  for (const auto& l : input) {
+    if (!is_valid_label_name(l.name)) return "invalid exemplar label name \"" + std::string(l.name) + "\"";
+    if (!is_valid_utf8(l.value)) return "exemplar label \"" + std::string(l.name) + "\" value is not valid UTF-8";
+    if (l.value.empty()) continue;
+    exemplar_labels_.push_back(l);
+  }
+  std::sort(exemplar_labels_.begin(), exemplar_labels_.end(),
+            [](const model::Label& a, const model::Label& b) { return a.name < b.name; });
+  for (size_t i = 1; i < exemplar_labels_.size(); ++i) {
+    if (exemplar_labels_[i].name == exemplar_labels_[i - 1].name) {
+      return "duplicate exemplar label name \"" + std::string(exemplar_labels_[i].name) + "\"";
+    }
+  }
+  return {};
+}
+
+int64_t SeriesBuilder::timestamp_of(const std::optional<model::TimestampMs>& ts) {
+  int64_t t = ts && !options_.override_timestamps ? *ts : options_.now_ms;
+  if (options_.stale && ts && !options_.override_timestamps) ++t;  // just after the last value
+  if (t > options_.now_ms + options_.future_tolerance_ms) ++stats_.future_samples;
+  stats_.max_timestamp = std::max(stats_.max_timestamp, t);
+  return t;
+}
+
+void SeriesBuilder::make_room() {
+  if (batch_.series_count() >= options_.max_series || batch_.estimated_bytes() >= options_.max_bytes) {
+    flush();
+  }
+}
+
+std::string SeriesBuilder::add(const model::Sample& sample) {
+  if (std::string why = series_labels(sample.name, sample.labels); !why.empty()) {
+    ++stats_.refused;
+    return why;
+  }
+  if (sample.exemplar) {
+    if (std::string why = exemplar_labels(sample.exemplar->labels); !why.empty()) {
+      ++stats_.refused;
+      return why;
+    }
+  }
+  make_room();
+  uint32_t meta = metadata_for(sample.name, nullptr);
+  uint32_t series = batch_.series(labels_, meta);
+  int64_t ts = timestamp_of(sample.timestamp);
+  double value = options_.stale ? model::stale_nan() : normalize(sample.value);
+  batch_.add_sample(series, value, ts);
+  ++stats_.samples;
+  if (sample.exemplar && !options_.stale) {
+    const auto& e = *sample.exemplar;
+    int64_t ets = e.timestamp && !options_.override_timestamps ? *e.timestamp : ts;
+    batch_.add_exemplar(series, exemplar_labels_, normalize(e.value), ets);
+    ++stats_.exemplars;
+  }
+  return {};
+}
+
+std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogram& h) {
+  if (std::string why = series_labels(name, h.labels); !why.empty()) {
+    ++stats_.refused;
+    return why;
+  }
+  make_room();
+  bool gauge = false;
+  uint32_t meta = metadata_for(name, &gauge);
+  uint32_t series = batch_.series(labels_, meta);
+  int64_t ts = timestamp_of(h.timestamp);
+  int64_t start = 0;
+  if (h.created_seconds) {
+    start = int64_t(std::llround(*h.created_seconds * 1000));
+    if (start == 0) start = 1;  // 0 means "unset" in 2.0; a real epoch start is sent as 1
+  }
+  if (options_.stale) {
+    // A stale histogram is a float stale marker on the series (what Prometheus sends too).
+    batch_.add_sample(series, model::stale_nan(), ts);
+    ++stats_.samples;
+    return {};
+  }
+  batch_.add_histogram(series, h, ts, start, gauge);
+  ++stats_.histograms;
+  for (const auto& e : h.exemplars) {
+    if (std::string why = exemplar_labels(e.labels); !why.empty()) continue;
+    batch_.add_exemplar(series, exemplar_labels_, normalize(e.value), e.timestamp.value_or(ts));
+    ++stats_.exemplars;
+  }
+  return {};
+}
+
+void SeriesBuilder::flush() {
+  if (batch_.empty()) return;
+  batch_.finalize();
+  ++stats_.batches;
+  flush_(batch_);
+  batch_.clear();
+  family_index_ = Batch::kNoMetadata;
+  unknown_index_ = Batch::kNoMetadata;
+}
+
+void SeriesBuilder::finish() { flush(); }
+
+}  // namespace promotel::remotewrite

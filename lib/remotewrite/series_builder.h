@@ -1,0 +1,100 @@
+#pragma once
+
+// Turns the metric model (samples, native histograms and family metadata from a parser) into
+// Remote-Write batches: the label set of every series is completed (`__name__`, --label
+// pairs, `exported_*` renaming), validated, sorted; timestamps are filled in; batches are
+// handed to a callback when they reach the series/byte limits.
+//
+// Label rules (spec 1.5): names must match [a-zA-Z_][a-zA-Z0-9_]* (metric names also allow
+// ':'), names starting with "__" are reserved, no name may repeat, values must be UTF-8.
+// Labels with an empty value are dropped (an empty value means "no such label" to every
+// receiver and the specification forbids sending them).
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/metric.h"
+#include "remotewrite/batch.h"
+
+namespace promotel::remotewrite {
+
+struct BuilderOptions {
+  std::vector<std::pair<std::string, std::string>> extra_labels;  // --label k=v
+  bool honor_labels = false;  // input labels win over --label pairs instead of exported_*
+  bool override_timestamps = false;  // --timestamp now: ignore the input's timestamps
+  int64_t now_ms = 0;                // the run's "now": one timestamp for the whole run
+  bool stale = false;  // send a stale marker instead of each value (ends the series)
+  size_t max_series = 2000;         // series per batch
+  size_t max_bytes = 3'000'000;     // approximate uncompressed bytes per batch
+  int64_t future_tolerance_ms = 10 * 60 * 1000;
+};
+
+struct BuilderStats {
+  uint64_t samples = 0;
+  uint64_t exemplars = 0;
+  uint64_t histograms = 0;
+  uint64_t refused = 0;         // samples/histograms refused as invalid (--keep-going)
+  uint64_t future_samples = 0;  // timestamps beyond now + future_tolerance_ms
+  int64_t max_timestamp = INT64_MIN;
+  uint64_t batches = 0;
+};
+
+// Checks --label pairs (name syntax, not reserved, no repeats); throws promotel::Error.
+void validate_extra_labels(const std::vector<std::pair<std::string, std::string>>& labels);
+
+bool is_valid_metric_name(std::string_view name);
+bool is_valid_label_name(std::string_view name);
+bool is_valid_utf8(std::string_view s);
+
+class SeriesBuilder {
+ public:
+  using FlushFn = std::function<void(Batch&)>;
+
+  SeriesBuilder(BuilderOptions options, FlushFn flush);
+
+  // Metadata lines. A line naming another family than the current one starts a new family.
+  void type(std::string_view family, model::MetricType type);
+  void help(std::string_view family, std::string_view help);
+  void unit(std::string_view family, std::string_view unit);
+
+  // Adds one sample; returns "" or why it was refused (then nothing was added).
+  std::string add(const model::Sample& sample);
+  // Adds a native histogram of the family `name`; returns "" or why it was refused.
+  std::string add(std::string_view name, const model::NativeHistogram& histogram);
+
+  // Hands the last, partly filled batch to the callback.
+  void finish();
+
+  const BuilderStats& stats() const { return stats_; }
+
+ private:
+  uint32_t metadata_for(std::string_view sample_name, bool* gauge_histogram);
+  // Builds labels_ for a series; returns "" or a reason.
+  std::string series_labels(std::string_view name, model::Labels input);
+  std::string exemplar_labels(model::Labels input);
+  void make_room();
+  int64_t timestamp_of(const std::optional<model::TimestampMs>& ts);
+  void flush();
+
+  BuilderOptions options_;
+  FlushFn flush_;
+  Batch batch_;
+  BuilderStats stats_;
+
+  Metadata family_;           // the current family (from TYPE/HELP/UNIT lines)
+  bool have_family_ = false;
+  uint32_t family_index_ = Batch::kNoMetadata;  // its index in batch_, if added
+  std::string unknown_name_;  // the last family-less sample name and its metadata index
+  uint32_t unknown_index_ = Batch::kNoMetadata;
+
+  std::vector<model::Label> labels_;
+  std::vector<model::Label> exemplar_labels_;
+  std::deque<std::string> renamed_;  // storage for exported_* names
+};
+
+}  // namespace promotel::remotewrite

@@ -1,0 +1,175 @@
+#include "remotewrite/series_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+
+namespace promotel::remotewrite {
+namespace {
+
+using model::Label;
+using model::Sample;
+
+struct Collected {
+  std::vector<std::vector<std::pair<std::string, std::string>>> series;
+};
+
+// Runs samples through a builder and returns the label sets it produced.
+std::vector<std::vector<std::pair<std::string, std::string>>> series_of(
+    BuilderOptions options, const std::vector<Sample>& samples, std::vector<std::string>* errors = nullptr) {
+  std::vector<std::vector<std::pair<std::string, std::string>>> out;
+  SeriesBuilder builder(options, [&](Batch& b) {
+    for (const auto& s : b.all_series()) {
+      std::vector<Label> labels;
+      decode_labels(b.bytes(s.labels), labels);
+      std::vector<std::pair<std::string, std::string>> pairs;
+      for (const auto& l : labels) pairs.emplace_back(l.name, l.value);
+      out.push_back(pairs);
+    }
+  });
+  for (const auto& s : samples) {
+    std::string why = builder.add(s);
+    if (errors) errors->push_back(why);
+  }
+  builder.finish();
+  return out;
+}
+
+Sample S(std::string_view name, model::Labels labels, double value) {
+  Sample s;
+  s.name = name;
+  s.labels = labels;
+  s.value = value;
+  return s;
+}
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+TEST(SeriesBuilder, SortsLabelsWithNameFirstByByteOrder) {
+  Label l[] = {{"b", "2"}, {"a", "1"}, {"Z", "0"}};
+  auto s = series_of({}, {S("test", l, 1)});
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0], (Pairs{{"Z", "0"}, {"__name__", "test"}, {"a", "1"}, {"b", "2"}}));
+}
+
+TEST(SeriesBuilder, ExtraLabelsRenameClashesToExported) {
+  BuilderOptions o;
+  o.extra_labels = {{"job", "test"}, {"instance", "h:1"}};
+  Label l[] = {{"job", "original"}, {"instance", "foo"}};
+  auto s = series_of(o, {S("test", l, 1)});
+  EXPECT_EQ(s[0], (Pairs{{"__name__", "test"},
+                         {"exported_instance", "foo"},
+                         {"exported_job", "original"},
+                         {"instance", "h:1"},
+                         {"job", "test"}}));
+}
+
+TEST(SeriesBuilder, ExportedPrefixRepeatsWhileItClashes) {
+  BuilderOptions o;
+  o.extra_labels = {{"job", "test"}};
+  Label l[] = {{"job", "a"}, {"exported_job", "b"}};
+  auto s = series_of(o, {S("t", l, 1)});
+  EXPECT_EQ(s[0], (Pairs{{"__name__", "t"}, {"exported_exported_job", "a"}, {"exported_job", "b"}, {"job", "test"}}));
+}
+
+TEST(SeriesBuilder, HonorLabelsKeepsTheInputs) {
+  BuilderOptions o;
+  o.extra_labels = {{"job", "test"}, {"env", "prod"}};
+  o.honor_labels = true;
+  Label l[] = {{"job", "original"}};
+  auto s = series_of(o, {S("t", l, 1)});
+  EXPECT_EQ(s[0], (Pairs{{"__name__", "t"}, {"env", "prod"}, {"job", "original"}}));
+}
+
+TEST(SeriesBuilder, RefusesInvalidSeries) {
+  Label dup[] = {{"a", "1"}, {"a", "1"}};
+  Label bad_name[] = {{"1abc", "x"}};
+  Label reserved[] = {{"__meta", "x"}};
+  Label bad_utf8[] = {{"a", "\xff\xfe"}};
+  Label ok[] = {{"a", "1"}};
+  std::vector<std::string> errors;
+  auto s = series_of({}, {S("test", dup, 1), S("foo.bar", ok, 1), S("t", bad_name, 1),
+                          S("t", reserved, 1), S("t", bad_utf8, 1), S("", ok, 1),
+                          S("good", ok, 1)},
+                     &errors);
+  ASSERT_EQ(errors.size(), 7u);
+  EXPECT_EQ(errors[0], "duplicate label name \"a\"");
+  EXPECT_EQ(errors[1], "invalid metric name \"foo.bar\"");
+  EXPECT_EQ(errors[2], "invalid label name \"1abc\"");
+  EXPECT_EQ(errors[3], "reserved label name \"__meta\"");
+  EXPECT_EQ(errors[4], "label \"a\" value is not valid UTF-8");
+  EXPECT_EQ(errors[5], "invalid metric name \"\"");
+  EXPECT_EQ(errors[6], "");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0], (Pairs{{"__name__", "good"}, {"a", "1"}}));
+}
+
+TEST(SeriesBuilder, ValidatesExtraLabels) {
+  EXPECT_THROW(validate_extra_labels({{"1x", "v"}}), Error);
+  EXPECT_THROW(validate_extra_labels({{"__x", "v"}}), Error);
+  EXPECT_THROW(validate_extra_labels({{"x", ""}}), Error);
+  EXPECT_THROW(validate_extra_labels({{"x", "1"}, {"x", "2"}}), Error);
+  EXPECT_NO_THROW(validate_extra_labels({{"job", "a"}, {"instance", "b"}}));
+}
+
+TEST(SeriesBuilder, NamesAndUtf8) {
+  EXPECT_TRUE(is_valid_metric_name("http:request:duration:seconds"));
+  EXPECT_TRUE(is_valid_metric_name("valid_metric_name:subsystem_total"));
+  EXPECT_FALSE(is_valid_metric_name("1abc"));
+  EXPECT_FALSE(is_valid_label_name("a:b"));
+  EXPECT_TRUE(is_valid_utf8("测试🚀"));
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe6\xb5"));      // truncated
+}
+
+TEST(SeriesBuilder, TimestampsKeepNowAndFuture) {
+  BuilderOptions o;
+  o.now_ms = 1'000'000;
+  std::vector<int64_t> seen;
+  auto run = [&](BuilderOptions opts) {
+    seen.clear();
+    SeriesBuilder b(opts, [&](Batch& batch) {
+      for (const auto& s : batch.samples()) seen.push_back(s.timestamp);
+    });
+    Label x[] = {{"i", "1"}}, y[] = {{"i", "2"}}, z[] = {{"i", "3"}};
+    b.add(Sample{"m", x, 1, 5});
+    b.add(Sample{"m", y, 1, std::nullopt});
+    b.add(Sample{"m", z, 1, 1'000'000 + 11 * 60 * 1000});
+    b.finish();
+    return b.stats();
+  };
+  auto stats = run(o);
+  EXPECT_EQ(seen, (std::vector<int64_t>{5, 1'000'000, 1'000'000 + 11 * 60 * 1000}));
+  EXPECT_EQ(stats.future_samples, 1u);
+  o.override_timestamps = true;
+  run(o);
+  EXPECT_EQ(seen, (std::vector<int64_t>{1'000'000, 1'000'000, 1'000'000}));
+}
+
+TEST(SeriesBuilder, FamilyMetadataBySuffix) {
+  std::vector<Metadata> metadata;
+  std::vector<uint32_t> series_meta;
+  SeriesBuilder b({}, [&](Batch& batch) {
+    metadata = batch.metadata();
+    for (const auto& s : batch.all_series()) series_meta.push_back(s.metadata);
+  });
+  b.type("rpc", model::MetricType::kSummary);
+  b.help("rpc", "RPC latency.");
+  Label q[] = {{"quantile", "0.5"}};
+  b.add(S("rpc", q, 1));
+  b.add(S("rpc_sum", {}, 1));
+  b.add(S("rpc_count", {}, 1));
+  b.add(S("rpc_total", {}, 1));  // not a summary suffix: a family of its own
+  b.finish();
+  ASSERT_EQ(metadata.size(), 2u);
+  EXPECT_EQ(metadata[0].family, "rpc");
+  EXPECT_EQ(metadata[0].type, model::MetricType::kSummary);
+  EXPECT_EQ(metadata[0].help, "RPC latency.");
+  EXPECT_EQ(metadata[1].family, "rpc_total");
+  EXPECT_EQ(metadata[1].type, model::MetricType::kUnknown);
+  EXPECT_EQ(series_meta, (std::vector<uint32_t>{0, 0, 0, 1}));
+}
+
+}  // namespace
+}  // namespace promotel::remotewrite

@@ -1,0 +1,129 @@
+// prom2otlp: exposition text (or delimited protobuf) → OTLP metrics, as the OpenTelemetry
+// Collector's Prometheus receiver would produce them for one scrape.
+
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "common/exit_code.h"
+#include "common/input.h"
+#include "common/output.h"
+#include "common/tool.h"
+#include "exposition/format.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otlp/framing.h"
+#include "promreceiver/convert.h"
+#include "sniffing_reader.h"
+
+namespace {
+
+using namespace promotel;
+
+struct Flags {
+  std::string input = "-";
+  std::string output = "-";
+  std::string input_format = "auto";
+  std::string output_format = "proto";
+  bool strict = false;
+  bool keep_going = false;
+  size_t batch_size = 0;
+  std::optional<int64_t> timestamp_ms;
+  bool scrape_metrics = false;
+  double scrape_duration = 0;
+  bool quiet = false;
+};
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Converts Prometheus exposition (text 0.0.4, OpenMetrics 1.0 or delimited protobuf) into "
+      "OTLP metrics exactly as the OpenTelemetry Collector's Prometheus receiver does, and writes "
+      "ExportMetricsServiceRequests framed like the Collector's file exporter.",
+      "prom2otlp"};
+  setup_app(app);
+  Flags flags;
+  promreceiver::ConvertOptions options;
+  promreceiver::Options& rx = options.receiver;
+
+  app.add_option("file", flags.input, "Exposition input ('-' or none: stdin)");
+  app.add_option("-o,--output", flags.output, "Where to write the requests ('-': stdout)");
+  app.add_option("--input-format", flags.input_format,
+                 "auto (sniffed), openmetrics, text (0.0.4) or protobuf")
+      ->check(CLI::IsMember({"auto", "openmetrics", "text", "protobuf"}))
+      ->capture_default_str();
+  app.add_option("--output-format", flags.output_format,
+                 "proto (4-byte big-endian length + message) or json (OTLP/JSON, one request a line)")
+      ->check(CLI::IsMember({"proto", "json"}))
+      ->capture_default_str();
+  app.add_flag("--strict", flags.strict,
+               "Reject (exit 1) any input the OpenMetrics specification forbids");
+  app.add_flag("--keep-going", flags.keep_going,
+               "Text 0.0.4: skip lines that do not parse, drop their family and report it "
+               "(exit 1 at the end) instead of stopping");
+  app.add_option("--job", rx.job,
+                 "Target job (service.name); exposed job labels become exported_job. "
+                 "Default: the input's job label");
+  app.add_option("--instance", rx.instance,
+                 "Target instance (service.instance.id); exposed instance labels become "
+                 "exported_instance. Default: the input's instance label");
+  app.add_flag("--honor-labels", rx.honor_labels,
+               "With --job/--instance: the exposed job/instance labels win");
+  app.add_option("--scheme", rx.scheme, "Target scheme (url.scheme)")->capture_default_str();
+  app.add_option("--timestamp", flags.timestamp_ms,
+                 "Scrape time in ms since the epoch, for samples without a timestamp (default: now)");
+  app.add_option("--scope-version", rx.scope_version,
+                 "Version of the receiver's instrumentation scope")
+      ->capture_default_str();
+  app.add_flag("--trim-metric-suffixes", rx.trim_metric_suffixes,
+               "Trim _total and unit suffixes from metric names (the receiver's option)");
+  app.add_flag("--scrape-metrics", flags.scrape_metrics,
+               "Append the scrape series Prometheus adds (up, scrape_duration_seconds, "
+               "scrape_samples_scraped, scrape_samples_post_metric_relabeling, "
+               "scrape_series_added)");
+  app.add_option("--scrape-duration", flags.scrape_duration,
+                 "Seconds reported by scrape_duration_seconds with --scrape-metrics")
+      ->capture_default_str();
+  app.add_option("--batch-size", flags.batch_size,
+                 "Start a new request after this many data points, at the next family "
+                 "(0: one request for the whole input)")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", flags.quiet, "Do not print warnings about dropped samples");
+
+  if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
+
+  return run_tool("prom2otlp", [&] {
+    rx.scrape_time_ms = flags.timestamp_ms.value_or(now_ms());
+    options.batch_size = flags.batch_size;
+    options.keep_going = flags.keep_going;
+    options.parse.strict = flags.strict;
+    if (flags.scrape_metrics) {
+      options.scrape_metrics = promreceiver::ScrapeReport{true, flags.scrape_duration};
+    }
+
+    Input input(flags.input);
+    prom2otlp::SniffingReader reader(input, flags.input);
+    options.parse.format = flags.input_format == "auto"
+                               ? reader.format()
+                               : *exposition::format_from_string(flags.input_format);
+
+    Output out = Output::open(flags.output);
+    otlp::FrameWriter writer(out, *otlp::parse_format(flags.output_format));
+    auto warn = [&](const std::string& message) {
+      if (!flags.quiet) print_warning("prom2otlp", message);
+    };
+    promreceiver::ConvertResult result = promreceiver::convert(
+        reader, options, [&](const auto& request) { writer.write(request); }, warn);
+    writer.flush();
+    for (const std::string& skipped : result.skipped) print_error("prom2otlp", skipped);
+    return result.skipped.empty() ? kExitOk : kExitFailed;
+  });
+}
