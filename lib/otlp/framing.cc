@@ -2,6 +2,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -121,7 +122,9 @@ bool RequestReader::fill(size_t want) {
       pos_ = 0;
     }
     size_t old = buffer_.size();
-    size_t chunk = std::max<size_t>(1 << 16, want - (old - pos_));
+    // Grow step by step so a bogus length in a frame header costs no more memory than the
+    // input really has.
+    size_t chunk = std::clamp<size_t>(want - (old - pos_), 1 << 16, 1 << 24);
     buffer_.resize(old + chunk);
     size_t n = source_->read(buffer_.data() + old, chunk);
     buffer_.resize(old + n);
@@ -197,7 +200,7 @@ void RequestReader::detect() {
   }
 }
 
-const Message* RequestReader::next() {
+Message* RequestReader::next() {
   if (!detected_) detect();
   switch (encoding_) {
     case InputEncoding::kJson: return next_json();
@@ -226,7 +229,7 @@ void RequestReader::skip_space_counting_lines() {
   }
 }
 
-const Message* RequestReader::next_json() {
+Message* RequestReader::next_json() {
   skip_space_counting_lines();
   if (!fill(1)) return nullptr;
   SourcePosition where{source_->name(), line_, column_};
@@ -290,7 +293,7 @@ complete:
   return &message;
 }
 
-const Message* RequestReader::next_proto_framed() {
+Message* RequestReader::next_proto_framed() {
   if (!fill(1)) return nullptr;
   uint64_t offset = consumed_ + pos_;
   std::string where = source_->name() + ": message #" + std::to_string(count_ + 1) +
@@ -325,7 +328,7 @@ const Message* RequestReader::next_proto_framed() {
   return &message;
 }
 
-const Message* RequestReader::next_proto_bare() {
+Message* RequestReader::next_proto_bare() {
   if (count_ > 0) return nullptr;
   while (fill(buffer_.size() - pos_ + 1)) {
     if (buffer_.size() - pos_ > options_.max_message_size)

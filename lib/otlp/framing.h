@@ -63,7 +63,7 @@ class RequestReader {
   // The next request, or nullptr at the end of the input. The message is owned by the reader
   // and valid until the next call. Throws promotel::Error ("<file>:<line>:<col>: what" for
   // JSON, "<file>: message #N at byte B: what" for protobuf).
-  const google::protobuf::Message* next();
+  google::protobuf::Message* next();
 
   Signal signal() const { return signal_; }  // of the request last returned
   InputEncoding encoding() const { return encoding_; }
@@ -71,9 +71,9 @@ class RequestReader {
  private:
   bool fill(size_t want);  // ensures want bytes after pos_ if the input has them
   void detect();
-  const google::protobuf::Message* next_json();
-  const google::protobuf::Message* next_proto_framed();
-  const google::protobuf::Message* next_proto_bare();
+  google::protobuf::Message* next_json();
+  google::protobuf::Message* next_proto_framed();
+  google::protobuf::Message* next_proto_bare();
   google::protobuf::Message& message_for(Signal signal);
   void skip_space_counting_lines();
 

@@ -238,10 +238,15 @@ std::string SeriesBuilder::add(const model::Sample& sample) {
       return why;
     }
   }
+  int64_t ts = timestamp_of(sample.timestamp);
+  if (options_.validate_only) {
+    ++stats_.samples;
+    if (sample.exemplar) ++stats_.exemplars;
+    return {};
+  }
   make_room();
   uint32_t meta = metadata_for(sample.name, nullptr);
   uint32_t series = batch_.series(labels_, meta);
-  int64_t ts = timestamp_of(sample.timestamp);
   double value = options_.stale ? model::stale_nan() : normalize(sample.value);
   batch_.add_sample(series, value, ts);
   ++stats_.samples;
@@ -259,11 +264,21 @@ std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogr
     ++stats_.refused;
     return why;
   }
+  for (const auto& e : h.exemplars) {
+    if (std::string why = exemplar_labels(e.labels); !why.empty()) {
+      ++stats_.refused;
+      return why;
+    }
+  }
+  int64_t ts = timestamp_of(h.timestamp);
+  if (options_.validate_only) {
+    ++stats_.histograms;
+    return {};
+  }
   make_room();
   bool gauge = false;
   uint32_t meta = metadata_for(name, &gauge);
   uint32_t series = batch_.series(labels_, meta);
-  int64_t ts = timestamp_of(h.timestamp);
   int64_t start = 0;
   if (h.created_seconds) {
     start = int64_t(std::llround(*h.created_seconds * 1000));
@@ -278,7 +293,7 @@ std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogr
   batch_.add_histogram(series, h, ts, start, gauge);
   ++stats_.histograms;
   for (const auto& e : h.exemplars) {
-    if (std::string why = exemplar_labels(e.labels); !why.empty()) continue;
+    exemplar_labels(e.labels);  // checked above
     batch_.add_exemplar(series, exemplar_labels_, normalize(e.value), e.timestamp.value_or(ts));
     ++stats_.exemplars;
   }
@@ -296,5 +311,11 @@ void SeriesBuilder::flush() {
 }
 
 void SeriesBuilder::finish() { flush(); }
+
+void SeriesBuilder::start_input() {
+  have_family_ = false;
+  family_index_ = Batch::kNoMetadata;
+  unknown_index_ = Batch::kNoMetadata;
+}
 
 }  // namespace promotel::remotewrite

@@ -32,6 +32,7 @@ struct BuilderOptions {
   size_t max_series = 2000;         // series per batch
   size_t max_bytes = 3'000'000;     // approximate uncompressed bytes per batch
   int64_t future_tolerance_ms = 10 * 60 * 1000;
+  bool validate_only = false;  // check and count, build no batches
 };
 
 struct BuilderStats {
@@ -66,6 +67,9 @@ class SeriesBuilder {
   std::string add(const model::Sample& sample);
   // Adds a native histogram of the family `name`; returns "" or why it was refused.
   std::string add(std::string_view name, const model::NativeHistogram& histogram);
+
+  // A new input file begins: no family is current.
+  void start_input();
 
   // Hands the last, partly filled batch to the callback.
   void finish();

@@ -1,0 +1,201 @@
+// otlpdump: print OTLP metrics, traces and logs exactly like the Collector's debug exporter,
+// from files or pipes, or as an OTLP/HTTP receiver.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "common/error.h"
+#include "common/exit_code.h"
+#include "common/input.h"
+#include "common/output.h"
+#include "common/tool.h"
+#include "debugexporter/render.h"
+#include "otlp/filter.h"
+#include "otlp/framing.h"
+#include "otlphttp/receiver.h"
+
+namespace {
+
+using namespace promotel;
+
+struct Flags {
+  std::vector<std::string> files;
+  std::string verbosity = "detailed";
+  std::string signal;
+  bool bare = false;
+  bool no_envelope = false;
+  std::string metric_regex;
+  std::vector<std::string> resource_attrs;
+  std::string listen;
+  std::string output_format;
+  size_t max_body_size = size_t{20} << 20;
+  int read_timeout = 10;
+  int max_connections = 8;
+};
+
+// Renders requests to stdout as the exporter would (or as bare text with --no-envelope).
+class Printer {
+ public:
+  Printer(Output& out, debugexporter::Verbosity verbosity, bool envelope)
+      : out_(out), verbosity_(verbosity), envelope_(envelope) {}
+  void print(const google::protobuf::Message& request) {
+    text_.clear();
+    if (envelope_) {
+      debugexporter::append_batch(text_, request, verbosity_);
+    } else {
+      debugexporter::append_text(text_, request, verbosity_);
+    }
+    out_.write(text_);
+  }
+
+ private:
+  Output& out_;
+  debugexporter::Verbosity verbosity_;
+  bool envelope_;
+  std::string text_;
+};
+
+int dump_files(const Flags& flags, Printer& printer, const otlp::RequestFilter& filter) {
+  otlp::RequestReader::Options options;
+  if (!flags.signal.empty()) options.signal = otlp::parse_signal(flags.signal);
+  options.bare = flags.bare;
+  std::vector<std::string> files = flags.files;
+  if (files.empty()) files.push_back("-");
+  int rc = kExitOk;
+  for (const std::string& file : files) {
+    try {
+      Input input(file);
+      otlp::RequestReader reader(input, options);
+      while (google::protobuf::Message* request = reader.next()) {
+        if (filter.apply(*request)) printer.print(*request);
+      }
+    } catch (const Error& e) {
+      print_error("otlpdump", e.what());
+      rc = kExitFailed;
+    }
+  }
+  return rc;
+}
+
+int serve(const Flags& flags, Output& out, Printer& printer, const otlp::RequestFilter& filter) {
+  otlphttp::ReceiverOptions options;
+  otlphttp::parse_listen_address(flags.listen, options.host, options.port);
+  options.limits.max_body_size = flags.max_body_size;
+  options.read_timeout_seconds = flags.read_timeout;
+  options.max_connections = flags.max_connections;
+
+  std::optional<otlp::FrameWriter> writer;
+  if (!flags.output_format.empty()) writer.emplace(out, *otlp::parse_format(flags.output_format));
+
+  // SIGINT/SIGTERM are taken by a thread (sigwait) that stops the server: clean shutdown.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::string sink_error;
+  otlphttp::Receiver receiver(options, [&](otlp::Signal, const google::protobuf::Message& request) {
+    std::unique_ptr<google::protobuf::Message> copy;
+    const google::protobuf::Message* shown = &request;
+    if (filter.active()) {
+      copy.reset(request.New());
+      copy->CopyFrom(request);
+      if (!filter.apply(*copy)) return;
+      shown = copy.get();
+    }
+    if (writer) {
+      writer->write(*shown);
+    } else {
+      printer.print(*shown);
+    }
+    out.flush();
+  });
+  receiver.bind();
+  std::cerr << "otlpdump: listening on http://" << options.host << ":" << receiver.port()
+            << " (POST /v1/metrics, /v1/traces, /v1/logs)" << std::endl;
+
+  std::atomic<bool> stopping{false};
+  std::thread stopper([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    stopping = true;
+    receiver.stop();
+  });
+  bool ok = receiver.run();
+  if (!stopping.exchange(true)) pthread_kill(stopper.native_handle(), SIGTERM);  // run() ended first
+  stopper.join();
+  out.flush();
+  return ok ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Print OTLP metrics, traces and logs like the OpenTelemetry Collector's debug "
+               "exporter, from files (file-exporter framing, OTLP/JSON, gzip) or as an OTLP/HTTP "
+               "receiver.",
+               "otlpdump"};
+  promotel::setup_app(app);
+  Flags flags;
+  app.add_option("files", flags.files, "input files; '-' or none = stdin");
+  app.add_option("--verbosity", flags.verbosity, "detailed, normal or basic")
+      ->check(CLI::IsMember({"detailed", "normal", "basic"}))
+      ->capture_default_str();
+  app.add_option("--signal", flags.signal, "metrics, traces or logs (needed for bare protobuf "
+                                           "messages; input of another signal is an error)")
+      ->check(CLI::IsMember({"metrics", "traces", "logs"}));
+  app.add_flag("--bare", flags.bare, "the input is one protobuf Export*ServiceRequest, no framing");
+  app.add_flag("--no-envelope", flags.no_envelope,
+               "print only the text, without the exporter's per-batch summary line");
+  app.add_option("--metric", flags.metric_regex, "show only metrics whose name matches this RE2 regex");
+  app.add_option("--resource-attr", flags.resource_attrs,
+                 "show only resources with this attribute (key=value; repeatable, all must match)");
+  app.add_option("--listen", flags.listen, "receive OTLP/HTTP on host:port (e.g. 127.0.0.1:4318)");
+  app.add_option("--output-format", flags.output_format,
+                 "receiver mode: write what arrives in file-exporter framing (json or proto) "
+                 "instead of printing it")
+      ->check(CLI::IsMember({"json", "proto"}));
+  app.add_option("--max-body-size", flags.max_body_size, "receiver: largest request body in bytes "
+                                                         "(after decompression); larger gets 413")
+      ->capture_default_str();
+  app.add_option("--read-timeout", flags.read_timeout, "receiver: seconds to wait for request data")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-connections", flags.max_connections,
+                 "receiver: connections served at the same time")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
+
+  if (!flags.output_format.empty() && flags.listen.empty()) {
+    std::cerr << "otlpdump: error: --output-format needs --listen\n";
+    return promotel::kExitUsage;
+  }
+  if (!flags.listen.empty() && !flags.files.empty()) {
+    std::cerr << "otlpdump: error: --listen takes no input files\n";
+    return promotel::kExitUsage;
+  }
+  std::unique_ptr<otlp::RequestFilter> filter_holder;
+  try {
+    otlp::FilterSpec spec;
+    spec.metric_name_regex = flags.metric_regex;
+    for (const auto& kv : flags.resource_attrs) spec.resource_attributes.push_back(otlp::parse_key_value(kv));
+    filter_holder = std::make_unique<otlp::RequestFilter>(spec);
+  } catch (const promotel::Error& e) {
+    std::cerr << "otlpdump: error: " << e.what() << "\n";
+    return promotel::kExitUsage;
+  }
+  return promotel::run_tool("otlpdump", [&] {
+    const otlp::RequestFilter& filter = *filter_holder;
+    Output out;
+    Printer printer(out, *debugexporter::parse_verbosity(flags.verbosity), !flags.no_envelope);
+    int rc = flags.listen.empty() ? dump_files(flags, printer, filter) : serve(flags, out, printer, filter);
+    out.flush();
+    return rc;
+  });
+}

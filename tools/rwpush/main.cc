@@ -1,0 +1,180 @@
+// rwpush: exposition text, OpenMetrics or delimited protobuf in, Prometheus Remote-Write 1.0 or
+// 2.0 requests out. A thin driver over lib/remotewrite (push.h has the pipeline).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/error.h"
+#include "common/exit_code.h"
+#include "common/output.h"
+#include "common/tool.h"
+#include "common/version.h"
+#include "http/client.h"
+#include "remotewrite/push.h"
+
+namespace rw = promotel::remotewrite;
+
+namespace {
+
+const char* kTool = "rwpush";
+
+bool is_reserved_header(const std::string& header) {
+  std::string name = header.substr(0, header.find(':'));
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name == "content-encoding" || name == "content-type" ||
+         name == "x-prometheus-remote-write-version" || name == "user-agent";
+}
+
+std::string plural(uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Sends Prometheus exposition (text 0.0.4, OpenMetrics, delimited protobuf) from files or stdin "
+      "to a Prometheus Remote-Write receiver (1.0 or 2.0). Invalid input sends nothing.",
+      kTool};
+  promotel::setup_app(app);
+
+  std::vector<std::string> positionals;
+  std::string protocol = "1.0", input_format = "auto", timestamp_mode = "keep";
+  std::vector<std::string> labels;
+  rw::PushOptions options;
+  rw::SendOptions& send = options.sender;
+  std::string min_backoff = "30ms", max_backoff = "5s", max_retry_time = "1m";
+  bool quiet = false;
+
+  app.add_option("URL FILE", positionals,
+                 "Receiver URL (e.g. http://127.0.0.1:9090/api/v1/write), then input files "
+                 "(- or none: stdin). The URL may be left out with --dry-run or --output.");
+  app.add_option("--protocol", protocol,
+                 "Remote-Write version: 1.0, 2.0, or auto (2.0, falling back to 1.0 for good when "
+                 "the receiver does not speak it)")
+      ->check(CLI::IsMember({"1.0", "2.0", "auto"}))
+      ->capture_default_str();
+  app.add_option("--input-format", input_format, "auto (sniffed), text, openmetrics or protobuf")
+      ->check(CLI::IsMember({"auto", "text", "openmetrics", "protobuf"}))
+      ->capture_default_str();
+  app.add_flag("--strict", options.strict, "Validate OpenMetrics input strictly (the whole OpenMetrics 1.0 spec)");
+  app.add_option("--label", labels, "Add label NAME=VALUE to every series (repeatable); a clashing input "
+                                    "label is renamed exported_NAME")
+      ->allow_extra_args(false);
+  app.add_flag("--honor-labels", options.builder.honor_labels,
+               "On a clash with --label, keep the input's label instead of renaming it");
+  app.add_option("--timestamp", timestamp_mode,
+                 "keep: the input's timestamps, \"now\" for samples without; now: one \"now\" for all")
+      ->check(CLI::IsMember({"keep", "now"}))
+      ->capture_default_str();
+  app.add_flag("--stale", options.builder.stale,
+               "Send a stale marker instead of each value (ends the input's series)");
+  app.add_option("--batch-size", options.builder.max_series, "Series per request")
+      ->check(CLI::Range(size_t(1), size_t(1) << 30))
+      ->capture_default_str();
+  app.add_option("--max-bytes", options.builder.max_bytes, "Approximate uncompressed bytes per request")
+      ->check(CLI::Range(size_t(1), size_t(1) << 31))
+      ->capture_default_str();
+  app.add_flag("--retry-on-429,!--no-retry-on-429", send.retry_on_429,
+               "Retry requests answered 429 Too Many Requests (default on)");
+  app.add_option("--min-backoff", min_backoff, "First wait before a retry (doubles each time)")
+      ->capture_default_str();
+  app.add_option("--max-backoff", max_backoff, "Longest wait between retries")->capture_default_str();
+  app.add_option("--max-retry-time", max_retry_time,
+                 "Give up on a request (and stop) when retrying it would take longer than this")
+      ->capture_default_str();
+  app.add_flag("--keep-going", options.keep_going,
+               "Read the input once: skip invalid samples and send the valid ones (exit 1 still)");
+  app.add_flag("--dry-run", options.dry_run, "Print the requests (decoded, readable) instead of sending");
+  app.add_option("--output", options.output_path,
+                 "Write each request's snappy body to FILE (request 1), FILE.2, FILE.3, ...");
+  app.add_flag("-q,--quiet", quiet, "No summary on stderr");
+  promotel::http::add_client_options(app, send.client);
+  app.get_option("--header")->allow_extra_args(false);  // one value each: the URL may follow
+
+  if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
+
+  auto usage = [](const std::string& message) {
+    promotel::print_error(kTool, message + " (see --help)");
+    return promotel::kExitUsage;
+  };
+  std::string url;
+  std::vector<std::string> files = positionals;
+  if (!files.empty() && files[0].find("://") != std::string::npos) {
+    url = files[0];
+    files.erase(files.begin());
+  }
+  if (url.empty() && !options.dry_run && options.output_path.empty()) {
+    return usage("a receiver URL (http:// or https://) is required, unless --dry-run or --output");
+  }
+  if (!url.empty() && options.dry_run) return usage("--dry-run sends nothing: leave out the URL");
+  if (!files.empty()) options.inputs = files;
+  for (const auto& h : send.client.headers) {
+    if (is_reserved_header(h)) return usage("--header: \"" + h + "\" sets a header reserved by Remote-Write");
+  }
+  for (const auto& l : labels) {
+    auto eq = l.find('=');
+    if (eq == std::string::npos) return usage("--label wants NAME=VALUE, got \"" + l + "\"");
+    options.builder.extra_labels.emplace_back(l.substr(0, eq), l.substr(eq + 1));
+  }
+  try {
+    rw::validate_extra_labels(options.builder.extra_labels);
+    send.backoff.initial = promotel::http::parse_duration(min_backoff);
+    send.backoff.max = promotel::http::parse_duration(max_backoff);
+    send.max_retry_time = promotel::http::parse_duration(max_retry_time);
+  } catch (const promotel::Error& e) {
+    return usage(e.what());
+  }
+  if (input_format != "auto") options.format = promotel::exposition::format_from_string(input_format);
+
+  options.send = !url.empty();
+  send.url = url;
+  send.protocol = protocol == "1.0" ? rw::Protocol::kV1 : rw::Protocol::kV2;
+  send.fallback_to_v1 = protocol == "auto";
+  send.client.user_agent = std::string(kTool) + "/" + promotel::kVersion;
+  options.protocol = send.protocol;
+  options.builder.override_timestamps = timestamp_mode == "now";
+  options.builder.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  send.report = [](const std::string& m) { promotel::print_warning(kTool, m); };
+  options.warn = [](const std::string& m) { promotel::print_warning(kTool, m); };
+  options.error = [](const std::string& m) { promotel::print_error(kTool, m); };
+
+  return promotel::run_tool(kTool, [&] {
+    promotel::Output out;
+    rw::PushResult r = rw::push(options, out);
+    out.flush();
+    const auto& b = r.built;
+    if (b.future_samples > 0) {
+      promotel::print_warning(kTool, plural(b.future_samples, "samples") +
+                                         " have timestamps more than 10m in the future; receivers may "
+                                         "reject them or samples sent after them");
+    }
+    const auto& s = r.sent;
+    if (options.send && (!quiet || !r.ok())) {
+      std::string summary = plural(s.batches_written + s.batches_rejected, "requests") + " (Remote-Write " +
+                            std::string(rw::to_string(s.fell_back ? rw::Protocol::kV1 : send.protocol)) +
+                            "): written " + plural(s.series_written, "series") + ", " +
+                            plural(s.samples_written, "samples") + ", " +
+                            plural(s.histograms_written, "histograms") + ", " +
+                            plural(s.exemplars_written, "exemplars");
+      if (s.batches_rejected > 0) {
+        summary += "; NOT written " + plural(s.series_rejected, "series") + ", " +
+                   plural(s.samples_rejected, "samples") + ", " + plural(s.histograms_rejected, "histograms") +
+                   ", " + plural(s.exemplars_rejected, "exemplars");
+      }
+      if (s.retries > 0) summary += "; " + plural(s.retries, "retries");
+      if (r.gave_up) summary += "; gave up: the rest of the input was not sent";
+      if (r.input_errors > 0) summary += "; " + plural(r.input_errors, "invalid input errors") + " skipped";
+      std::fprintf(stderr, "%s: %s\n", kTool, summary.c_str());
+    }
+    return r.ok() ? promotel::kExitOk : promotel::kExitFailed;
+  });
+}
