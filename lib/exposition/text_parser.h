@@ -37,7 +37,9 @@ class TextParser final : public Parser {
   ~TextParser() override;
 
   Entry next() override;
-  std::string_view metric_name() const override { return metric_name_; }
+  std::string_view metric_name() const override {
+    return entry_ == Entry::kSample ? sample_.name : metric_name_;
+  }
   model::MetricType type() const override { return type_; }
   std::string_view help() const override { return text_; }
   std::string_view unit() const override { return text_; }

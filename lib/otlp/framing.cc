@@ -17,7 +17,10 @@ namespace {
 
 using google::protobuf::Message;
 
-bool has_unknown_fields(const Message& message) {
+// Unknown fields anywhere in the first `budget` sub-messages (depth first). A guess needs no
+// more than a sample, and a full walk of a large request would cost more than parsing it.
+bool has_unknown_fields(const Message& message, int& budget) {
+  if (--budget < 0) return false;
   const auto* reflection = message.GetReflection();
   if (!reflection->GetUnknownFields(message).empty()) return true;
   std::vector<const google::protobuf::FieldDescriptor*> fields;
@@ -26,13 +29,18 @@ bool has_unknown_fields(const Message& message) {
     if (field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) continue;
     if (field->is_repeated()) {
       int n = reflection->FieldSize(message, field);
-      for (int i = 0; i < n; ++i)
-        if (has_unknown_fields(reflection->GetRepeatedMessage(message, field, i))) return true;
-    } else if (has_unknown_fields(reflection->GetMessage(message, field))) {
+      for (int i = 0; i < n && budget > 0; ++i)
+        if (has_unknown_fields(reflection->GetRepeatedMessage(message, field, i), budget)) return true;
+    } else if (has_unknown_fields(reflection->GetMessage(message, field), budget)) {
       return true;
     }
   }
   return false;
+}
+
+bool has_unknown_fields(const Message& message) {
+  int budget = 256;
+  return has_unknown_fields(message, budget);
 }
 
 bool spans_have_valid_ids(const TracesRequest& request) {
@@ -310,8 +318,9 @@ Message* RequestReader::next_proto_framed() {
                 " bytes, the input has " + std::to_string(buffer_.size() - pos_ - 4));
   }
   std::string_view payload(buffer_.data() + pos_ + 4, length);
-  if (!stream_signal_) stream_signal_ = detect_proto_signal(payload);
-  Signal signal = stream_signal_.value_or(Signal::kMetrics);
+  // Without --signal every frame is recognised on its own: a capture may mix signals.
+  Signal signal = options_.signal ? *options_.signal
+                                  : detect_proto_signal(payload).value_or(signal_);
   Message& message = message_for(signal);
   bool ok;
   {

@@ -23,8 +23,6 @@ Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_
   server.set_read_timeout(impl->options.read_timeout_seconds, 0);
   server.set_write_timeout(impl->options.read_timeout_seconds, 0);
   server.set_keep_alive_timeout(5);
-  // The transport-level limit (the raw body) answers 413 before the body is read.
-  server.set_payload_max_length(impl->options.limits.max_body_size);
   int threads = std::max(1, impl->options.max_connections);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 

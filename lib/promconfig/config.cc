@@ -60,7 +60,7 @@ bool bool_of(const YAML::Node& node, const std::string& file) {
 std::vector<std::string> strings_of(const YAML::Node& node, const std::string& file,
                                     std::string_view what) {
   std::vector<std::string> out;
-  if (node.IsNull()) return out;
+  if (!node.IsDefined() || node.IsNull()) return out;
   require_seq(node, file, what);
   for (const auto& item : node) out.push_back(scalar(item, file, what));
   return out;
@@ -68,7 +68,7 @@ std::vector<std::string> strings_of(const YAML::Node& node, const std::string& f
 
 relabel::LabelSet labels_of(const YAML::Node& node, const std::string& file) {
   std::vector<relabel::LabelPair> pairs;
-  if (node.IsNull()) return {};
+  if (!node.IsDefined() || node.IsNull()) return {};
   require_map(node, file, "labels");
   for (auto it = node.begin(); it != node.end(); ++it)
     pairs.push_back({scalar(it->first, file, "a label name"),

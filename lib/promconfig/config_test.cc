@@ -140,3 +140,16 @@ TEST(Config, EmptyIsValid) {
 
 }  // namespace
 }  // namespace promotel::promconfig
+
+namespace promotel::promconfig {
+namespace {
+
+TEST(Config, StaticConfigWithoutLabels) {
+  auto c = parse_config_text("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [x:1]\n");
+  EXPECT_TRUE(c.scrape_configs[0].static_configs[0].labels.empty());
+  auto d = parse_config_text("scrape_configs:\n  - job_name: a\n    static_configs:\n      - labels: {a: b}\n");
+  EXPECT_TRUE(d.scrape_configs[0].static_configs[0].targets.empty());
+}
+
+}  // namespace
+}  // namespace promotel::promconfig

@@ -57,6 +57,15 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
     exposition::Entry entry;
     try {
       entry = parser->next();
+      if (entry == exposition::Entry::kSample) {
+        try {
+          at_family(normalize_metric_name(parser->sample().name));
+          tx.append(parser->sample());
+        } catch (const Error& e) {
+          throw Error(parser->position(), e.what());
+        }
+        continue;
+      }
     } catch (const Error& e) {
       if (!options.keep_going || !lenient) throw;
       std::string dropped = current_family;
@@ -79,12 +88,7 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
         at_family(parser->metric_name());
         tx.set_unit(parser->metric_name(), parser->unit());
         break;
-      case exposition::Entry::kSample: {
-        const model::Sample& s = parser->sample();
-        at_family(normalize_metric_name(s.name));
-        tx.append(s);
-        break;
-      }
+      case exposition::Entry::kSample:  // handled above
       case exposition::Entry::kNativeHistogram:
         at_family(parser->metric_name());
         tx.append_native_histogram(parser->metric_name(), parser->native_histogram());

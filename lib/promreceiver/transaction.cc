@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/error.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "promreceiver/naming.h"
 #include "promreceiver/resource.h"
@@ -507,6 +508,13 @@ struct Transaction::State {
     if (labels.size() > 1) {
       std::sort(labels.begin(), labels.end(),
                 [](const LabelRef& a, const LabelRef& b) { return a.name < b.name; });
+      // Prometheus (and the receiver) reject the whole scrape for a series like this.
+      for (size_t i = 1; i < labels.size(); ++i) {
+        if (labels[i].name == labels[i - 1].name) {
+          throw Error("invalid sample: non-unique label names: \"" + std::string(labels[i].name) +
+                      "\"");
+        }
+      }
     }
   }
 
@@ -775,7 +783,7 @@ struct Transaction::State {
       if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
         buckets.pop_back();
       }
-      bool stale = model::is_stale_nan(g.count);
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
       if (!stale) {
         bool valid = !std::isnan(g.count);
         double previous = 0;
@@ -819,7 +827,7 @@ struct Transaction::State {
       std::vector<std::pair<double, double>> quantiles = g.quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
-      bool stale = model::is_stale_nan(g.count);
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
       pb_metrics::SummaryDataPoint* p = out->Add();
       add_attributes(g.attributes, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));

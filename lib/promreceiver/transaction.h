@@ -66,6 +66,8 @@ class Transaction {
   void set_help(std::string_view family, std::string_view help);
   void set_unit(std::string_view family, std::string_view unit);
 
+  // Throws promotel::Error (without a position) for a series Prometheus would reject the whole
+  // scrape for: duplicate label names.
   void append(const model::Sample& sample);
   // A native histogram of the family named family_name (protobuf exposition only).
   void append_native_histogram(std::string_view family_name, const model::NativeHistogram& h);

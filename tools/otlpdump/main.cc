@@ -154,7 +154,9 @@ int main(int argc, char** argv) {
                "print only the text, without the exporter's per-batch summary line");
   app.add_option("--metric", flags.metric_regex, "show only metrics whose name matches this RE2 regex");
   app.add_option("--resource-attr", flags.resource_attrs,
-                 "show only resources with this attribute (key=value; repeatable, all must match)");
+                 "show only resources with this attribute (key=value; repeatable, all must match)")
+      ->expected(1)
+      ->allow_extra_args(false);
   app.add_option("--listen", flags.listen, "receive OTLP/HTTP on host:port (e.g. 127.0.0.1:4318)");
   app.add_option("--output-format", flags.output_format,
                  "receiver mode: write what arrives in file-exporter framing (json or proto) "

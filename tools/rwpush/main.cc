@@ -31,8 +31,9 @@ bool is_reserved_header(const std::string& header) {
          name == "x-prometheus-remote-write-version" || name == "user-agent";
 }
 
-std::string plural(uint64_t n, const char* word) {
-  return std::to_string(n) + " " + word;
+// "1 sample", "2 samples"; `many` for irregular plurals.
+std::string plural(uint64_t n, const std::string& one, const std::string& many = "") {
+  return std::to_string(n) + " " + (n == 1 ? one : many.empty() ? one + "s" : many);
 }
 
 }  // namespace
@@ -153,26 +154,26 @@ int main(int argc, char** argv) {
     out.flush();
     const auto& b = r.built;
     if (b.future_samples > 0) {
-      promotel::print_warning(kTool, plural(b.future_samples, "samples") +
-                                         " have timestamps more than 10m in the future; receivers may "
-                                         "reject them or samples sent after them");
+      promotel::print_warning(kTool, plural(b.future_samples, "sample") +
+                                         " stamped more than 10m in the future: receivers may reject "
+                                         "them, or (Prometheus 2.x) later samples sent after them");
     }
     const auto& s = r.sent;
     if (options.send && (!quiet || !r.ok())) {
-      std::string summary = plural(s.batches_written + s.batches_rejected, "requests") + " (Remote-Write " +
+      std::string summary = plural(s.batches_written + s.batches_rejected, "request") + " (Remote-Write " +
                             std::string(rw::to_string(s.fell_back ? rw::Protocol::kV1 : send.protocol)) +
-                            "): written " + plural(s.series_written, "series") + ", " +
-                            plural(s.samples_written, "samples") + ", " +
-                            plural(s.histograms_written, "histograms") + ", " +
-                            plural(s.exemplars_written, "exemplars");
+                            "): written " + plural(s.series_written, "series", "series") + ", " +
+                            plural(s.samples_written, "sample") + ", " +
+                            plural(s.histograms_written, "histogram") + ", " +
+                            plural(s.exemplars_written, "exemplar");
       if (s.batches_rejected > 0) {
-        summary += "; NOT written " + plural(s.series_rejected, "series") + ", " +
-                   plural(s.samples_rejected, "samples") + ", " + plural(s.histograms_rejected, "histograms") +
-                   ", " + plural(s.exemplars_rejected, "exemplars");
+        summary += "; NOT written " + plural(s.series_rejected, "series", "series") + ", " +
+                   plural(s.samples_rejected, "sample") + ", " + plural(s.histograms_rejected, "histogram") +
+                   ", " + plural(s.exemplars_rejected, "exemplar");
       }
-      if (s.retries > 0) summary += "; " + plural(s.retries, "retries");
+      if (s.retries > 0) summary += "; " + plural(s.retries, "retry", "retries");
       if (r.gave_up) summary += "; gave up: the rest of the input was not sent";
-      if (r.input_errors > 0) summary += "; " + plural(r.input_errors, "invalid input errors") + " skipped";
+      if (r.input_errors > 0) summary += "; " + plural(r.input_errors, "invalid input error") + " skipped";
       std::fprintf(stderr, "%s: %s\n", kTool, summary.c_str());
     }
     return r.ok() ? promotel::kExitOk : promotel::kExitFailed;

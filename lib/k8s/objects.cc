@@ -1,0 +1,229 @@
+#include "k8s/objects.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/input.h"
+#include "promconfig/config.h"
+
+namespace promotel::k8s {
+
+namespace {
+
+std::string str(const YAML::Node& n) {
+  return n && n.IsScalar() ? n.Scalar() : std::string();
+}
+
+int num(const YAML::Node& n, const std::string& file) {
+  if (!n || !n.IsScalar()) return 0;
+  try {
+    return std::stoi(n.Scalar());
+  } catch (...) {
+    throw Error(promconfig::position_of(n, file), "\"" + n.Scalar() + "\" is not a port number");
+  }
+}
+
+std::optional<bool> opt_bool(const YAML::Node& n) {
+  if (!n || !n.IsScalar()) return std::nullopt;
+  return n.Scalar() == "true";
+}
+
+StringMap string_map(const YAML::Node& n) {
+  StringMap out;
+  if (n && n.IsMap())
+    for (auto it = n.begin(); it != n.end(); ++it) out[it->first.Scalar()] = str(it->second);
+  return out;
+}
+
+Service parse_service(const YAML::Node& o, const std::string& file) {
+  Service s;
+  s.meta = parse_meta(o, file);
+  const YAML::Node spec = o["spec"];
+  if (!spec) return s;
+  s.ip_family_policy = str(spec["ipFamilyPolicy"]);
+  if (spec["ipFamilies"])
+    for (const auto& f : spec["ipFamilies"]) s.ip_families.push_back(str(f));
+  s.cluster_ip = str(spec["clusterIP"]);
+  s.type = str(spec["type"]);
+  if (spec["ports"])
+    for (const auto& p : spec["ports"]) {
+      ServicePort sp;
+      sp.name = str(p["name"]);
+      if (p["protocol"]) sp.protocol = str(p["protocol"]);
+      sp.port = num(p["port"], file);
+      sp.target_port = p["targetPort"] ? str(p["targetPort"]) : std::to_string(sp.port);
+      s.ports.push_back(std::move(sp));
+    }
+  return s;
+}
+
+EndpointSlice parse_slice(const YAML::Node& o, const std::string& file) {
+  EndpointSlice s;
+  s.meta = parse_meta(o, file);
+  s.address_type = str(o["addressType"]);
+  if (o["endpoints"] && o["endpoints"].IsSequence())
+    for (const auto& e : o["endpoints"]) {
+      Endpoint ep;
+      if (e["addresses"])
+        for (const auto& a : e["addresses"]) ep.addresses.push_back(str(a));
+      if (const YAML::Node c = e["conditions"]) {
+        ep.ready = opt_bool(c["ready"]);
+        ep.serving = opt_bool(c["serving"]);
+        ep.terminating = opt_bool(c["terminating"]);
+      }
+      ep.hostname = str(e["hostname"]);
+      ep.node_name = str(e["nodeName"]);
+      ep.zone = str(e["zone"]);
+      if (const YAML::Node t = e["targetRef"]) {
+        ep.target_kind = str(t["kind"]);
+        ep.target_name = str(t["name"]);
+        ep.target_namespace = str(t["namespace"]);
+      }
+      s.endpoints.push_back(std::move(ep));
+    }
+  if (o["ports"] && o["ports"].IsSequence())
+    for (const auto& p : o["ports"]) {
+      EndpointSlicePort sp;
+      sp.has_name = static_cast<bool>(p["name"]);
+      sp.name = str(p["name"]);
+      sp.has_protocol = static_cast<bool>(p["protocol"]);
+      sp.protocol = str(p["protocol"]);
+      sp.has_app_protocol = static_cast<bool>(p["appProtocol"]);
+      sp.app_protocol = str(p["appProtocol"]);
+      if (p["port"]) sp.port = num(p["port"], file);
+      s.ports.push_back(std::move(sp));
+    }
+  return s;
+}
+
+void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store) {
+  std::string kind = str(o["kind"]);
+  if (kind == "Pod")
+    store.pods.push_back(parse_pod(o, file));
+  else if (kind == "Service")
+    store.services.push_back(parse_service(o, file));
+  else if (kind == "EndpointSlice")
+    store.endpoint_slices.push_back(parse_slice(o, file));
+  else if (kind == "Namespace")
+    store.namespaces.push_back({parse_meta(o, file)});
+  else
+    store.others.emplace_back(o, file);
+}
+
+}  // namespace
+
+ObjectMeta parse_meta(const YAML::Node& o, const std::string& file) {
+  ObjectMeta m;
+  m.position = promconfig::position_of(o, file);
+  const YAML::Node md = o["metadata"];
+  if (!md) return m;
+  m.name = str(md["name"]);
+  m.namespace_ = str(md["namespace"]);
+  m.uid = str(md["uid"]);
+  m.labels = string_map(md["labels"]);
+  m.annotations = string_map(md["annotations"]);
+  m.deleting = md["deletionTimestamp"] && !md["deletionTimestamp"].IsNull();
+  if (md["ownerReferences"])
+    for (const auto& r : md["ownerReferences"])
+      m.owners.push_back({str(r["kind"]), str(r["name"]), str(r["controller"]) == "true"});
+  return m;
+}
+
+Pod parse_pod(const YAML::Node& o, const std::string& file) {
+  Pod p;
+  p.meta = parse_meta(o, file);
+  if (const YAML::Node spec = o["spec"]) {
+    p.node_name = str(spec["nodeName"]);
+    for (const char* key : {"containers", "initContainers"}) {
+      if (!spec[key]) continue;
+      for (const auto& c : spec[key]) {
+        Container ct;
+        ct.name = str(c["name"]);
+        ct.image = str(c["image"]);
+        ct.init = std::string_view(key) == "initContainers";
+        if (c["ports"])
+          for (const auto& port : c["ports"]) {
+            ContainerPort cp;
+            cp.name = str(port["name"]);
+            cp.port = num(port["containerPort"], file);
+            if (port["protocol"]) cp.protocol = str(port["protocol"]);
+            ct.ports.push_back(std::move(cp));
+          }
+        p.containers.push_back(std::move(ct));
+      }
+    }
+  }
+  if (const YAML::Node status = o["status"]) {
+    p.pod_ip = str(status["podIP"]);
+    p.host_ip = str(status["hostIP"]);
+    p.phase = str(status["phase"]);
+    p.start_time = str(status["startTime"]);
+    if (status["conditions"])
+      for (const auto& c : status["conditions"])
+        if (str(c["type"]) == "Ready") {
+          p.ready = str(c["status"]);
+          p.ready_transition_time = str(c["lastTransitionTime"]);
+        }
+  }
+  return p;
+}
+
+std::vector<YAML::Node> flatten_objects(std::string_view text, const std::string& file) {
+  std::vector<YAML::Node> out;
+  for (const auto& doc : promconfig::parse_yaml_documents(text, file)) {
+    if (!doc || doc.IsNull()) continue;
+    if (!doc.IsMap()) throw Error(promconfig::position_of(doc, file), "a Kubernetes object must be a mapping");
+    std::string kind = str(doc["kind"]);
+    if (kind.size() >= 4 && kind.ends_with("List") && doc["items"]) {
+      for (const auto& item : doc["items"]) out.push_back(item);
+    } else {
+      out.push_back(doc);
+    }
+  }
+  return out;
+}
+
+void load_objects(std::string_view text, const std::string& file, ObjectStore& store) {
+  for (const auto& o : flatten_objects(text, file)) add_object(o, file, store);
+}
+
+void load_object_file(const std::string& path, ObjectStore& store) {
+  Input in(path);
+  std::string text = in.read_all();
+  load_objects(text, in.name(), store);
+}
+
+const Pod* ObjectStore::find_pod(const std::string& ns, const std::string& name) const {
+  for (const auto& p : pods)
+    if (p.meta.namespace_ == ns && p.meta.name == name) return &p;
+  return nullptr;
+}
+
+const Service* ObjectStore::find_service(const std::string& ns, const std::string& name) const {
+  for (const auto& s : services)
+    if (s.meta.namespace_ == ns && s.meta.name == name) return &s;
+  return nullptr;
+}
+
+const Namespace* ObjectStore::find_namespace(const std::string& name) const {
+  for (const auto& n : namespaces)
+    if (n.meta.name == name) return &n;
+  return nullptr;
+}
+
+bool ObjectStore::has_namespace(const std::string& name) const {
+  auto all = namespace_names();
+  return std::find(all.begin(), all.end(), name) != all.end();
+}
+
+std::vector<std::string> ObjectStore::namespace_names() const {
+  std::set<std::string> names;
+  for (const auto& n : namespaces) names.insert(n.meta.name);
+  for (const auto& p : pods) names.insert(p.meta.namespace_);
+  for (const auto& s : services) names.insert(s.meta.namespace_);
+  for (const auto& s : endpoint_slices) names.insert(s.meta.namespace_);
+  names.erase("");
+  return {names.begin(), names.end()};
+}
+
+}  // namespace promotel::k8s

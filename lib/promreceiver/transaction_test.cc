@@ -1,0 +1,270 @@
+#include "promreceiver/transaction.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "common/error.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+
+namespace promotel::promreceiver {
+namespace {
+
+using opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
+using opentelemetry::proto::metrics::v1::Metric;
+using model::Label;
+using model::MetricType;
+
+constexpr int64_t kT = 1700000000000;
+
+Options test_options() {
+  Options o;
+  o.job = "job";
+  o.instance = "localhost:1";
+  o.scrape_time_ms = kT;
+  return o;
+}
+
+model::Sample sample(std::string_view name, double value, const std::vector<Label>& labels = {}) {
+  model::Sample s;
+  s.name = name;
+  s.labels = model::Labels(labels.data(), labels.size());
+  s.value = value;
+  return s;
+}
+
+// All metrics of the request, in order.
+std::vector<Metric> metrics_of(const ExportMetricsServiceRequest& r) {
+  std::vector<Metric> out;
+  for (const auto& rm : r.resource_metrics())
+    for (const auto& sm : rm.scope_metrics())
+      for (const auto& m : sm.metrics()) out.push_back(m);
+  return out;
+}
+
+TEST(Transaction, OpenMetricsCounterKeepsTotalAndTakesCreated) {
+  Transaction tx(test_options());
+  tx.set_type("foo", MetricType::kCounter);
+  std::vector<Label> l = {{"a", "1"}};
+  tx.append(sample("foo_created", 1000.5, l));
+  tx.append(sample("foo_total", 7, l));
+  ExportMetricsServiceRequest r;
+  ASSERT_EQ(tx.commit(&r), 1u);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].name(), "foo_total");
+  ASSERT_TRUE(m[0].has_sum());
+  EXPECT_TRUE(m[0].sum().is_monotonic());
+  const auto& p = m[0].sum().data_points(0);
+  EXPECT_EQ(p.as_double(), 7);
+  EXPECT_EQ(p.start_time_unix_nano(), 1000500000000u);
+  EXPECT_EQ(p.time_unix_nano(), uint64_t(kT) * 1000000);
+}
+
+TEST(Transaction, CounterDeclaredWithoutSuffixInTextIsStillASum) {
+  Transaction tx(test_options());
+  tx.set_type("bar", MetricType::kCounter);
+  tx.append(sample("bar", 3));
+  ExportMetricsServiceRequest r;
+  tx.commit(&r);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].name(), "bar");
+  EXPECT_TRUE(m[0].has_sum());
+}
+
+TEST(Transaction, MetadataSurvivesCommitAndFamiliesDoNot) {
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  tx.append(sample("h_bucket", 1, {{"le", "+Inf"}}));
+  tx.append(sample("h_count", 1));
+  ExportMetricsServiceRequest r;
+  EXPECT_EQ(tx.commit(&r), 1u);
+  EXPECT_EQ(tx.pending_points(), 0u);
+  tx.append(sample("h_bucket", 2, {{"le", "+Inf"}}));
+  tx.append(sample("h_count", 2));
+  EXPECT_EQ(tx.commit(&r), 1u);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  ASSERT_TRUE(m[0].has_histogram());
+  EXPECT_EQ(m[0].histogram().data_points(0).count(), 2u);
+}
+
+TEST(Transaction, InconsistentTimestampsDropTheLaterSample) {
+  Transaction tx(test_options());
+  tx.set_type("s", MetricType::kSummary);
+  model::Sample count = sample("s_count", 4);
+  count.timestamp = 5;
+  model::Sample sum = sample("s_sum", 9);
+  sum.timestamp = 6;
+  std::vector<std::string> warnings;
+  Transaction tx2(test_options(), [&](const std::string& w) { warnings.push_back(w); });
+  tx2.set_type("s", MetricType::kSummary);
+  tx2.append(count);
+  tx2.append(sum);
+  ExportMetricsServiceRequest r;
+  tx2.commit(&r);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].summary().data_points(0).count(), 4u);
+  EXPECT_EQ(m[0].summary().data_points(0).sum(), 0);
+  EXPECT_EQ(m[0].summary().data_points(0).time_unix_nano(), 5000000u);
+  EXPECT_EQ(warnings.size(), 1u);
+}
+
+TEST(Transaction, StaleNaNsBecomeNoRecordedValue) {
+  Transaction tx(test_options());
+  tx.set_type("g", MetricType::kGauge);
+  tx.set_type("h", MetricType::kHistogram);
+  tx.append(sample("g", model::stale_nan()));
+  tx.append(sample("h_bucket", model::stale_nan(), {{"le", "1"}}));
+  tx.append(sample("h_bucket", model::stale_nan(), {{"le", "+Inf"}}));
+  tx.append(sample("h_count", model::stale_nan()));
+  ExportMetricsServiceRequest r;
+  tx.commit(&r);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 2u);
+  const auto& g = m[0].gauge().data_points(0);
+  EXPECT_EQ(g.flags(), 1u);
+  EXPECT_EQ(g.value_case(), opentelemetry::proto::metrics::v1::NumberDataPoint::VALUE_NOT_SET);
+  const auto& h = m[1].histogram().data_points(0);
+  EXPECT_EQ(h.flags(), 1u);
+  EXPECT_EQ(h.count(), 0u);
+  ASSERT_EQ(h.bucket_counts_size(), 2);
+  EXPECT_EQ(h.bucket_counts(0), 0u);
+  EXPECT_EQ(h.bucket_counts(1), 0u);
+}
+
+TEST(Transaction, ExemplarIdsOnlyFromWellFormedHex) {
+  Transaction tx(test_options());
+  tx.set_type("c", MetricType::kCounter);
+  std::vector<Label> ex_labels = {{"TRACE_ID", "0123456789ABCDEF0123456789abcdef"},
+                                  {"span_id", "0123456789abcde"},  // 15 chars
+                                  {"z", ""}};
+  model::Exemplar ex;
+  ex.labels = model::Labels(ex_labels.data(), ex_labels.size());
+  ex.value = 2;
+  model::Sample s = sample("c_total", 1);
+  s.exemplar = &ex;
+  tx.append(s);
+  ExportMetricsServiceRequest r;
+  tx.commit(&r);
+  auto m = metrics_of(r);
+  const auto& e = m[0].sum().data_points(0).exemplars(0);
+  EXPECT_EQ(e.trace_id().size(), 16u);
+  EXPECT_EQ(static_cast<unsigned char>(e.trace_id()[1]), 0x23);
+  EXPECT_TRUE(e.span_id().empty());
+  ASSERT_EQ(e.filtered_attributes_size(), 1);
+  EXPECT_EQ(e.filtered_attributes(0).key(), "span_id");
+  EXPECT_EQ(e.time_unix_nano(), uint64_t(kT) * 1000000);  // the sample's timestamp
+}
+
+TEST(Transaction, ScopeInfoAttributesMergeWithLabelsWinning) {
+  Transaction tx(test_options());
+  tx.set_type("m", MetricType::kGauge);
+  tx.append(sample("m", 1, {{"otel_scope_name", "s"}, {"otel_scope_color", "red"}}));
+  tx.append(sample("otel_scope_info", 1,
+                   {{"otel_scope_name", "s"}, {"color", "blue"}, {"animal", "cat"}}));
+  ExportMetricsServiceRequest r;
+  tx.commit(&r);
+  const auto& scope = r.resource_metrics(0).scope_metrics(0).scope();
+  EXPECT_EQ(scope.name(), "s");
+  ASSERT_EQ(scope.attributes_size(), 2);
+  EXPECT_EQ(scope.attributes(0).key(), "color");
+  EXPECT_EQ(scope.attributes(0).value().string_value(), "red");
+  EXPECT_EQ(scope.attributes(1).key(), "animal");
+  EXPECT_EQ(metrics_of(r)[0].gauge().data_points(0).attributes_size(), 0);
+}
+
+TEST(Transaction, DuplicateLabelNamesFailTheScrape) {
+  Transaction tx(test_options());
+  EXPECT_THROW(tx.append(sample("x", 1, {{"a", "1"}, {"a", "2"}})), Error);
+}
+
+TEST(Transaction, NativeHistogramExpandsSpansAndDeltas) {
+  Transaction tx(test_options());
+  tx.set_type("nh", MetricType::kHistogram);
+  model::BucketSpan pos[] = {{-2, 2}, {3, 1}};
+  int64_t pos_deltas[] = {1, 1, -1};
+  model::BucketSpan neg[] = {{1, 1}};
+  int64_t neg_deltas[] = {4};
+  model::Exemplar exemplars[2];
+  exemplars[0].value = 1;  // no timestamp: dropped
+  exemplars[1].value = 2;
+  exemplars[1].timestamp = 123;
+  model::NativeHistogram h;
+  h.schema = 3;
+  h.zero_threshold = 0.001;
+  h.count = 9;
+  h.sum = 4.5;
+  h.zero_count = 2;
+  h.positive_spans = pos;
+  h.positive_deltas = pos_deltas;
+  h.negative_spans = neg;
+  h.negative_deltas = neg_deltas;
+  h.created_seconds = 10.25;
+  h.exemplars = exemplars;
+  tx.append_native_histogram("nh", h);
+  ExportMetricsServiceRequest r;
+  ASSERT_EQ(tx.commit(&r), 1u);
+  auto m = metrics_of(r);
+  ASSERT_TRUE(m[0].has_exponential_histogram());
+  EXPECT_EQ(m[0].exponential_histogram().aggregation_temporality(), 2);
+  const auto& p = m[0].exponential_histogram().data_points(0);
+  EXPECT_EQ(p.scale(), 3);
+  EXPECT_EQ(p.count(), 9u);
+  EXPECT_EQ(p.sum(), 4.5);
+  EXPECT_EQ(p.zero_count(), 2u);
+  EXPECT_EQ(p.zero_threshold(), 0.001);
+  EXPECT_EQ(p.positive().offset(), -3);
+  std::vector<uint64_t> counts(p.positive().bucket_counts().begin(), p.positive().bucket_counts().end());
+  EXPECT_EQ(counts, (std::vector<uint64_t>{1, 2, 0, 0, 0, 1}));
+  EXPECT_EQ(p.negative().offset(), 0);
+  ASSERT_EQ(p.negative().bucket_counts_size(), 1);
+  EXPECT_EQ(p.negative().bucket_counts(0), 4u);
+  EXPECT_EQ(p.start_time_unix_nano(), 10250000000u);
+  ASSERT_EQ(p.exemplars_size(), 1);
+  EXPECT_EQ(p.exemplars(0).time_unix_nano(), 123000000u);
+}
+
+TEST(Transaction, FloatNativeHistogramCountsAreTruncated) {
+  Transaction tx(test_options());
+  tx.set_type("fh", MetricType::kHistogram);
+  model::BucketSpan pos[] = {{0, 2}};
+  double counts[] = {1.9, 3.2};
+  model::NativeHistogram h;
+  h.is_float = true;
+  h.count = 5.1;
+  h.positive_spans = pos;
+  h.positive_counts = counts;
+  tx.append_native_histogram("fh", h);
+  ExportMetricsServiceRequest r;
+  tx.commit(&r);
+  auto m = metrics_of(r);
+  const auto& p = m[0].exponential_histogram().data_points(0);
+  EXPECT_EQ(p.count(), 5u);
+  EXPECT_EQ(p.positive().offset(), -1);
+  EXPECT_EQ(p.positive().bucket_counts(0), 1u);
+  EXPECT_EQ(p.positive().bucket_counts(1), 3u);
+}
+
+TEST(Transaction, ScrapeMetricsCountSamplesPerTarget) {
+  Transaction tx(test_options());
+  tx.append(sample("a", 1));
+  tx.append(sample("b", 2));
+  tx.add_scrape_metrics({true, 0.5});
+  ExportMetricsServiceRequest r;
+  tx.commit(&r);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 7u);
+  EXPECT_EQ(m[2].name(), "up");
+  EXPECT_EQ(m[3].name(), "scrape_duration_seconds");
+  EXPECT_EQ(m[3].unit(), "s");
+  EXPECT_EQ(m[3].gauge().data_points(0).as_double(), 0.5);
+  EXPECT_EQ(m[4].gauge().data_points(0).as_double(), 2);
+  EXPECT_EQ(tx.samples_seen(), 2u);
+}
+
+}  // namespace
+}  // namespace promotel::promreceiver

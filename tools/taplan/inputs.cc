@@ -1,0 +1,87 @@
+#include "inputs.h"
+
+#include "common/error.h"
+#include "k8s/selector.h"
+#include "targetalloc/collectors.h"
+
+namespace promotel::taplan {
+
+using namespace promotel::targetalloc;
+
+void add_input_options(CLI::App& app, InputOptions& o, bool with_collectors) {
+  app.add_option("--config", o.configs,
+                 "Prometheus config or TA config (targetallocator.yaml) file; repeatable, - = stdin");
+  app.add_option("--objects", o.objects,
+                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Namespaces; repeatable");
+  if (!with_collectors) return;
+  app.add_option("--collectors", o.collector_count, "N collectors named <prefix>-0 ... <prefix>-(N-1)");
+  app.add_option("--collector", o.collector_names, "a collector by name; repeatable");
+  app.add_option("--collector-prefix", o.collector_prefix, "name prefix for --collectors")->capture_default_str();
+  app.add_option("--collector-selector", o.collector_selector,
+                 "collector pods in --objects: label selector k=v[,k2=v2] (default: the TA config's)");
+  app.add_option("--collector-namespace", o.collector_namespace,
+                 "namespace of the collector pods (default: the TA config's collector_namespace)");
+  app.add_option("--strategy", o.strategy, "consistent-hashing (default) | least-weighted | per-node");
+  app.add_option("--fallback-strategy", o.fallback_strategy, "for per-node: consistent-hashing | least-weighted");
+  app.add_option("--ring", o.ring, "consistent-hashing ring library version: 0.10 (released TAs) | 1.0")
+      ->capture_default_str();
+  app.add_option("--filter-strategy", o.filter_strategy,
+                 "relabel-config (default) | none: apply relabel_configs before allocation");
+}
+
+LoadedInputs load_inputs(const InputOptions& o) {
+  LoadedInputs in;
+  for (const auto& path : o.configs) in.configs.push_back(load_any_config(path));
+  for (const auto& path : o.objects) k8s::load_object_file(path, in.objects);
+
+  const TaConfig* ta = in.configs.empty() ? nullptr : &in.configs.back();
+  for (const auto& c : in.configs)
+    for (const auto& job : c.prometheus.scrape_configs)
+      in.request.jobs.push_back({job, c.prometheus.base_dir, c.prometheus.file});
+
+  std::string strategy = !o.strategy.empty() ? o.strategy : ta ? ta->allocation_strategy : "consistent-hashing";
+  auto s = parse_strategy(strategy);
+  if (!s) throw Error("unknown strategy \"" + strategy + "\" (consistent-hashing, least-weighted, per-node)");
+  in.request.allocation.strategy = *s;
+  std::string fallback = !o.fallback_strategy.empty() ? o.fallback_strategy
+                         : ta                         ? ta->allocation_fallback_strategy
+                                                      : "";
+  if (!fallback.empty() && *s == Strategy::kPerNode) {
+    auto f = parse_strategy(fallback);
+    if (!f || *f == Strategy::kPerNode)
+      throw Error("unknown fallback strategy \"" + fallback + "\" (consistent-hashing, least-weighted)");
+    in.request.allocation.fallback = *f;
+  } else if (!o.fallback_strategy.empty()) {
+    throw Error("--fallback-strategy only applies to --strategy per-node");
+  }
+  auto ring = parse_ring_version(o.ring);
+  if (!ring) throw Error("unknown ring version \"" + o.ring + "\" (0.10 or 1.0)");
+  in.request.allocation.ring = *ring;
+  std::string filter = o.filter_strategy ? *o.filter_strategy : ta ? ta->filter_strategy : "relabel-config";
+  if (filter == "relabel-config")
+    in.request.filter = FilterStrategy::kRelabelConfig;
+  else if (filter.empty() || filter == "none")
+    in.request.filter = FilterStrategy::kNone;
+  else
+    throw Error("unknown filter strategy \"" + filter + "\" (relabel-config or none)");
+
+  int sources = (o.collector_count > 0) + !o.collector_names.empty() + !o.collector_selector.empty();
+  if (sources > 1) throw Error("use one of --collectors, --collector and --collector-selector");
+  if (o.collector_count > 0) {
+    in.request.collectors = numbered_collectors(o.collector_count, o.collector_prefix);
+  } else if (!o.collector_names.empty()) {
+    for (const auto& n : o.collector_names) in.request.collectors.push_back({n, ""});
+  } else if (!o.collector_selector.empty() || (ta && ta->collector_selector && !o.objects.empty())) {
+    k8s::LabelSelector sel = !o.collector_selector.empty() ? k8s::parse_selector_string(o.collector_selector)
+                                                           : *ta->collector_selector;
+    std::string ns = !o.collector_namespace.empty() ? o.collector_namespace : ta ? ta->collector_namespace : "";
+    auto selection = select_collectors(in.objects, sel, ns);
+    for (const auto& e : selection.excluded)
+      in.warnings.push_back("collector pod " + e.name + " excluded: " + e.reason);
+    in.request.collectors = std::move(selection.collectors);
+  }
+  in.request.objects = &in.objects;
+  return in;
+}
+
+}  // namespace promotel::taplan
