@@ -1,6 +1,7 @@
 #include "otlphttp/receiver.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <mutex>
 
@@ -13,6 +14,7 @@ struct Receiver::Impl {
   RequestSink sink;
   std::mutex sink_mutex;
   httplib::Server server;
+  int listen_fd = -1;
 };
 
 Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_unique<Impl>()) {
@@ -25,6 +27,13 @@ Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_
   server.set_keep_alive_timeout(5);
   int threads = std::max(1, impl->options.max_connections);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Not httplib's default options: SO_REUSEPORT would let a second process bind the same port
+  // and take a share of the requests. Keeping the fd lets bind() raise the backlog.
+  server.set_socket_options([impl](socket_t fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl->listen_fd = fd;
+  });
 
   RequestSink serialized = [impl](otlp::Signal signal, const google::protobuf::Message& request) {
     std::lock_guard<std::mutex> lock(impl->sink_mutex);
@@ -73,6 +82,9 @@ void Receiver::bind() {
                   ": address in use or not available");
     port_ = o.port;
   }
+  // libcpp-httplib listens with a backlog of 5: a burst of connections beyond what the workers
+  // take at once overflowed it, and the kernel reset them. Listening again raises the backlog.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);
 }
 
 bool Receiver::run() { return impl_->server.listen_after_bind(); }
