@@ -15,7 +15,12 @@ void decode_json(std::string_view json, google::protobuf::Message& message) {
   message.Clear();
   auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), &message, options);
-  if (!status.ok()) throw Error("invalid OTLP/JSON: " + std::string(status.message()));
+  if (!status.ok()) {
+    // protobuf appends the offending input and a caret on further lines; a tool's error is
+    // one line, and the input may be binary.
+    std::string_view what(status.message().data(), status.message().size());
+    throw Error("invalid OTLP/JSON: " + std::string(what.substr(0, what.find('\n'))));
+  }
   internal::ids_from_base64_disguise(message);
 }
 
