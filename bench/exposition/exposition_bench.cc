@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -81,6 +82,37 @@ void run(benchmark::State& state, const std::string& data, ParseOptions options)
   state.counters["samples/s"] = benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
 }
 
+// The floor: counting lines with memchr over the same bytes (perf-anchors.md: `wc -l` 6,550
+// MB/s on a quiet machine). Its result tells how loaded the machine is during this run.
+void BM_Floor_CountLines_Synth1M(benchmark::State& state) {
+  const std::string& data = cached("synth_1m.prom", "prom");
+  for (auto _ : state) {
+    size_t lines = 0;
+    for (const char* p = data.data(); (p = static_cast<const char*>(std::memchr(p, '\n', data.data() + data.size() - p)));
+         ++p)
+      ++lines;
+    benchmark::DoNotOptimize(lines);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(data.size()) * state.iterations());
+}
+
+// In place over an in-memory body (no copy into the parser's buffer).
+void BM_PromText_Synth1M_InMemory(benchmark::State& state) {
+  const std::string& data = cached("synth_1m.prom", "prom");
+  int64_t samples = 0;
+  for (auto _ : state) {
+    TextParser parser(std::string_view(data), "bench", {.format = Format::kPrometheusText});
+    for (Entry e; (e = parser.next()) != Entry::kEnd;) {
+      if (e == Entry::kSample) {
+        benchmark::DoNotOptimize(parser.sample().value);
+        ++samples;
+      }
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(data.size()) * state.iterations());
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
+}
+
 void BM_PromText_Synth1M(benchmark::State& state) {
   run<TextParser>(state, cached("synth_1m.prom", "prom"), {.format = Format::kPrometheusText});
 }
@@ -107,7 +139,9 @@ void BM_Protobuf_NativeHistograms32MB(benchmark::State& state) {
                       {.format = Format::kProtobuf});
 }
 
+BENCHMARK(BM_Floor_CountLines_Synth1M)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PromText_Synth1M)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK(BM_PromText_Synth1M_InMemory)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK(BM_OpenMetrics_Synth1M_Lenient)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK(BM_OpenMetrics_Synth1M_Strict)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK(BM_PromText_Alltypes237)->Unit(benchmark::kMicrosecond);

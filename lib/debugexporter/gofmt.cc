@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 
 namespace promotel::debugexporter {
@@ -137,21 +139,16 @@ void append_uint(std::string& out, uint64_t value) {
   out.append(buffer, result.ptr);
 }
 
-void append_timestamp(std::string& out, uint64_t unix_nanos) {
-  int64_t nanos = static_cast<int64_t>(unix_nanos);
-  int64_t seconds = nanos / 1000000000;
-  int64_t fraction = nanos % 1000000000;
-  if (fraction < 0) {
-    fraction += 1000000000;
-    --seconds;
-  }
+namespace {
+
+// "YYYY-MM-DD HH:MM:SS" of seconds since the epoch (proleptic Gregorian, UTC).
+void format_date_time(char* p, int64_t seconds) {
   int64_t days = seconds / 86400;
   int64_t rest = seconds % 86400;
   if (rest < 0) {
     rest += 86400;
     --days;
   }
-  // Civil date from days since 1970-01-01 (proleptic Gregorian).
   int64_t z = days + 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   int64_t doe = z - era * 146097;
@@ -162,14 +159,13 @@ void append_timestamp(std::string& out, uint64_t unix_nanos) {
   int64_t day = doy - (153 * mp + 2) / 5 + 1;
   int64_t month = mp < 10 ? mp + 3 : mp - 9;
   if (month <= 2) ++year;
-
-  char buffer[64];
-  char* p = buffer;
   auto two = [&p](int64_t v) {
     *p++ = static_cast<char>('0' + v / 10);
     *p++ = static_cast<char>('0' + v % 10);
   };
-  p = std::to_chars(p, buffer + 8, year).ptr;  // years 1677..2262 always have 4 digits
+  // int64 nanoseconds span the years 1677..2262: always four digits.
+  two(year / 100);
+  two(year % 100);
   *p++ = '-';
   two(month);
   *p++ = '-';
@@ -180,6 +176,28 @@ void append_timestamp(std::string& out, uint64_t unix_nanos) {
   two(rest / 60 % 60);
   *p++ = ':';
   two(rest % 60);
+}
+
+}  // namespace
+
+void append_timestamp(std::string& out, uint64_t unix_nanos) {
+  int64_t nanos = static_cast<int64_t>(unix_nanos);
+  int64_t seconds = nanos / 1000000000;
+  int64_t fraction = nanos % 1000000000;
+  if (fraction < 0) {
+    fraction += 1000000000;
+    --seconds;
+  }
+  // Timestamps in a batch mostly share their second: keep the last date text.
+  thread_local int64_t cached_seconds = INT64_MIN;
+  thread_local char cached[19];
+  if (seconds != cached_seconds) {
+    format_date_time(cached, seconds);
+    cached_seconds = seconds;
+  }
+  char buffer[40];
+  std::memcpy(buffer, cached, 19);
+  char* p = buffer + 19;
   if (fraction != 0) {
     *p++ = '.';
     char digits[9];

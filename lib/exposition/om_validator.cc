@@ -1,6 +1,10 @@
 #include "exposition/om_validator.h"
 
+#include <algorithm>
 #include <cmath>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include <functional>
 
 #include "exposition/number.h"
@@ -22,10 +26,9 @@ uint64_t mix(uint64_t x) {
   return x;
 }
 
-uint64_t label_hash(const model::Label& label) {
-  std::hash<std::string_view> h;
-  return mix(h(label.name) * 31 + mix(h(label.value)));
-}
+uint64_t hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
+uint64_t label_hash(const model::Label& label) { return mix(hash(label.name) * 31 + hash(label.value)); }
 
 std::string format_number(double v) {
   char buf[64];
@@ -34,6 +37,35 @@ std::string format_number(double v) {
 }
 
 }  // namespace
+
+bool HashSet::insert(uint64_t key) {
+  if (key == 0) key = 1;
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  size_t mask = slots_.size() - 1;
+  for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == key) return false;
+    if (slots_[i] == 0) {
+      slots_[i] = key;
+      ++size_;
+      return true;
+    }
+  }
+}
+
+void HashSet::clear() {
+  if (size_ == 0) return;
+  if (slots_.size() > 4096) slots_.assign(64, 0);  // don't keep a huge family's table forever
+  else std::fill(slots_.begin(), slots_.end(), 0);
+  size_ = 0;
+}
+
+void HashSet::grow() {
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, 0);
+  size_ = 0;
+  for (uint64_t k : old)
+    if (k) insert(k);
+}
 
 std::vector<std::string> OpenMetricsValidator::sample_names() const {
   const std::string& n = family_;
@@ -177,7 +209,7 @@ std::optional<std::string> OpenMetricsValidator::sample(const model::Sample& s) 
                                   : type_ == MetricType::kSummary && suffix.empty() ? "quantile"
                                   : type_ == MetricType::kStateSet ? std::string_view(family_)
                                                                    : std::string_view();
-  uint64_t group = 0, series = std::hash<std::string_view>{}(s.name);
+  uint64_t group = 0, series = hash(s.name);
   for (const auto& l : labels) {
     uint64_t h = label_hash(l);
     series += h;
@@ -206,7 +238,7 @@ std::optional<std::string> OpenMetricsValidator::sample(const model::Sample& s) 
   // Grouping: the label sets of one family must not interleave.
   if (!has_group_ || group != group_) {
     if (auto e = finish_point()) return e;
-    if (has_group_ && !seen_groups_.insert(group).second)
+    if (has_group_ && !seen_groups_.insert(group))
       return "label set of " + quoted(s.name) + " appears again after other label sets of family " +
              quoted(family_) + " (metrics must not be interleaved)";
     if (!has_group_) seen_groups_.insert(group);

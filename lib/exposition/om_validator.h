@@ -16,6 +16,19 @@
 
 namespace promotel::exposition {
 
+// A set of 64-bit hashes with open addressing: no allocation per insert, clear() keeps the
+// memory (the label sets of one family).
+class HashSet {
+ public:
+  bool insert(uint64_t key);  // false if already present
+  void clear();
+
+ private:
+  void grow();
+  std::vector<uint64_t> slots_;  // 0 = empty (key 0 is stored as 1)
+  size_t size_ = 0;
+};
+
 class OpenMetricsValidator {
  public:
   std::optional<std::string> type(std::string_view family, model::MetricType type);
@@ -59,7 +72,7 @@ class OpenMetricsValidator {
   std::string unit_;
 
   std::unordered_set<std::string> taken_;      // names of finished families and their samples
-  std::unordered_set<uint64_t> seen_groups_;   // label sets of the current family
+  HashSet seen_groups_;                        // label sets of the current family
   bool has_group_ = false;
   uint64_t group_ = 0;
   std::vector<Series> series_;                 // series of the current label set

@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "exposition/number.h"
 #include "exposition/om_validator.h"
 #include "exposition/utf8.h"
@@ -35,6 +39,31 @@ inline bool is_label_start(char c) { return kChars.label_start[static_cast<unsig
 inline bool is_label_char(char c) { return kChars.label[static_cast<unsigned char>(c)]; }
 inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// The end of a run of name characters ([a-zA-Z0-9_], plus ':' for metric names) starting at p.
+// The first character is checked by the caller.
+template <bool kMetric>
+inline const char* scan_name(const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    if (kMetric) ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(ok));
+    if (mask != 0xFFFF) return p + __builtin_ctz(~mask);
+    p += 16;
+  }
+#endif
+  if (kMetric)
+    while (p < end && is_metric_char(*p)) ++p;
+  else
+    while (p < end && is_label_char(*p)) ++p;
+  return p;
+}
+
 std::string describe(const char* p, const char* end) {
   if (p >= end) return "end of line";
   char c = *p;
@@ -54,10 +83,25 @@ std::string describe(const char* p, const char* end) {
 }  // namespace
 
 TextParser::TextParser(Reader& input, ParseOptions options)
-    : input_(input), options_(options) {
+    : input_(&input), options_(options) {
   capacity_ = kInitialBuffer;
   buffer_.reset(new char[capacity_]);
   pos_ = end_ = scan_from_ = buffer_.get();
+  labels_.reserve(16);
+  exemplar_labels_.reserve(4);
+  if (options_.format == Format::kOpenMetrics && options_.strict)
+    validator_ = std::make_unique<OpenMetricsValidator>();
+}
+
+TextParser::TextParser(std::string_view data, std::string name, ParseOptions options)
+    : own_input_(std::make_unique<StringReader>(std::string_view(), std::move(name))),
+      input_(own_input_.get()),
+      options_(options) {
+  // The parser only reads its buffer: point it at the caller's bytes.
+  char* begin = const_cast<char*>(data.data());
+  pos_ = scan_from_ = begin;
+  end_ = begin + data.size();
+  input_done_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   if (options_.format == Format::kOpenMetrics && options_.strict)
@@ -73,11 +117,11 @@ const model::NativeHistogram& TextParser::native_histogram() const {
 
 void TextParser::fail(const char* at, const std::string& what) const {
   size_t column = at && at >= line_begin_ ? static_cast<size_t>(at - line_begin_) + 1 : 1;
-  throw Error(SourcePosition{input_.name(), line_number_, column}, what);
+  throw Error(SourcePosition{input_->name(), line_number_, column}, what);
 }
 
 void TextParser::fail_validation(const std::string& what) const {
-  throw Error(SourcePosition{input_.name(), line_number_, 1}, what);
+  throw Error(SourcePosition{input_->name(), line_number_, 1}, what);
 }
 
 void TextParser::refill() {
@@ -96,7 +140,7 @@ void TextParser::refill() {
   pos_ = buffer_.get();
   end_ = pos_ + pending;
   scan_from_ = pos_ + scanned;
-  size_t n = input_.read(end_, capacity_ - pending);
+  size_t n = input_->read(end_, capacity_ - pending);
   if (n == 0) input_done_ = true;
   end_ += n;
 }
@@ -264,7 +308,7 @@ const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vecto
     const char* name_at = p;
     if (p < end && is_label_start(*p)) {
       const char* b = p;
-      while (p < end && is_label_char(*p)) ++p;
+      p = scan_name<false>(p + 1, end);
       name = std::string_view(b, static_cast<size_t>(p - b));
     } else if (p < end && *p == '"') {
       p = parse_quoted(p, name, openmetrics);
@@ -384,7 +428,7 @@ void TextParser::parse_sample(const char* p, bool om) {
   labels_.clear();
   const char* name_at = p;
   if (is_metric_start(*p)) {
-    while (p < end && is_metric_char(*p)) ++p;
+    p = scan_name<true>(p + 1, end);
     sample_.name = std::string_view(name_at, static_cast<size_t>(p - name_at));
     const char* after_name = p;
     if (!om)

@@ -34,6 +34,9 @@ class OpenMetricsValidator;
 class TextParser final : public Parser {
  public:
   TextParser(Reader& input, ParseOptions options);
+  // Parses an input that is already in memory (e.g. an HTTP body) in place, without copying it
+  // into a buffer. `data` must outlive the parser.
+  TextParser(std::string_view data, std::string name, ParseOptions options);
   ~TextParser() override;
 
   Entry next() override;
@@ -45,7 +48,7 @@ class TextParser final : public Parser {
   std::string_view unit() const override { return text_; }
   const model::Sample& sample() const override { return sample_; }
   const model::NativeHistogram& native_histogram() const override;
-  SourcePosition position() const override { return {input_.name(), line_number_, 1}; }
+  SourcePosition position() const override { return {input_->name(), line_number_, 1}; }
 
   // Bytes consumed so far (for throughput reports).
   uint64_t bytes_read() const { return bytes_read_; }
@@ -66,7 +69,8 @@ class TextParser final : public Parser {
   [[noreturn]] void fail(const char* at, const std::string& what) const;
   [[noreturn]] void fail_validation(const std::string& what) const;
 
-  Reader& input_;
+  std::unique_ptr<StringReader> own_input_;  // for the in-memory constructor
+  Reader* input_;
   ParseOptions options_;
   std::unique_ptr<char[]> buffer_;
   size_t capacity_ = 0;

@@ -197,3 +197,25 @@ TEST(TextParser, OpenMetricsEndMarker) {
 
 }  // namespace
 }  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+TEST(TextParser, InMemoryInputGivesTheSameEntriesAsAReader) {
+  for (auto [file, format] : {std::pair{"exposition/node_exporter.prom", Format::kPrometheusText},
+                              std::pair{"openmetrics/roundtrip/metrics", Format::kOpenMetrics},
+                              std::pair{"openmetrics/no_newline_after_eof/metrics", Format::kOpenMetrics}}) {
+    std::string text = read_file(std::string("../shared/testdata/") + file);
+    StringReader reader(text, "x");
+    TextParser streamed(reader, {.format = format, .strict = format == Format::kOpenMetrics});
+    TextParser in_place(std::string_view(text), "x", {.format = format, .strict = format == Format::kOpenMetrics});
+    auto want = testing::collect(streamed);
+    EXPECT_FALSE(want.empty());
+    EXPECT_EQ(testing::collect(in_place), want) << file;
+  }
+  TextParser bad(std::string_view("a 1\n# EOF\nx"), "mem", {.format = Format::kOpenMetrics});
+  EXPECT_THROW(testing::collect(bad), Error);
+}
+
+}  // namespace
+}  // namespace promotel::exposition

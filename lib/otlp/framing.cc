@@ -117,7 +117,6 @@ std::optional<Signal> detect_proto_signal(std::string_view serialized) {
 
 RequestReader::RequestReader(Reader& source, Options options)
     : source_(&source), options_(options) {
-  if (options_.signal) stream_signal_ = options_.signal;
 }
 
 RequestReader::~RequestReader() = default;
@@ -142,9 +141,29 @@ bool RequestReader::fill(size_t want) {
 }
 
 Message& RequestReader::message_for(Signal signal) {
-  auto& slot = messages_[static_cast<int>(signal)];
-  if (!slot) slot = new_request(signal);
-  return *slot;
+  arena_.Reset();
+  return *new_request(signal, &arena_);
+}
+
+Message* RequestReader::parse_proto(std::string_view payload, std::optional<Signal> signal) {
+  QuietProtobufLog quiet;
+  auto parse = [&](Signal s) -> Message* {
+    Message& m = message_for(s);
+    if (!m.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return nullptr;
+    signal_ = s;
+    return &m;
+  };
+  if (signal) return parse(*signal);
+  // Guess: the first signal that parses with no unknown fields (the previous one first, as
+  // streams rarely switch).
+  Signal order[] = {signal_, Signal::kMetrics, Signal::kTraces, Signal::kLogs};
+  for (Signal s : order) {
+    Message* m = parse(s);
+    if (!m || has_unknown_fields(*m)) continue;
+    if (s == Signal::kTraces && !spans_have_valid_ids(static_cast<TracesRequest&>(*m))) continue;
+    return m;
+  }
+  return parse(signal_);
 }
 
 void RequestReader::detect() {
@@ -319,22 +338,14 @@ Message* RequestReader::next_proto_framed() {
   }
   std::string_view payload(buffer_.data() + pos_ + 4, length);
   // Without --signal every frame is recognised on its own: a capture may mix signals.
-  Signal signal = options_.signal ? *options_.signal
-                                  : detect_proto_signal(payload).value_or(signal_);
-  Message& message = message_for(signal);
-  bool ok;
-  {
-    QuietProtobufLog quiet;
-    ok = message.ParseFromArray(payload.data(), static_cast<int>(payload.size()));
-  }
-  if (!ok) {
-    throw Error(where + ": not a valid OTLP " + std::string(signal_name(signal)) +
+  Message* message = parse_proto(payload, options_.signal);
+  if (!message) {
+    throw Error(where + ": not a valid OTLP " + std::string(signal_name(signal_)) +
                 " protobuf message");
   }
   pos_ += 4 + length;
-  signal_ = signal;
   ++count_;
-  return &message;
+  return message;
 }
 
 Message* RequestReader::next_proto_bare() {
@@ -345,25 +356,20 @@ Message* RequestReader::next_proto_bare() {
                   std::to_string(options_.max_message_size) + " bytes");
   }
   std::string_view payload(buffer_.data() + pos_, buffer_.size() - pos_);
-  if (!stream_signal_) stream_signal_ = detect_proto_signal(payload);
-  if (!stream_signal_) {
+  std::optional<Signal> signal = options_.signal;
+  if (!signal) signal = detect_proto_signal(payload);
+  if (!signal) {
     throw Error(source_->name() + ": cannot tell which OTLP signal this protobuf message is; "
                                   "use --signal");
   }
-  Message& message = message_for(*stream_signal_);
-  bool ok;
-  {
-    QuietProtobufLog quiet;
-    ok = message.ParseFromArray(payload.data(), static_cast<int>(payload.size()));
-  }
-  if (!ok) {
-    throw Error(source_->name() + ": not a valid OTLP " +
-                std::string(signal_name(*stream_signal_)) + " protobuf message");
+  Message* message = parse_proto(payload, signal);
+  if (!message) {
+    throw Error(source_->name() + ": not a valid OTLP " + std::string(signal_name(*signal)) +
+                " protobuf message");
   }
   pos_ = buffer_.size();
-  signal_ = *stream_signal_;
   ++count_;
-  return &message;
+  return message;
 }
 
 }  // namespace promotel::otlp

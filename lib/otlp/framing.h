@@ -75,6 +75,8 @@ class RequestReader {
   google::protobuf::Message* next_proto_framed();
   google::protobuf::Message* next_proto_bare();
   google::protobuf::Message& message_for(Signal signal);
+  // Parses a protobuf request of a known or guessed signal into the arena; nullptr if invalid.
+  google::protobuf::Message* parse_proto(std::string_view payload, std::optional<Signal> signal);
   void skip_space_counting_lines();
 
   Reader* source_;
@@ -86,12 +88,13 @@ class RequestReader {
   bool detected_ = false;
   InputEncoding encoding_ = InputEncoding::kUnknown;
   Signal signal_ = Signal::kMetrics;
-  std::optional<Signal> stream_signal_;  // decided for protobuf streams
   uint64_t consumed_ = 0;                // bytes before buffer_[0]
   size_t line_ = 1;                      // line of buffer_[pos_] (JSON)
   size_t column_ = 1;
   uint64_t count_ = 0;
-  std::unique_ptr<google::protobuf::Message> messages_[3];
+  // Requests are built on an arena that is reset for each one: a large request is freed in
+  // one go instead of per attribute and data point.
+  google::protobuf::Arena arena_;
 };
 
 }  // namespace promotel::otlp

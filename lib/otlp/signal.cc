@@ -29,6 +29,16 @@ std::unique_ptr<google::protobuf::Message> new_request(Signal signal) {
   return nullptr;
 }
 
+google::protobuf::Message* new_request(Signal signal, google::protobuf::Arena* arena) {
+  using google::protobuf::Arena;
+  switch (signal) {
+    case Signal::kMetrics: return Arena::CreateMessage<MetricsRequest>(arena);
+    case Signal::kTraces: return Arena::CreateMessage<TracesRequest>(arena);
+    case Signal::kLogs: return Arena::CreateMessage<LogsRequest>(arena);
+  }
+  return nullptr;
+}
+
 std::unique_ptr<google::protobuf::Message> new_response(Signal signal) {
   switch (signal) {
     case Signal::kMetrics: return std::make_unique<MetricsResponse>();

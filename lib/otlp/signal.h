@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/message.h>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -29,6 +30,8 @@ std::optional<Signal> parse_signal(std::string_view name);
 // An empty Export*ServiceRequest / Export*ServiceResponse of the signal.
 std::unique_ptr<google::protobuf::Message> new_request(Signal signal);
 std::unique_ptr<google::protobuf::Message> new_response(Signal signal);
+// An empty request owned by the arena (freed all at once by Arena::Reset: no per-field frees).
+google::protobuf::Message* new_request(Signal signal, google::protobuf::Arena* arena);
 
 // The signal of a request message (by its type).
 Signal signal_of(const google::protobuf::Message& request);

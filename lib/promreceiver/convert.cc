@@ -11,6 +11,58 @@ using opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
 
 namespace {
 
+// The classic series a protobuf native histogram also carries (the decoder yields them right
+// after it): Prometheus ingests only the native histogram unless told to keep both.
+class NativeShadow {
+ public:
+  void set(std::string_view family, model::Labels labels) {
+    family_.assign(family);
+    labels_.clear();
+    for (const model::Label& l : labels) labels_.emplace_back(l.name, l.value);
+    active_ = true;
+  }
+
+  // True for a classic sample of the last native histogram; anything else ends the shadow.
+  bool covers(const model::Sample& s) {
+    if (!active_) return false;
+    std::string_view name = s.name;
+    bool suffix_of_family = name.size() > family_.size() && name.starts_with(family_) &&
+                            (name.substr(family_.size()) == "_bucket" ||
+                             name.substr(family_.size()) == "_sum" ||
+                             name.substr(family_.size()) == "_count" ||
+                             name.substr(family_.size()) == "_created" ||
+                             name.substr(family_.size()) == "_gsum" ||
+                             name.substr(family_.size()) == "_gcount");
+    if (suffix_of_family && same_labels(s.labels)) return true;
+    active_ = false;
+    return false;
+  }
+
+  void reset() { active_ = false; }
+
+ private:
+  bool same_labels(model::Labels labels) const {
+    size_t matched = 0;
+    for (const model::Label& l : labels) {
+      if (l.name == "le") continue;
+      bool found = false;
+      for (const auto& [name, value] : labels_) {
+        if (name == l.name && value == l.value) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+      ++matched;
+    }
+    return matched == labels_.size();
+  }
+
+  bool active_ = false;
+  std::string family_;
+  std::vector<std::pair<std::string, std::string>> labels_;
+};
+
 class Batcher {
  public:
   Batcher(Transaction& tx, const RequestSink& sink, ConvertResult& result)
@@ -45,6 +97,7 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
   Batcher batcher(tx, sink, result);
   auto parser = exposition::make_parser(input, options.parse);
   std::string current_family;  // normalised name of the family being read
+  NativeShadow shadow;
   bool lenient = !options.parse.strict && options.parse.format != exposition::Format::kOpenMetrics;
 
   auto at_family = [&](std::string_view family) {
@@ -58,6 +111,7 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
     try {
       entry = parser->next();
       if (entry == exposition::Entry::kSample) {
+        if (!options.classic_histograms && shadow.covers(parser->sample())) continue;
         try {
           at_family(normalize_metric_name(parser->sample().name));
           tx.append(parser->sample());
@@ -75,6 +129,7 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
       continue;
     }
     if (entry == exposition::Entry::kEnd) break;
+    shadow.reset();
     switch (entry) {
       case exposition::Entry::kType:
         at_family(parser->metric_name());
@@ -92,6 +147,7 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
       case exposition::Entry::kNativeHistogram:
         at_family(parser->metric_name());
         tx.append_native_histogram(parser->metric_name(), parser->native_histogram());
+        shadow.set(parser->metric_name(), parser->native_histogram().labels);
         break;
       case exposition::Entry::kEnd:
         break;

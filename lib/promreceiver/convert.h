@@ -26,6 +26,9 @@ struct ConvertOptions {
   // Skip what does not parse (lenient formats only), dropping the family it was in, instead of
   // failing the whole input.
   bool keep_going = false;
+  // Protobuf: also convert the classic buckets a native histogram carries (Prometheus'
+  // always_scrape_classic_histograms); by default only the native histogram is used.
+  bool classic_histograms = false;
   // Append the synthetic scrape series (up, scrape_duration_seconds, ...) at the end.
   std::optional<ScrapeReport> scrape_metrics;
 };

@@ -855,11 +855,14 @@ struct Transaction::State {
       add_attributes(g.attributes, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
       p->set_time_unix_nano(ms_to_nanos(g.timestamp));
-      p->set_scale(n.scale);
-      p->set_zero_threshold(n.zero_threshold);
+      // pdata always carries both bucket messages (non-nullable), even when empty or stale.
+      p->mutable_positive();
+      p->mutable_negative();
       if (model::is_stale_nan(n.sum)) {
         p->set_flags(pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       } else {
+        p->set_scale(n.scale);
+        p->set_zero_threshold(n.zero_threshold);
         p->set_count(to_uint64(n.count));
         p->set_sum(n.sum);
         p->set_zero_count(to_uint64(n.zero_count));

@@ -176,7 +176,7 @@ model::NativeHistogram sample_histogram(std::span<const Label> labels) {
   h.timestamp = 1'000;
   h.schema = -3;
   h.zero_threshold = 1e-128;
-  h.count = 9;
+  h.count = 10;
   h.sum = 42.5;
   h.zero_count = 2;
   h.positive_spans = pos;
@@ -199,7 +199,7 @@ TEST(EncodeV1, NativeHistogram) {
   ASSERT_EQ(req.timeseries_size(), 1);
   ASSERT_EQ(req.timeseries(0).histograms_size(), 1);
   const auto& h = req.timeseries(0).histograms(0);
-  EXPECT_EQ(h.count_int(), 9u);
+  EXPECT_EQ(h.count_int(), 10u);
   EXPECT_EQ(h.sum(), 42.5);
   EXPECT_EQ(h.schema(), -3);
   EXPECT_EQ(h.zero_threshold(), 1e-128);
@@ -214,6 +214,24 @@ TEST(EncodeV1, NativeHistogram) {
   EXPECT_EQ(h.timestamp(), 1000);
   EXPECT_EQ(h.reset_hint(), prometheus::Histogram::UNKNOWN);
   EXPECT_EQ(req.metadata(0).type(), prometheus::MetricMetadata::HISTOGRAM);
+}
+
+TEST(EncodeV1, InvalidNativeHistogramsAreRefused) {
+  Fixture f;
+  auto builder = f.builder();
+  auto h = sample_histogram({});
+  h.count = 9;
+  EXPECT_EQ(builder.add("x", h), "invalid native histogram: count 9 is less than the 10 observations in the buckets");
+  static const int64_t negative[] = {2, -3, 3};
+  h = sample_histogram({});
+  h.positive_deltas = negative;
+  EXPECT_EQ(builder.add("x", h), "invalid native histogram: positive bucket 2 has a negative count (-1)");
+  static const model::BucketSpan short_span[] = {{0, 2}};
+  h = sample_histogram({});
+  h.positive_spans = short_span;
+  EXPECT_EQ(builder.add("x", h), "invalid native histogram: positive spans cover 2 buckets but 3 are given");
+  builder.finish();
+  EXPECT_TRUE(f.batches.empty());
 }
 
 TEST(EncodeV2, SymbolsRefsMetadataAndHistograms) {

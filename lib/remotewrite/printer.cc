@@ -44,6 +44,7 @@ void BatchPrinter::series_name(std::string_view encoded) {
     if (l.name == "__name__") name = l.value;
   }
   out_.write(name);
+  if (labels_.size() <= 1) return;
   out_.put('{');
   bool first = true;
   for (const auto& l : labels_) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 
 #include "common/error.h"
 
@@ -31,6 +32,58 @@ bool suffix_belongs(model::MetricType type, std::string_view suffix) {
     case MetricType::kInfo: return suffix == "_info";
     default: return false;
   }
+}
+
+// What Prometheus' ValidateHistogram checks (it answers 500 otherwise, which a sender would
+// retry in vain): spans cover exactly the buckets given, no bucket count is negative, and an
+// integer histogram's count covers its buckets.
+std::string check_side(const char* side, std::span<const model::BucketSpan> spans,
+                       std::span<const int64_t> deltas, std::span<const double> counts, bool is_float,
+                       double& total) {
+  uint64_t covered = 0;
+  for (const auto& s : spans) covered += s.length;
+  size_t given = is_float ? counts.size() : deltas.size();
+  if (covered != given) {
+    return std::string(side) + " spans cover " + std::to_string(covered) + " buckets but " +
+           std::to_string(given) + " are given";
+  }
+  int64_t running = 0;
+  for (size_t i = 0; i < given; ++i) {
+    double count;
+    if (is_float) {
+      count = counts[i];
+    } else {
+      running += deltas[i];
+      count = double(running);
+    }
+    if (count < 0) {
+      char number[32];
+      std::snprintf(number, sizeof number, "%g", count);
+      return std::string(side) + " bucket " + std::to_string(i + 1) + " has a negative count (" + number + ")";
+    }
+    total += count;
+  }
+  return {};
+}
+
+std::string check_histogram(const model::NativeHistogram& h) {
+  double total = h.zero_count;
+  if (h.zero_count < 0) return "negative zero-bucket count";
+  if (std::string why = check_side("negative", h.negative_spans, h.negative_deltas, h.negative_counts,
+                                   h.is_float, total);
+      !why.empty()) {
+    return why;
+  }
+  if (std::string why = check_side("positive", h.positive_spans, h.positive_deltas, h.positive_counts,
+                                   h.is_float, total);
+      !why.empty()) {
+    return why;
+  }
+  if (!h.is_float && h.count < total) {
+    return "count " + std::to_string(uint64_t(h.count)) + " is less than the " +
+           std::to_string(uint64_t(total)) + " observations in the buckets";
+  }
+  return {};
 }
 
 }  // namespace
@@ -263,6 +316,10 @@ std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogr
   if (std::string why = series_labels(name, h.labels); !why.empty()) {
     ++stats_.refused;
     return why;
+  }
+  if (std::string why = check_histogram(h); !why.empty()) {
+    ++stats_.refused;
+    return "invalid native histogram: " + why;
   }
   for (const auto& e : h.exemplars) {
     if (std::string why = exemplar_labels(e.labels); !why.empty()) {

@@ -16,7 +16,7 @@ PROM = None
 
 def setUpModule():
     global PROM
-    PROM = Prometheus(features=("exemplar-storage",))
+    PROM = Prometheus(features=("exemplar-storage", "native-histograms"))
 
 
 def tearDownModule():
@@ -129,6 +129,23 @@ rpc_count 10 {t}
         self.assertEqual(ex[0]["labels"], {"trace_id": "abc123"})
         self.assertEqual(ex[0]["value"], "0.05")
         self.assertEqual(float(ex[0]["timestamp"]), t / 1000)
+
+    def test_native_histograms_from_protobuf(self):
+        path = os.path.join(os.environ.get("PROMOTEL_SOURCE", "."), "..", "shared", "testdata", "exposition",
+                            "protobuf", "prometheus_textparse_testproto.pb.delimited")
+        # Two float histograms of that file have negative bucket counts, which Prometheus refuses
+        # (with a 500): without --keep-going nothing is sent, with it the rest goes through.
+        p = rwpush(PROM.url, "--timestamp", "now", "--label", "job=nh", path, check=1)
+        self.assertIn(b"invalid native histogram: negative bucket 3 has a negative count (-2)", p.stderr)
+        self.assertEqual(PROM.query('test_histogram_count{job="nh"}'), [])
+        p = rwpush(PROM.url, "--timestamp", "now", "--label", "job=nh", "--keep-going", path, check=1)
+        self.assertIn(b"written 83 series, 73 samples, 10 histograms", p.stderr)
+        q = lambda e: PROM.query(e)[0]["value"][1]  # noqa: E731
+        self.assertEqual(q('histogram_count(test_histogram{job="nh"})'), "175")
+        self.assertEqual(q('histogram_sum(test_histogram{job="nh"})'), "0.0008280461746287094")
+        self.assertEqual(q('histogram_count(test_gauge_histogram{job="nh"})'), "175")
+        self.assertEqual(q('test_histogram_count{job="nh"}'), "175")  # the classic twin
+        self.assertEqual(q('histogram_count(test_histogram_family{job="nh",foo="bar"})'), "5")
 
     def test_many_batches_in_order(self):
         t0 = int(time.time() * 1000) - 50_000

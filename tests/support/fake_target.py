@@ -2,10 +2,11 @@
 """A scrape target for demos and tests: serves one exposition file over HTTP on 127.0.0.1.
 
     fake_target.py FILE [--port N] [--content-type CT] [--path /metrics]
-                        [--status CODE] [--delay SECONDS] [--gzip]
+                        [--status CODE] [--delay SECONDS] [--gzip] [--then FILE ...]
 
 Prints the bound port on the first line of stdout once it is listening (use --port 0 for a
-free port), then serves until killed. Only the standard library is used.
+free port), then serves until killed. With --then, the n-th request is answered with the n-th
+of FILE, THEN1, THEN2, ... (the last one from then on). Only the standard library is used.
 """
 import argparse
 import gzip
@@ -24,9 +25,13 @@ def main():
     ap.add_argument("--status", type=int, default=200)
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--gzip", action="store_true")
+    ap.add_argument("--then", action="append", default=[])
     args = ap.parse_args()
-    with open(args.file, "rb") as f:
-        body = f.read()
+    bodies = []
+    for path in [args.file] + args.then:
+        with open(path, "rb") as f:
+            bodies.append(f.read())
+    served = [0]
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -37,11 +42,12 @@ def main():
                 return
             if args.delay:
                 time.sleep(args.delay)
-            data = body
+            data = bodies[min(served[0], len(bodies) - 1)]
+            served[0] += 1
             self.send_response(args.status)
             self.send_header("Content-Type", args.content_type)
             if args.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
-                data = gzip.compress(body)
+                data = gzip.compress(data)
                 self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

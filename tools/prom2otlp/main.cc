@@ -13,7 +13,9 @@
 #include "common/tool.h"
 #include "exposition/format.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "http/client.h"
 #include "otlp/framing.h"
+#include "otlpexport/exporter.h"
 #include "promreceiver/convert.h"
 #include "sniffing_reader.h"
 
@@ -33,6 +35,7 @@ struct Flags {
   bool scrape_metrics = false;
   double scrape_duration = 0;
   bool quiet = false;
+  int max_attempts = 5;
 };
 
 int64_t now_ms() {
@@ -96,7 +99,23 @@ int main(int argc, char** argv) {
                  "Start a new request after this many data points, at the next family "
                  "(0: one request for the whole input)")
       ->capture_default_str();
+  app.add_flag("--classic-histograms", options.classic_histograms,
+               "Protobuf input: also convert the classic buckets of native histograms "
+               "(Prometheus' always_scrape_classic_histograms)");
   app.add_flag("-q,--quiet", flags.quiet, "Do not print warnings about dropped samples");
+
+  otlpexport::ExporterOptions exporter;
+  app.add_option("--endpoint", exporter.endpoint,
+                 "POST the requests to this OTLP/HTTP receiver instead of writing them "
+                 "(http://host:4318 → http://host:4318/v1/metrics)")
+      ->group("Export");
+  app.add_flag("--gzip", exporter.gzip, "--endpoint: gzip the request bodies")->group("Export");
+  app.add_option("--max-attempts", flags.max_attempts,
+                 "--endpoint: tries per request on 429/502/503/504 or a transport failure")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group("Export");
+  http::add_client_options(app, exporter.client, "Export");
 
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
@@ -115,15 +134,36 @@ int main(int argc, char** argv) {
                                ? reader.format()
                                : *exposition::format_from_string(flags.input_format);
 
-    Output out = Output::open(flags.output);
-    otlp::FrameWriter writer(out, *otlp::parse_format(flags.output_format));
     auto warn = [&](const std::string& message) {
       if (!flags.quiet) print_warning("prom2otlp", message);
     };
-    promreceiver::ConvertResult result = promreceiver::convert(
-        reader, options, [&](const auto& request) { writer.write(request); }, warn);
-    writer.flush();
+    bool failed = false;
+    promreceiver::ConvertResult result;
+    if (!exporter.endpoint.empty()) {
+      exporter.json = flags.output_format == "json";
+      exporter.max_attempts = flags.max_attempts;
+      otlpexport::Exporter sender(exporter);
+      result = promreceiver::convert(reader, options, [&](const auto& request) {
+        otlpexport::ExportResult sent = sender.send(request);
+        if (!sent.ok) {
+          throw Error("export to " + otlpexport::metrics_url(exporter.endpoint) + " failed after " +
+                      std::to_string(sent.attempts) + " attempt(s): " + sent.message);
+        }
+        if (sent.rejected_points > 0 || !sent.message.empty()) {
+          print_error("prom2otlp", "the receiver rejected " + std::to_string(sent.rejected_points) +
+                                       " data point(s)" +
+                                       (sent.message.empty() ? "" : ": " + sent.message));
+          failed = failed || sent.rejected_points > 0;
+        }
+      }, warn);
+    } else {
+      Output out = Output::open(flags.output);
+      otlp::FrameWriter writer(out, *otlp::parse_format(flags.output_format));
+      result = promreceiver::convert(
+          reader, options, [&](const auto& request) { writer.write(request); }, warn);
+      writer.flush();
+    }
     for (const std::string& skipped : result.skipped) print_error("prom2otlp", skipped);
-    return result.skipped.empty() ? kExitOk : kExitFailed;
+    return result.skipped.empty() && !failed ? kExitOk : kExitFailed;
   });
 }

@@ -13,6 +13,11 @@ void add_input_options(CLI::App& app, InputOptions& o, bool with_collectors) {
                  "Prometheus config or TA config (targetallocator.yaml) file; repeatable, - = stdin");
   app.add_option("--objects", o.objects,
                  "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Namespaces; repeatable");
+  app.add_option("--monitors", o.monitors, "ServiceMonitor/PodMonitor YAML (single, multi-doc, kind: List); repeatable");
+  app.add_option("--monitor-selector", o.monitor_selector,
+                 "label selector k=v[,...] monitors must match (default: the TA config's, else all)");
+  app.add_option("--namespace-selector", o.namespace_selector,
+                 "label selector k=v[,...] the monitors' namespaces must match (default: all)");
   if (!with_collectors) return;
   app.add_option("--collectors", o.collector_count, "N collectors named <prefix>-0 ... <prefix>-(N-1)");
   app.add_option("--collector", o.collector_names, "a collector by name; repeatable");
@@ -33,11 +38,46 @@ LoadedInputs load_inputs(const InputOptions& o) {
   LoadedInputs in;
   for (const auto& path : o.configs) in.configs.push_back(load_any_config(path));
   for (const auto& path : o.objects) k8s::load_object_file(path, in.objects);
+  for (const auto& path : o.monitors) {
+    auto more = monitors::load_monitor_file(path);
+    std::move(more.begin(), more.end(), std::back_inserter(in.monitors));
+  }
+  // Monitors inside the object dumps count too.
+  for (const auto& [node, file] : in.objects.others)
+    if (monitors::is_monitor(node)) in.monitors.push_back(monitors::parse_monitor(node, file));
 
   const TaConfig* ta = in.configs.empty() ? nullptr : &in.configs.back();
   for (const auto& c : in.configs)
     for (const auto& job : c.prometheus.scrape_configs)
       in.request.jobs.push_back({job, c.prometheus.base_dir, c.prometheus.file});
+
+  // Monitor selection: flags, else the TA config's prometheus_cr section, else everything.
+  auto& sel = in.selection;
+  if (ta && ta->prometheus_cr.enabled) {
+    const auto& cr = ta->prometheus_cr;
+    sel.service_monitor_selector = cr.service_monitor_selector;
+    sel.pod_monitor_selector = cr.pod_monitor_selector;
+    sel.service_monitor_namespace_selector = cr.service_monitor_namespace_selector;
+    sel.pod_monitor_namespace_selector = cr.pod_monitor_namespace_selector;
+    sel.allow_namespaces = cr.allow_namespaces;
+    sel.deny_namespaces = cr.deny_namespaces;
+    in.monitor_interval_ms = cr.scrape_interval_ms;
+  } else {
+    sel.service_monitor_selector = k8s::LabelSelector{};
+    sel.pod_monitor_selector = k8s::LabelSelector{};
+  }
+  if (!o.monitor_selector.empty()) {
+    sel.service_monitor_selector = k8s::parse_selector_string(o.monitor_selector);
+    sel.pod_monitor_selector = sel.service_monitor_selector;
+  }
+  if (!o.namespace_selector.empty()) {
+    sel.service_monitor_namespace_selector = k8s::parse_selector_string(o.namespace_selector);
+    sel.pod_monitor_namespace_selector = sel.service_monitor_namespace_selector;
+  }
+  std::vector<monitors::SkippedMonitor> skipped;
+  for (auto& job : monitors::generate_all(in.monitors, sel, in.objects, in.monitor_interval_ms, &skipped))
+    in.request.jobs.push_back({std::move(job), ".", "monitors"});
+  for (const auto& s : skipped) in.warnings.push_back(s.id + " skipped: " + s.reason);
 
   std::string strategy = !o.strategy.empty() ? o.strategy : ta ? ta->allocation_strategy : "consistent-hashing";
   auto s = parse_strategy(strategy);

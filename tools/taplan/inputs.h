@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "k8s/objects.h"
+#include "monitors/monitor.h"
 #include "targetalloc/plan.h"
 #include "targetalloc/ta_config.h"
 
@@ -16,6 +17,9 @@ namespace promotel::taplan {
 struct InputOptions {
   std::vector<std::string> configs;
   std::vector<std::string> objects;
+  std::vector<std::string> monitors;
+  std::string monitor_selector;
+  std::string namespace_selector;
   size_t collector_count = 0;
   std::vector<std::string> collector_names;
   std::string collector_prefix = "collector";
@@ -33,6 +37,9 @@ void add_input_options(CLI::App& app, InputOptions& options, bool with_collector
 struct LoadedInputs {
   std::vector<targetalloc::TaConfig> configs;
   k8s::ObjectStore objects;
+  std::vector<monitors::Monitor> monitors;
+  monitors::MonitorSelection selection;
+  int64_t monitor_interval_ms = 30 * 1000;
   targetalloc::PlanRequest request;  // jobs, collectors, allocation options, filter
   std::vector<std::string> warnings;
 };
