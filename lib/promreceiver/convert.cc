@@ -98,7 +98,9 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
   auto parser = exposition::make_parser(input, options.parse);
   std::string current_family;  // normalised name of the family being read
   NativeShadow shadow;
-  bool lenient = !options.parse.strict && options.parse.format != exposition::Format::kOpenMetrics;
+  // Only text 0.0.4 can go on after an error (at the next line); a broken protobuf record
+  // leaves no place to resume, and its decoder would throw the same error forever.
+  bool lenient = !options.parse.strict && options.parse.format == exposition::Format::kPrometheusText;
 
   auto at_family = [&](std::string_view family) {
     if (family == current_family) return;
