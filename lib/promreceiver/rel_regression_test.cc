@@ -28,7 +28,7 @@ TEST(ConvertRegression, KeepGoingDoesNotLoopOnBrokenProtobuf) {
 
 // keep_going still skips a bad line of text 0.0.4 and keeps the rest.
 TEST(ConvertRegression, KeepGoingStillSkipsBadTextLines) {
-  StringReader input("a 1\nb{ 2\nc 3\n", "t.prom");
+  StringReader input("# TYPE a gauge\na 1\n# TYPE b gauge\nb{ 2\n# TYPE c gauge\nc 3\n", "t.prom");
   ConvertOptions options;
   options.keep_going = true;
   auto result = convert(input, options, [](const auto&) {});
