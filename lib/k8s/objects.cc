@@ -184,7 +184,18 @@ std::vector<YAML::Node> flatten_objects(std::string_view text, const std::string
 }
 
 void load_objects(std::string_view text, const std::string& file, ObjectStore& store) {
-  for (const auto& o : flatten_objects(text, file)) add_object(o, file, store);
+  for (const auto& o : flatten_objects(text, file)) {
+    try {
+      add_object(o, file, store);
+    } catch (const YAML::Exception& e) {
+      // A field of the wrong shape (a scalar where a map is due, ...): yaml-cpp's own exception
+      // would reach the user without the file's name.
+      SourcePosition at = e.mark.is_null()
+                              ? promconfig::position_of(o, file)
+                              : SourcePosition{file, size_t(e.mark.line) + 1, size_t(e.mark.column) + 1};
+      throw Error(at, e.msg);
+    }
+  }
 }
 
 void load_object_file(const std::string& path, ObjectStore& store) {
