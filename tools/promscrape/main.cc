@@ -192,8 +192,7 @@ int run(Flags& f) {
       native_dropped += sink.native_dropped;
       if (!stats.up) {
         failed = true;
-        // A parse error already starts with the position "<url>:<line>:<col>".
-        print_error(kTool, stats.error.rfind(url + ":", 0) == 0 ? stats.error : url + ": " + stats.error);
+        print_error(kTool, url + ": " + stats.error);
       }
       if (f.summary) std::fprintf(stderr, "%s: %s\n", kTool, summary_line(url, stats, response.status).c_str());
     });
