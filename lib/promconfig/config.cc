@@ -84,7 +84,7 @@ relabel::RelabelConfig relabel_of(const YAML::Node& node, const std::string& fil
   relabel::RelabelConfig c;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string& k = it->first.Scalar();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second lives in a temporary proxy
     if (k == "source_labels") {
       c.source_labels = strings_of(v, file, "source_labels");
       c.source_labels_set = !v.IsNull();
@@ -257,7 +257,7 @@ ScrapeConfig parse_scrape_config(const YAML::Node& node, const GlobalConfig& glo
   sc.job_name = job.Scalar();
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string& k = it->first.Scalar();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second lives in a temporary proxy
     if (v.IsNull()) continue;
     if (k == "scrape_interval") {
       sc.scrape_interval_ms = duration_of(v, file);

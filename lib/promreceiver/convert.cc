@@ -113,7 +113,9 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
   auto parser = exposition::make_parser(input, options.parse);
   std::string current_family;  // normalised name of the family being read
   NativeShadow shadow;
-  bool lenient = !options.parse.strict && options.parse.format != exposition::Format::kOpenMetrics;
+  // Only text 0.0.4 can go on after an error (at the next line); a broken protobuf record
+  // leaves no place to resume, and its decoder would throw the same error forever.
+  bool lenient = !options.parse.strict && options.parse.format == exposition::Format::kPrometheusText;
 
   // A batch is full at batch_size data points, each pending metric counting as 4 more (its
   // resource, scope and descriptor cost memory too: an input where every series is its own

@@ -316,7 +316,9 @@ void snappy_compress(std::string_view data, std::string& out) {
 
 void snappy_uncompress(std::string_view data, std::string& out) {
   size_t n = 0;
-  if (!snappy::GetUncompressedLength(data.data(), data.size(), &n)) {
+  // Validate before allocating: the length header alone could ask for gigabytes.
+  if (!snappy::GetUncompressedLength(data.data(), data.size(), &n) ||
+      !snappy::IsValidCompressedBuffer(data.data(), data.size())) {
     throw Error("snappy: corrupt input (bad length header)");
   }
   out.resize(n);

@@ -232,7 +232,7 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
   }
   for (const auto& [k, v] : options_.extra_labels) {
     auto clash = std::find_if(labels_.begin() + 1, labels_.end(),
-                              [&](const model::Label& l) { return l.name == k; });
+                              [&k = k](const model::Label& l) { return l.name == k; });
     if (clash != labels_.end()) {
       if (options_.honor_labels) continue;
       // Like Prometheus with honor_labels: false, the input's label becomes exported_<name>

@@ -107,7 +107,7 @@ Job job_from_urls(const std::vector<std::string>& urls, const TargetDefaults& de
     LabelSet labels = labels_from_url(url, defaults.job, params);
     for (const auto& [name, values] : defaults.params) {
       for (const auto& v : values) {
-        auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+        auto it = std::find_if(params.begin(), params.end(), [&name = name](const auto& p) { return p.first == name; });
         if (it == params.end()) {
           params.emplace_back(name, std::vector<std::string>{v});
           labels.set("__param_" + name, v);

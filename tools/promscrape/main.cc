@@ -168,7 +168,7 @@ int run(Flags& f) {
   }
   for (const auto& p : f.params) {
     auto [name, value] = split_pair(p, "--param");
-    auto it = std::find_if(defaults.params.begin(), defaults.params.end(), [&](const auto& e) { return e.first == name; });
+    auto it = std::find_if(defaults.params.begin(), defaults.params.end(), [&name = name](const auto& e) { return e.first == name; });
     if (it == defaults.params.end()) defaults.params.emplace_back(name, std::vector<std::string>{value});
     else it->second.push_back(value);
   }

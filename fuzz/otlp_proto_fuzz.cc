@@ -1,0 +1,31 @@
+// Fuzzes OTLP protobuf input: each signal's Export*ServiceRequest decoded from the bytes and
+// rendered (debug exporter, OTLP/JSON), the signal guess for bare messages, and the
+// RequestReader that otlpdump reads files and stdin with (framing, gzip and signal detection).
+
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/fuzz_input.h"
+#include "fuzz/otlp_render.h"
+#include "otlp/framing.h"
+#include "otlp/signal.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace promotel;
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  fuzz::expect_only_promotel_errors("otlp_proto", [&] {
+    for (otlp::Signal signal : {otlp::Signal::kMetrics, otlp::Signal::kTraces, otlp::Signal::kLogs}) {
+      auto request = otlp::new_request(signal);
+      if (request->ParseFromArray(input.data(), int(input.size()))) fuzz::render_everything(*request);
+    }
+    otlp::detect_proto_signal(input);
+  });
+  for (bool bare : {false, true}) {
+    fuzz::expect_only_promotel_errors("otlp_proto RequestReader", [&] {
+      fuzz::ChunkedReader reader(input, fuzz::chunk_for(input));
+      otlp::RequestReader requests(reader, {.bare = bare, .max_message_size = 1 << 20});
+      while (const auto* request = requests.next()) fuzz::render_everything(*request);
+    });
+  }
+  return 0;
+}
