@@ -102,7 +102,9 @@ std::string apply_server_name(CURL* curl, const std::string& url, const std::str
 }  // namespace
 
 void add_client_options(CLI::App& app, ClientOptions& o, const std::string& group) {
+  // One value per -H, so a positional argument after it is not taken as another header.
   app.add_option("-H,--header", o.headers, "Extra request header 'Name: value' (repeatable)")
+      ->allow_extra_args(false)
       ->group(group);
   app.add_option("--bearer-token", o.bearer_token, "Send 'Authorization: Bearer TOKEN'")->group(group);
   app.add_option("--bearer-token-file", o.bearer_token_file,

@@ -141,3 +141,21 @@ TEST(Perform, ConnectionRefusedIsReportedNotThrown) {
 
 }  // namespace
 }  // namespace promotel::http
+
+namespace promotel::http {
+namespace {
+
+TEST(ClientOptions, HeaderTakesOneValueSoAPositionalMayFollow) {
+  CLI::App app;
+  ClientOptions options;
+  add_client_options(app, options);
+  std::string url;
+  app.add_option("url", url)->required();
+  const char* argv[] = {"tool", "-H", "X-A: 1", "-H", "X-B: 2", "http://127.0.0.1:9/x"};
+  app.parse(6, const_cast<char**>(argv));
+  EXPECT_EQ(options.headers, (std::vector<std::string>{"X-A: 1", "X-B: 2"}));
+  EXPECT_EQ(url, "http://127.0.0.1:9/x");
+}
+
+}  // namespace
+}  // namespace promotel::http

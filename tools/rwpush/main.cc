@@ -111,7 +111,6 @@ int main(int argc, char** argv) {
                  "Write each request's snappy body to FILE (request 1), FILE.2, FILE.3, ...");
   app.add_flag("-q,--quiet", quiet, "No summary on stderr");
   promotel::http::add_client_options(app, send.client);
-  app.get_option("--header")->allow_extra_args(false);  // one value each: the URL may follow
 
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
 
