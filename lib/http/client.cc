@@ -1,102 +1,24 @@
 #include "http/client.h"
 
+#include "http/transfer.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <ctime>
-#include <fstream>
-#include <memory>
-#include <mutex>
-#include <sstream>
 
 #include "common/error.h"
-#include "common/input.h"
-#include "common/version.h"
 
 namespace promotel::http {
 namespace {
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string trim(std::string s) {
   auto not_space = [](unsigned char c) { return !std::isspace(c); };
   s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
   s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
   return s;
-}
-
-std::string read_secret_file(const std::string& path) {
-  return trim(read_file(path));
-}
-
-struct Transfer {
-  Response* response;
-  size_t max_body_bytes;
-  bool too_large = false;
-};
-
-size_t on_body(char* data, size_t size, size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t n = size * count;
-  if (t->max_body_bytes != 0 && t->response->body.size() + n > t->max_body_bytes) {
-    t->too_large = true;
-    return 0;  // aborts the transfer
-  }
-  t->response->body.append(data, n);
-  return n;
-}
-
-size_t on_header(char* data, size_t size, size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  size_t n = size * count;
-  std::string line(data, n);
-  if (line.rfind("HTTP/", 0) == 0) {
-    t->response->headers.clear();  // a new response (after a redirect or 100 Continue)
-    return n;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string::npos) return n;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  t->response->headers.emplace_back(name, trim(line.substr(colon + 1)));
-  return n;
-}
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-
-// With --server-name the request goes to the URL's host and port, but TLS (SNI and certificate
-// verification) and the Host header use server_name: rewrite the URL's host and tell libcurl to
-// connect to the original address.
-std::string apply_server_name(CURL* curl, const std::string& url, const std::string& server_name,
-                              std::unique_ptr<curl_slist, CurlDeleter>& connect_to) {
-  std::unique_ptr<CURLU, CurlDeleter> u(curl_url());
-  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
-  char* host = nullptr;
-  char* port = nullptr;
-  curl_url_get(u.get(), CURLUPART_HOST, &host, 0);
-  curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-  std::string rule = server_name + ":" + (port ? port : "") + ":" + (host ? host : "") + ":" +
-                     (port ? port : "");
-  curl_free(host);
-  curl_free(port);
-  connect_to.reset(curl_slist_append(nullptr, rule.c_str()));
-  curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to.get());
-  curl_url_set(u.get(), CURLUPART_HOST, server_name.c_str(), 0);
-  char* rewritten = nullptr;
-  curl_url_get(u.get(), CURLUPART_URL, &rewritten, 0);
-  std::string out = rewritten ? rewritten : url;
-  curl_free(rewritten);
-  return out;
 }
 
 }  // namespace
@@ -139,94 +61,19 @@ std::string Response::header(const std::string& lower_name) const {
 
 Response perform(const Request& request, const ClientOptions& options) {
   global_init();
-  Response response;
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) throw Error("cannot initialise libcurl");
-  CURL* c = curl.get();
-
-  std::unique_ptr<curl_slist, CurlDeleter> headers;
-  auto add_header = [&headers](const std::string& h) {
-    headers.reset(curl_slist_append(headers.release(), h.c_str()));
-  };
-  for (const auto& h : options.headers) add_header(h);
-  for (const auto& h : request.headers) add_header(h);
-  if (!options.bearer_token.empty() || !options.bearer_token_file.empty()) {
-    std::string token = options.bearer_token_file.empty() ? options.bearer_token
-                                                          : read_secret_file(options.bearer_token_file);
-    add_header("Authorization: Bearer " + token);
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) throw Error("cannot initialise libcurl");
+  Transfer transfer;
+  try {
+    transfer.configure(curl, request, options);
+  } catch (...) {
+    curl_easy_cleanup(curl);
+    throw;
   }
-  std::string user, password;
-  if (!options.basic_auth.empty()) {
-    auto colon = options.basic_auth.find(':');
-    user = options.basic_auth.substr(0, colon);
-    if (colon != std::string::npos) password = options.basic_auth.substr(colon + 1);
-    if (!options.basic_auth_password_file.empty())
-      password = read_secret_file(options.basic_auth_password_file);
-    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(c, CURLOPT_USERNAME, user.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
-  }
-  if (request.method != "GET") add_header("Expect:");  // no 100-continue round trip
-
-  std::unique_ptr<curl_slist, CurlDeleter> connect_to;
-  std::string url = request.url;
-  if (!options.server_name.empty()) url = apply_server_name(c, url, options.server_name, connect_to);
-
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::llround(options.timeout_seconds * 1000)));
-  std::string agent = options.user_agent.empty() ? std::string("promotel/") + kVersion : options.user_agent;
-  curl_easy_setopt(c, CURLOPT_USERAGENT, agent.c_str());
-  if (request.accept_gzip) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
-  if (!options.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
-  if (!options.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, options.cert_file.c_str());
-  if (!options.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, options.key_file.c_str());
-  if (options.insecure) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (request.method == "POST") {
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-  } else if (request.method != "GET") {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (!request.body.empty()) {
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    }
-  }
-  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-
-  Transfer transfer{&response, request.max_body_bytes};
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
-  char error_buffer[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
-
-  CURLcode rc = curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-  double total = 0;
-  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &total);
-  response.elapsed = std::chrono::duration<double>(total);
-  curl_off_t wire = 0;
-  curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &wire);
-  response.body_wire_bytes = static_cast<size_t>(wire);
-  if (transfer.too_large) {
-    response.error = "body larger than " + std::to_string(request.max_body_bytes) + " bytes";
-  } else if (rc != CURLE_OK) {
-    response.error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) {
-      std::ostringstream msg;
-      msg << "timeout after " << options.timeout_seconds << "s (" << response.error << ")";
-      response.error = msg.str();
-    }
-  }
-  return response;
+  CURLcode rc = curl_easy_perform(curl);
+  transfer.finish(rc, options.timeout_seconds);
+  curl_easy_cleanup(curl);
+  return std::move(transfer.response);
 }
 
 std::chrono::duration<double> parse_duration(const std::string& text) {
