@@ -168,8 +168,8 @@ std::vector<Job> jobs_from_target_allocator(const std::string& url, const std::s
       scrape_config.job_name = job_name;
     }
     Job job = job_for_config(scrape_config, base);
-    nlohmann::json items = get_json(root + "/jobs/" + query_escape(job_name) + "/targets?collector_id=" +
-                                        query_escape(collector_id),
+    nlohmann::json items = get_json(root + "/jobs/" + promconfig::query_escape(job_name) + "/targets?collector_id=" +
+                                        promconfig::query_escape(collector_id),
                                     client);
     if (!items.is_array()) throw Error("target allocator: targets of job " + job_name + ": want a JSON array");
     std::vector<promconfig::TargetGroup> groups;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/error.h"
+#include "promconfig/targets.h"
 
 namespace promotel::scrape {
 namespace {
@@ -54,24 +55,6 @@ void LabelSet::set(std::string_view name, std::string_view value) {
 }
 
 void LabelSet::remove(std::string_view name) { set(name, ""); }
-
-std::string query_escape(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string query_unescape(std::string_view text) {
   std::string out;
@@ -166,7 +149,7 @@ Target target_from_labels(const LabelSet& discovered, const Params& params) {
   for (const auto& [name, values] : query) {
     for (const auto& value : values) {
       target.url += separator;
-      target.url += query_escape(name) + "=" + query_escape(value);
+      target.url += promconfig::query_escape(name) + "=" + promconfig::query_escape(value);
       separator = '&';
     }
   }
