@@ -38,6 +38,22 @@ struct Wire {
     }
     return bad("varint longer than 10 bytes");
   }
+  // An embedded google.protobuf.Timestamp {1: seconds, 2: nanos}; a decoding error inside it is
+  // recorded on this Wire.
+  template <typename T>
+  T timestamp() {
+    Wire ts(bytes());
+    T t;
+    while (ts.more()) {
+      uint64_t tag = ts.varint();
+      uint32_t field = static_cast<uint32_t>(tag >> 3), wire_type = static_cast<uint32_t>(tag & 7);
+      if (field == 1) t.seconds = static_cast<int64_t>(ts.read_varint(wire_type));
+      else if (field == 2) t.nanos = static_cast<int32_t>(ts.read_varint(wire_type));
+      else ts.skip(wire_type);
+    }
+    if (ts.error) bad(ts.error);
+    return t;
+  }
   uint64_t bad(const char* what) {
     if (!error) error = what;
     p = end;
@@ -227,17 +243,8 @@ int ProtobufParser::decode_exemplar(std::string_view bytes) {
     } else if (field == 2) {
       ref.value = w.read_double(wt);
     } else if (field == 3 && wt == kLength) {
-      Wire ts(w.bytes());
-      Timestamp t;
-      while (ts.more()) {
-        uint64_t tt = ts.varint();
-        uint32_t f = static_cast<uint32_t>(tt >> 3), twt = static_cast<uint32_t>(tt & 7);
-        if (f == 1) t.seconds = static_cast<int64_t>(ts.read_varint(twt));
-        else if (f == 2) t.nanos = static_cast<int32_t>(ts.read_varint(twt));
-        else ts.skip(twt);
-      }
-      if (ts.error) fail(std::string("invalid exemplar timestamp: ") + ts.error);
-      ref.timestamp = t;
+      ref.timestamp = w.timestamp<Timestamp>();
+      if (w.error) fail(std::string("invalid exemplar timestamp: ") + w.error);
     } else {
       w.skip(wt);
     }
@@ -276,17 +283,7 @@ void ProtobufParser::decode_summary(std::string_view bytes) {
       }
       case 4:
         if (wt == kLength) {
-          Wire ts(w.bytes());
-          Timestamp t;
-          while (ts.more()) {
-            uint64_t tt = ts.varint();
-            uint32_t f = static_cast<uint32_t>(tt >> 3), twt = static_cast<uint32_t>(tt & 7);
-            if (f == 1) t.seconds = static_cast<int64_t>(ts.read_varint(twt));
-            else if (f == 2) t.nanos = static_cast<int32_t>(ts.read_varint(twt));
-            else ts.skip(twt);
-          }
-          if (ts.error) w.bad(ts.error);
-          metric_.created = t;
+          metric_.created = w.timestamp<Timestamp>();
         } else {
           w.skip(wt);
         }
@@ -355,17 +352,7 @@ void ProtobufParser::decode_histogram(std::string_view bytes) {
       case 14: w.repeated_double(wt, [&](double v) { positive_counts_.push_back(v); }); break;
       case 15:
         if (wt == kLength) {
-          Wire ts(w.bytes());
-          Timestamp t;
-          while (ts.more()) {
-            uint64_t tt = ts.varint();
-            uint32_t f = static_cast<uint32_t>(tt >> 3), twt = static_cast<uint32_t>(tt & 7);
-            if (f == 1) t.seconds = static_cast<int64_t>(ts.read_varint(twt));
-            else if (f == 2) t.nanos = static_cast<int32_t>(ts.read_varint(twt));
-            else ts.skip(twt);
-          }
-          if (ts.error) w.bad(ts.error);
-          metric_.created = t;
+          metric_.created = w.timestamp<Timestamp>();
         } else {
           w.skip(wt);
         }
@@ -440,17 +427,7 @@ void ProtobufParser::decode_metric(std::string_view bytes) {
           if (f == 1) metric_.value = c.read_double(cwt);
           else if (f == 2 && cwt == kLength) metric_.exemplar = decode_exemplar(c.bytes());
           else if (f == 3 && cwt == kLength) {
-            Wire ts(c.bytes());
-            Timestamp t2;
-            while (ts.more()) {
-              uint64_t tt = ts.varint();
-              uint32_t ff = static_cast<uint32_t>(tt >> 3), twt = static_cast<uint32_t>(tt & 7);
-              if (ff == 1) t2.seconds = static_cast<int64_t>(ts.read_varint(twt));
-              else if (ff == 2) t2.nanos = static_cast<int32_t>(ts.read_varint(twt));
-              else ts.skip(twt);
-            }
-            if (ts.error) c.bad(ts.error);
-            metric_.created = t2;
+            metric_.created = c.timestamp<Timestamp>();
           } else {
             c.skip(cwt);
           }
