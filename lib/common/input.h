@@ -48,9 +48,15 @@ class Input : public Reader {
   const std::string& name() const override { return name_; }
 
  private:
+  // What a stop signal (common/stop.h) does to reading.
+  enum class OnStop { kDrain, kFinishLine, kStopNow };
+  size_t stop_reading(char* buffer, size_t size);
+
   int fd_;
   bool owns_fd_;
   std::string name_;
+  OnStop on_stop_ = OnStop::kDrain;
+  bool stopped_ = false;
 };
 
 // Reads a whole file ("-" for stdin) into a string.

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/exit_code.h"
+#include "common/stop.h"
 #include "common/version.h"
 
 namespace promotel {
@@ -40,11 +41,20 @@ int run_tool(const std::string& tool, const std::function<int()>& body) {
   try {
     int rc = body();
     std::cout.flush();
+    if (auto cut = input_cut_short()) {
+      print_error(tool, "interrupted by " + stop_signal_name() + ": stopped reading " + *cut +
+                            " early; everything read before the stop was processed");
+      return kExitFailed;
+    }
     return rc;
   } catch (const BrokenPipe&) {
     return kExitOk;
   } catch (const std::exception& e) {
-    print_error(tool, e.what());
+    std::string message = e.what();
+    if (auto cut = input_cut_short()) {
+      message += " (after " + stop_signal_name() + " stopped reading " + *cut + " early)";
+    }
+    print_error(tool, message);
     return kExitFailed;
   }
 }
