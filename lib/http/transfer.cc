@@ -167,6 +167,8 @@ void Transfer::finish(CURLcode rc, double timeout_seconds) {
       std::ostringstream msg;
       msg << "timeout after " << timeout_seconds << "s (" << response.error << ")";
       response.error = msg.str();
+    } else if (rc == CURLE_BAD_CONTENT_ENCODING) {
+      response.error = "the body does not decode as its Content-Encoding says (" + response.error + ")";
     }
   }
 }

@@ -1,8 +1,7 @@
 #include "otlpexport/exporter.h"
 
-#include <thread>
-
 #include "common/error.h"
+#include "common/stop.h"
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "otlp/gzip.h"
@@ -49,7 +48,7 @@ std::string metrics_url(const std::string& endpoint) {
 
 Exporter::Exporter(ExporterOptions options, Sleep sleep)
     : options_(std::move(options)), url_(metrics_url(options_.endpoint)), sleep_(std::move(sleep)) {
-  if (!sleep_) sleep_ = [](std::chrono::duration<double> d) { std::this_thread::sleep_for(d); };
+  if (!sleep_) sleep_ = [](std::chrono::duration<double> d) { sleep_unless_stopped(d); };
 }
 
 ExportResult Exporter::send(const pb_collector::ExportMetricsServiceRequest& request) {
@@ -93,6 +92,10 @@ ExportResult Exporter::send(const pb_collector::ExportMetricsServiceRequest& req
     std::chrono::duration<double> wait = options_.backoff.wait_before(attempt);
     if (auto after = http::parse_retry_after(response.header("retry-after"))) wait = *after;
     sleep_(wait);
+    if (stop_requested()) {  // SIGINT/SIGTERM: no more retries, this request failed
+      result.message += "; not retried after " + stop_signal_name();
+      break;
+    }
   }
   return result;
 }

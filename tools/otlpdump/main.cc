@@ -13,6 +13,7 @@
 #include "common/exit_code.h"
 #include "common/input.h"
 #include "common/output.h"
+#include "common/stop.h"
 #include "common/tool.h"
 #include "debugexporter/render.h"
 #include "otlp/filter.h"
@@ -256,6 +257,7 @@ int main(int argc, char** argv) {
     std::cerr << "otlpdump: error: " << e.what() << "\n";
     return promotel::kExitUsage;
   }
+  if (!receiving) promotel::install_stop_handler();  // the receivers stop on their own terms
   return promotel::run_tool("otlpdump", [&] {
     const otlp::RequestFilter& filter = *filter_holder;
     Output out;

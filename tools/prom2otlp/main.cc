@@ -10,6 +10,7 @@
 #include "common/exit_code.h"
 #include "common/input.h"
 #include "common/output.h"
+#include "common/stop.h"
 #include "common/tool.h"
 #include "exposition/format.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
 
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
+  install_stop_handler();
   return run_tool("prom2otlp", [&] {
     rx.scrape_time_ms = flags.timestamp_ms.value_or(now_ms());
     options.batch_size = flags.batch_size;

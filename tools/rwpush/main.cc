@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/exit_code.h"
 #include "common/output.h"
+#include "common/stop.h"
 #include "common/tool.h"
 #include "common/version.h"
 #include "http/client.h"
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
   options.warn = [](const std::string& m) { promotel::print_warning(kTool, m); };
   options.error = [](const std::string& m) { promotel::print_error(kTool, m); };
 
+  promotel::install_stop_handler();
   return promotel::run_tool(kTool, [&] {
     promotel::Output out;
     rw::PushResult r = rw::push(options, out);
