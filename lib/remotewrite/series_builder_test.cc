@@ -97,7 +97,7 @@ TEST(SeriesBuilder, RefusesInvalidSeries) {
   EXPECT_EQ(errors[1], "invalid metric name \"foo.bar\"");
   EXPECT_EQ(errors[2], "invalid label name \"1abc\"");
   EXPECT_EQ(errors[3], "reserved label name \"__meta\"");
-  EXPECT_EQ(errors[4], "label \"a\" value is not valid UTF-8");
+  EXPECT_EQ(errors[4], "invalid UTF-8 in the value of label \"a\"");
   EXPECT_EQ(errors[5], "invalid metric name \"\"");
   EXPECT_EQ(errors[6], "");
   ASSERT_EQ(s.size(), 1u);
