@@ -34,6 +34,20 @@ int compare_names(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
+// The common case of is_valid_utf8, inline: short values of ASCII only.
+inline bool is_ascii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t high = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    high |= word;
+  }
+  for (; n > 0; ++p, --n) high |= uint8_t(*p);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 bool is_reserved(std::string_view name) { return name.size() >= 2 && name[0] == '_' && name[1] == '_'; }
 
 // A parsed NaN becomes Prometheus' ordinary NaN, never the stale-marker pattern.
@@ -229,9 +243,13 @@ uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogra
 }
 
 std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
-  if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
+  // Consecutive samples mostly share their metric name: check each name once.
+  if (name.empty() || name != last_valid_name_) {
+    if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
+    last_valid_name_.assign(name);
+  }
   labels_.clear();
-  renamed_.clear();
+  if (!renamed_.empty()) renamed_.clear();
   labels_.push_back(model::Label{"__name__", name});
   for (const auto& l : input) {
     if (!is_valid_label_name(l.name)) return "invalid label name \"" + std::string(l.name) + "\"";
@@ -282,7 +300,9 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     }
   }
   for (const auto& l : labels_) {
-    if (!is_valid_utf8(l.value)) return "invalid UTF-8 in the value of label \"" + std::string(l.name) + "\"";
+    if (!is_ascii(l.value) && !is_valid_utf8(l.value)) {
+      return "invalid UTF-8 in the value of label \"" + std::string(l.name) + "\"";
+    }
   }
   return {};
 }
