@@ -5,7 +5,8 @@
 //   validate              parse + label rules (rwpush's first pass)
 //   encode_v1 / encode_v2 parse + batches + Remote-Write encoding + snappy (the sending pass
 //                         without the network)
-//   dry_run_print         encode_v1 + the --dry-run text to /dev/null
+//   dry_run_print         encode_v1 + the --dry-run --verbose text to /dev/null (plain --dry-run
+//                         prints one summary line per request: encode_v1)
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include <xxhash.h>
 
@@ -20,16 +21,44 @@ constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
 
 }  // namespace
 
+void ByteArena::grow(size_t need) {
+  size_t capacity = std::max<size_t>({need, capacity_ * 2, 64 * 1024});
+  auto data = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
+
 Slice Batch::append_labels(std::span<const model::Label> labels) {
+  // Usually every entry is shorter than 128 bytes, so each length is one byte.
   size_t total = 0;
-  for (const auto& l : labels) total += wire::field_size_bytes(label_entry_body_size(l));
-  size_t offset = arena_.size();
-  arena_.resize(offset + total);
-  char* p = arena_.data() + offset;
+  bool short_entries = true;
   for (const auto& l : labels) {
-    p = wire::put_field_header(p, 1, label_entry_body_size(l));
-    p = wire::put_field_bytes(p, 1, l.name);
-    p = wire::put_field_bytes(p, 2, l.value);
+    size_t body = 4 + l.name.size() + l.value.size();
+    short_entries &= body < 128;
+    total += 2 + body;
+  }
+  if (!short_entries) {
+    total = 0;
+    for (const auto& l : labels) total += wire::field_size_bytes(label_entry_body_size(l));
+  }
+  size_t offset = arena_.size();
+  char* p = arena_.extend(total);
+  for (const auto& l : labels) {
+    if (short_entries) {
+      p[0] = char(wire::tag(1, wire::kLengthDelimited));
+      p[1] = char(4 + l.name.size() + l.value.size());
+      p[2] = char(wire::tag(1, wire::kLengthDelimited));
+      p[3] = char(l.name.size());
+      p = wire::put_short_bytes(p + 4, l.name);
+      p[0] = char(wire::tag(2, wire::kLengthDelimited));
+      p[1] = char(l.value.size());
+      p = wire::put_short_bytes(p + 2, l.value);
+    } else {
+      p = wire::put_field_header(p, 1, label_entry_body_size(l));
+      p = wire::put_field_bytes(p, 1, l.name);
+      p = wire::put_field_bytes(p, 2, l.value);
+    }
   }
   return Slice{uint32_t(offset), uint32_t(total)};
 }
@@ -55,7 +84,7 @@ uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t met
   while (uint32_t entry = table_[slot]) {
     const Series& s = series_[entry - 1];
     if (s.hash == hash && bytes(s.labels) == key) {
-      arena_.resize(labels.offset);  // already known: drop the copy
+      arena_.truncate(labels.offset);  // already known: drop the copy
       return entry - 1;
     }
     slot = (slot + 1) & mask;
@@ -131,8 +160,7 @@ void Batch::add_histogram(uint32_t series, const model::NativeHistogram& h, int6
   if (gauge) size += wire::field_size_varint(3);
 
   size_t offset = arena_.size();
-  arena_.resize(offset + size);
-  char* p = arena_.data() + offset;
+  char* p = arena_.extend(size);
   if (h.is_float) {
     p = wire::put_field_double(p, 2, h.count);
   } else {

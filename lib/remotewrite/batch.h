@@ -9,10 +9,13 @@
 // later in the same batch are grouped with it by a hash lookup on those bytes.
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/metric.h"
@@ -29,6 +32,47 @@ struct Metadata {
 struct Slice {
   uint32_t offset = 0;
   uint32_t size = 0;
+};
+
+// Append-only bytes that keep their memory across clear(): unlike std::string::resize,
+// extending does not zero the new room first (it is written at once).
+class ByteArena {
+ public:
+  ByteArena() = default;
+  ByteArena(const ByteArena& other) { *this = other; }
+  ByteArena& operator=(const ByteArena& other) {
+    if (this != &other) {
+      clear();
+      if (other.size_ > 0) std::memcpy(extend(other.size_), other.data_.get(), other.size_);
+    }
+    return *this;
+  }
+  ByteArena(ByteArena&& other) noexcept { *this = std::move(other); }
+  ByteArena& operator=(ByteArena&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    return *this;
+  }
+
+  // n more bytes at the end; the pointer is valid until the next extend().
+  char* extend(size_t n) {
+    if (size_ + n > capacity_) grow(size_ + n);
+    char* p = data_.get() + size_;
+    size_ += n;
+    return p;
+  }
+  void truncate(size_t size) { size_ = size; }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  std::string_view view() const { return std::string_view(data_.get(), size_); }
+
+ private:
+  void grow(size_t need);
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 class Batch {
@@ -81,8 +125,7 @@ class Batch {
   // Roughly the size of the Remote-Write 1.0 encoding, for --max-bytes.
   size_t estimated_bytes() const { return estimated_bytes_; }
 
-  const std::string& arena() const { return arena_; }
-  std::string_view bytes(Slice s) const { return std::string_view(arena_).substr(s.offset, s.size); }
+  std::string_view bytes(Slice s) const { return arena_.view().substr(s.offset, s.size); }
   const std::vector<Series>& all_series() const { return series_; }
   // Groups samples, exemplars and histograms by series (in order of the series' first
   // appearance), each group in input order. Called before encoding.
@@ -99,7 +142,7 @@ class Batch {
   Slice append_labels(std::span<const model::Label> labels);
   void grow_table();
 
-  std::string arena_;
+  ByteArena arena_;
   std::vector<Series> series_;
   std::vector<SampleRecord> samples_;
   bool samples_grouped_ = true;

@@ -314,6 +314,14 @@ void snappy_compress(std::string_view data, std::string& out) {
   out.resize(n);
 }
 
+std::string_view snappy_compress_reusing(std::string_view data, std::string& buffer) {
+  size_t max = snappy::MaxCompressedLength(data.size());
+  if (buffer.size() < max) buffer.resize(std::max(max, buffer.size() * 2));
+  size_t n = 0;
+  snappy::RawCompress(data.data(), data.size(), buffer.data(), &n);
+  return std::string_view(buffer.data(), n);
+}
+
 void snappy_uncompress(std::string_view data, std::string& out) {
   size_t n = 0;
   // Validate before allocating: the length header alone could ask for gigabytes.

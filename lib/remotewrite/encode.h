@@ -39,6 +39,9 @@ class V2Encoder {
 
 // Snappy block format (not the framed stream format), replacing `out`.
 void snappy_compress(std::string_view data, std::string& out);
+// The same into `buffer`, which only ever grows (no resize and clearing per request); returns
+// the compressed bytes, a view into `buffer`.
+std::string_view snappy_compress_reusing(std::string_view data, std::string& buffer);
 // Throws promotel::Error on corrupt input.
 void snappy_uncompress(std::string_view data, std::string& out);
 

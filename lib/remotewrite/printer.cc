@@ -137,27 +137,20 @@ void BatchPrinter::histogram(std::string_view body) {
   out_.put('}');
 }
 
+std::string summary_line(uint64_t request, const Batch& b, Protocol protocol, RequestSizes sizes) {
+  auto n = [](size_t v) { return std::to_string(v); };
+  return "# request " + n(request) + ": protocol " + std::string(to_string(protocol)) + ", " +
+         n(b.series_count()) + " series, " + n(b.sample_count()) + " samples, " + n(b.histogram_count()) +
+         " histograms, " + n(b.exemplar_count()) + " exemplars, " + n(b.metadata().size()) + " metadata, " +
+         n(sizes.protobuf) + " bytes protobuf, " + n(sizes.snappy) + " bytes snappy\n";
+}
+
+void BatchPrinter::summary(const Batch& b, Protocol protocol, RequestSizes sizes) {
+  out_.write(summary_line(++request_, b, protocol, sizes));
+}
+
 void BatchPrinter::print(const Batch& b, Protocol protocol, RequestSizes sizes) {
-  ++request_;
-  out_.write("# request ");
-  number(int64_t(request_));
-  out_.write(": protocol ");
-  out_.write(to_string(protocol));
-  out_.write(", ");
-  number(int64_t(b.series_count()));
-  out_.write(" series, ");
-  number(int64_t(b.sample_count()));
-  out_.write(" samples, ");
-  number(int64_t(b.histogram_count()));
-  out_.write(" histograms, ");
-  number(int64_t(b.exemplar_count()));
-  out_.write(" exemplars, ");
-  number(int64_t(b.metadata().size()));
-  out_.write(" metadata, ");
-  number(int64_t(sizes.protobuf));
-  out_.write(" bytes protobuf, ");
-  number(int64_t(sizes.snappy));
-  out_.write(" bytes snappy\n");
+  summary(b, protocol, sizes);
 
   for (const auto& m : b.metadata()) {
     out_.write("# TYPE ");

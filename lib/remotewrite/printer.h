@@ -1,6 +1,7 @@
 #pragma once
 
-// --dry-run: what a request would carry, readable. One block per request:
+// --dry-run: what a request would carry, readable. By default only the summary line of each
+// request; with --verbose one block per request:
 //
 //   # request 1: protocol 1.0, 2 series, 2 samples, 0 histograms, 1 exemplars, 1 metadata,
 //   #   150 bytes protobuf, 120 bytes snappy
@@ -27,10 +28,16 @@ struct RequestSizes {
   size_t snappy = 0;
 };
 
+// "# request N: protocol 1.0, ... bytes snappy\n"
+std::string summary_line(uint64_t request, const Batch& batch, Protocol protocol, RequestSizes sizes);
+
 class BatchPrinter {
  public:
   explicit BatchPrinter(Output& out) : out_(out) {}
+  // The summary line, then every metadata entry, series and sample of the request.
   void print(const Batch& batch, Protocol protocol, RequestSizes sizes);
+  // Only the summary line ("# request N: ...").
+  void summary(const Batch& batch, Protocol protocol, RequestSizes sizes);
 
  private:
   void series_name(std::string_view labels);

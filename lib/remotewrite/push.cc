@@ -47,8 +47,16 @@ class BuilderSink : public otlptranslate::Sink {
   void metadata(std::string_view family, model::MetricType type, std::string_view help,
                 std::string_view unit) override {
     builder_.type(family, type);
-    builder_.help(family, help);
-    builder_.unit(family, unit);
+    if (!is_valid_utf8(help)) {
+      report_("metric " + std::string(family) + ": invalid UTF-8 in the description");
+    } else {
+      builder_.help(family, help);
+    }
+    if (!is_valid_utf8(unit)) {
+      report_("metric " + std::string(family) + ": invalid UTF-8 in the unit");
+    } else {
+      builder_.unit(family, unit);
+    }
   }
   void sample(const model::Sample& sample, int64_t start_ms, bool stale) override {
     std::string why = builder_.add(sample, SeriesBuilder::Extras{start_ms, stale});
@@ -88,7 +96,12 @@ PushResult push(const PushOptions& options, Output& out) {
   Sender sender(options.sender);
   BatchPrinter printer(out);
   V2Encoder v2;
-  std::string protobuf, body;
+  std::string protobuf, body_buffer;
+  // A --dry-run that prints only summaries reads its input once: nothing is sent, and the
+  // summary lines (one per request) wait here until the whole input has proved valid.
+  const bool one_pass = options.dry_run && !options.dry_run_samples && options.output_path.empty() &&
+                        !options.send && !options.keep_going;
+  std::string summaries;
 
   auto flush = [&](Batch& batch) {
     ++result.requests;
@@ -99,8 +112,15 @@ PushResult push(const PushOptions& options, Output& out) {
       } else {
         v2.encode(batch, protobuf);
       }
-      snappy_compress(protobuf, body);
-      if (options.dry_run) printer.print(batch, protocol, RequestSizes{protobuf.size(), body.size()});
+      std::string_view body = snappy_compress_reusing(protobuf, body_buffer);
+      RequestSizes sizes{protobuf.size(), body.size()};
+      if (one_pass) {
+        summaries += summary_line(result.requests, batch, protocol, sizes);
+      } else if (options.dry_run_samples) {
+        printer.print(batch, protocol, sizes);
+      } else if (options.dry_run) {
+        printer.summary(batch, protocol, sizes);
+      }
       if (!options.output_path.empty()) {
         std::string path = options.output_path;
         if (result.requests > 1) path += "." + std::to_string(result.requests);
@@ -114,18 +134,28 @@ PushResult push(const PushOptions& options, Output& out) {
     }
   };
 
-  // One pass over every input. validate: build nothing, stop at the first syntax error.
-  auto run = [&](std::vector<std::unique_ptr<ReplayableInput>>& inputs, bool validate) {
+  // All or nothing: the last error is held back and thrown with the verdict, so that one
+  // bad input gives one error line.
+  std::string held_error;
+  const std::string kMoreErrors = "more errors not shown";
+
+  // One pass over every input. validate: build nothing. all_or_nothing: hold the last error.
+  auto run = [&](std::vector<std::unique_ptr<ReplayableInput>>& inputs, bool validate, bool all_or_nothing) {
     BuilderOptions builder_options = options.builder;
     builder_options.validate_only = validate;
     SeriesBuilder builder(builder_options, flush);
     uint64_t errors = 0;
+    auto emit = [&](const std::string& m) {
+      if (!all_or_nothing) return error(m);
+      if (!held_error.empty()) error(held_error);
+      held_error = m;
+    };
     auto report = [&](const SourcePosition& where, const std::string& what) {
       ++errors;
       if (errors <= options.max_reported_errors) {
-        error(where.to_string() + ": " + what);
+        emit(where.to_string() + ": " + what);
       } else if (errors == options.max_reported_errors + 1) {
-        error("more errors not shown");
+        emit(kMoreErrors);
       }
     };
     for (auto& input : inputs) {
@@ -168,7 +198,7 @@ PushResult push(const PushOptions& options, Output& out) {
           }
         } catch (const Error& e) {
           ++errors;
-          error(e.what());
+          emit(e.what());
         }
         continue;
       }
@@ -178,8 +208,21 @@ PushResult push(const PushOptions& options, Output& out) {
           std::string why;
           switch (e) {
             case exposition::Entry::kType: builder.type(parser->metric_name(), parser->type()); break;
-            case exposition::Entry::kHelp: builder.help(parser->metric_name(), parser->help()); break;
-            case exposition::Entry::kUnit: builder.unit(parser->metric_name(), parser->unit()); break;
+            case exposition::Entry::kHelp:
+              // Prometheus refuses such HELP text too, and protobuf strings must be UTF-8.
+              if (!is_valid_utf8(parser->help())) {
+                why = "invalid UTF-8 in the HELP text of \"" + std::string(parser->metric_name()) + "\"";
+              } else {
+                builder.help(parser->metric_name(), parser->help());
+              }
+              break;
+            case exposition::Entry::kUnit:
+              if (!is_valid_utf8(parser->unit())) {
+                why = "invalid UTF-8 in the UNIT of \"" + std::string(parser->metric_name()) + "\"";
+              } else {
+                builder.unit(parser->metric_name(), parser->unit());
+              }
+              break;
             case exposition::Entry::kSample: why = builder.add(parser->sample()); break;
             case exposition::Entry::kNativeHistogram:
               why = builder.add(parser->metric_name(), parser->native_histogram());
@@ -191,7 +234,7 @@ PushResult push(const PushOptions& options, Output& out) {
       } catch (const Error& e) {
         // A syntax error ends this input: the parser cannot resume after it.
         ++errors;
-        error(e.what());
+        emit(e.what());
       }
     }
     builder.finish();
@@ -199,22 +242,38 @@ PushResult push(const PushOptions& options, Output& out) {
     return std::pair{builder.stats(), errors};
   };
 
+  auto refuse = [&](uint64_t errors) {
+    std::string verdict = (errors == 1 ? std::string("nothing was sent")
+                                       : std::to_string(errors) + " errors in all, nothing was sent");
+    if (held_error == kMoreErrors) {
+      throw Error("invalid input (" + std::to_string(errors) + " errors, the first " +
+                  std::to_string(options.max_reported_errors) + " shown): nothing was sent");
+    }
+    throw Error(held_error + " (" + verdict + ")");
+  };
+
   std::vector<std::unique_ptr<ReplayableInput>> inputs;
   for (const auto& path : options.inputs) {
-    inputs.push_back(std::make_unique<ReplayableInput>(path, !options.keep_going));
+    inputs.push_back(std::make_unique<ReplayableInput>(path, !options.keep_going && !one_pass));
   }
 
+  if (one_pass) {
+    auto [stats, errors] = run(inputs, false, true);
+    if (errors > 0) refuse(errors);
+    out.write(summaries);
+    result.built = stats;
+    result.sent = sender.stats();
+    return result;
+  }
   if (!options.keep_going) {
-    auto [stats, errors] = run(inputs, true);
-    if (errors > 0) {
-      throw Error("invalid input (" + std::to_string(errors) + (errors == 1 ? " error" : " errors") +
-                  "): nothing was sent");
-    }
+    // Validate everything before the first request leaves: a second pass then builds and sends.
+    auto [stats, errors] = run(inputs, true, true);
+    if (errors > 0) refuse(errors);
     result.input_errors = 0;
     for (auto& input : inputs) input->rewind();
   }
   try {
-    auto [stats, errors] = run(inputs, false);
+    auto [stats, errors] = run(inputs, false, false);
     result.built = stats;
   } catch (const StopSending&) {
     result.gave_up = true;

@@ -3,7 +3,8 @@
 // The whole of rwpush between the command line and the network: read exposition inputs,
 // build batches, and send them (or print them with --dry-run, or store them with --output).
 //
-// All or nothing: unless keep_going is set, every input is read twice. The first pass parses
+// All or nothing: unless keep_going is set (or --dry-run prints only request summaries, which
+// it holds back until the end of the input, so one pass does), every input is read twice. The first pass parses
 // and validates everything (parser errors, label rules of SeriesBuilder) and sends nothing; only
 // if the whole input is valid does the second pass build and send the requests. Streams are
 // spooled to an unlinked temporary file for that, so memory stays bounded by one batch whatever
@@ -39,6 +40,8 @@ struct PushOptions {
   SendOptions sender;
   Protocol protocol = Protocol::kV1;  // for --dry-run / --output without sending
   bool dry_run = false;
+  // --dry-run --verbose: print every series and sample, not only each request's summary line.
+  bool dry_run_samples = false;
   std::string output_path;  // request N's snappy body goes to PATH (N = 1) or PATH.N
 
   std::function<void(const std::string&)> warn;

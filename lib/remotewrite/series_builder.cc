@@ -25,6 +25,29 @@ constexpr auto kNameClass = [] {
   return t;
 }();
 
+// Like std::string_view::compare (bytes as unsigned char), inline for short names.
+int compare_names(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return uint8_t(a[i]) < uint8_t(b[i]) ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+// The common case of is_valid_utf8, inline: short values of ASCII only.
+inline bool is_ascii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t high = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    high |= word;
+  }
+  for (; n > 0; ++p, --n) high |= uint8_t(*p);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 bool is_reserved(std::string_view name) { return name.size() >= 2 && name[0] == '_' && name[1] == '_'; }
 
 // A parsed NaN becomes Prometheus' ordinary NaN, never the stale-marker pattern.
@@ -220,9 +243,13 @@ uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogra
 }
 
 std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
-  if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
+  // Consecutive samples mostly share their metric name: check each name once.
+  if (name.empty() || name != last_valid_name_) {
+    if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
+    last_valid_name_.assign(name);
+  }
   labels_.clear();
-  renamed_.clear();
+  if (!renamed_.empty()) renamed_.clear();
   labels_.push_back(model::Label{"__name__", name});
   for (const auto& l : input) {
     if (!is_valid_label_name(l.name)) return "invalid label name \"" + std::string(l.name) + "\"";
@@ -253,20 +280,29 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     }
     labels_.push_back(model::Label{k, v});
   }
-  // Insertion sort: label sets are small and usually nearly sorted already.
-  for (size_t i = 1; i < labels_.size(); ++i) {
-    model::Label l = labels_[i];
-    size_t j = i;
-    for (; j > 0 && l.name < labels_[j - 1].name; --j) labels_[j] = labels_[j - 1];
-    labels_[j] = l;
+  // Most inputs give their labels sorted already: check that first; otherwise (or on a
+  // repeated name) an insertion sort, label sets being small.
+  bool sorted = true;
+  for (size_t i = 1; i < labels_.size() && sorted; ++i) {
+    sorted = compare_names(labels_[i - 1].name, labels_[i].name) < 0;
   }
-  for (size_t i = 1; i < labels_.size(); ++i) {
-    if (labels_[i].name == labels_[i - 1].name) {
-      return "duplicate label name \"" + std::string(labels_[i].name) + "\"";
+  if (!sorted) {
+    for (size_t i = 1; i < labels_.size(); ++i) {
+      model::Label l = labels_[i];
+      size_t j = i;
+      for (; j > 0 && compare_names(l.name, labels_[j - 1].name) < 0; --j) labels_[j] = labels_[j - 1];
+      labels_[j] = l;
+    }
+    for (size_t i = 1; i < labels_.size(); ++i) {
+      if (labels_[i].name == labels_[i - 1].name) {
+        return "duplicate label name \"" + std::string(labels_[i].name) + "\"";
+      }
     }
   }
   for (const auto& l : labels_) {
-    if (!is_valid_utf8(l.value)) return "label \"" + std::string(l.name) + "\" value is not valid UTF-8";
+    if (!is_ascii(l.value) && !is_valid_utf8(l.value)) {
+      return "invalid UTF-8 in the value of label \"" + std::string(l.name) + "\"";
+    }
   }
   return {};
 }
@@ -275,7 +311,7 @@ std::string SeriesBuilder::exemplar_labels(model::Labels input) {
   exemplar_labels_.clear();
   for (const auto& l : input) {
     if (!is_valid_label_name(l.name)) return "invalid exemplar label name \"" + std::string(l.name) + "\"";
-    if (!is_valid_utf8(l.value)) return "exemplar label \"" + std::string(l.name) + "\" value is not valid UTF-8";
+    if (!is_valid_utf8(l.value)) return "invalid UTF-8 in the value of exemplar label \"" + std::string(l.name) + "\"";
     if (l.value.empty()) continue;
     exemplar_labels_.push_back(l);
   }

@@ -105,6 +105,7 @@ class SeriesBuilder {
   std::vector<model::Label> labels_;
   std::vector<model::Label> exemplar_labels_;
   std::deque<std::string> renamed_;  // storage for exported_* names
+  std::string last_valid_name_;      // the last metric name found valid
 };
 
 }  // namespace promotel::remotewrite

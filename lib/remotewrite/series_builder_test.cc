@@ -52,6 +52,31 @@ TEST(SeriesBuilder, SortsLabelsWithNameFirstByByteOrder) {
   EXPECT_EQ(s[0], (Pairs{{"Z", "0"}, {"__name__", "test"}, {"a", "1"}, {"b", "2"}}));
 }
 
+TEST(SeriesBuilder, SortedUnsortedAndRepeatedLabelSets) {
+  Label sorted[] = {{"a", "1"}, {"b", "2"}};
+  Label unsorted[] = {{"b", "2"}, {"a", "1"}};
+  Label repeated_in_order[] = {{"a", "1"}, {"a", "2"}};
+  Label repeated_apart[] = {{"b", "1"}, {"a", "0"}, {"b", "2"}};
+  Label not_ascii[] = {{"a", "caf\xc3\xa9"}, {"b", "long value with an \xc3\xa9 after eight bytes"}};
+  Label bad_utf8[] = {{"a", "long value, then a bad byte: \xff"}};
+  std::vector<std::string> errors;
+  auto s = series_of({}, {S("m", sorted, 1), S("m", unsorted, 2), S("m", repeated_in_order, 3), S("m", repeated_apart, 4),
+                          S("m", not_ascii, 5), S("m", bad_utf8, 6)},
+                     &errors);
+  ASSERT_EQ(s.size(), 2u);  // the first two are one series
+  EXPECT_EQ(s[0], (Pairs{{"__name__", "m"}, {"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(s[1], (Pairs{{"__name__", "m"}, {"a", "caf\xc3\xa9"}, {"b", "long value with an \xc3\xa9 after eight bytes"}}));
+  EXPECT_EQ(errors, (std::vector<std::string>{"", "", "duplicate label name \"a\"", "duplicate label name \"b\"", "",
+                                              "invalid UTF-8 in the value of label \"a\""}));
+}
+
+TEST(SeriesBuilder, MetricNameCheckedAfterAValidOne) {
+  std::vector<std::string> errors;
+  series_of({}, {S("m", {}, 1), S("", {}, 2), S("m", {}, 3), S("1m", {}, 4), S("1m", {}, 5), S("m", {}, 6)}, &errors);
+  EXPECT_EQ(errors, (std::vector<std::string>{"", "invalid metric name \"\"", "", "invalid metric name \"1m\"",
+                                              "invalid metric name \"1m\"", ""}));
+}
+
 TEST(SeriesBuilder, ExtraLabelsRenameClashesToExported) {
   BuilderOptions o;
   o.extra_labels = {{"job", "test"}, {"instance", "h:1"}};
@@ -97,7 +122,7 @@ TEST(SeriesBuilder, RefusesInvalidSeries) {
   EXPECT_EQ(errors[1], "invalid metric name \"foo.bar\"");
   EXPECT_EQ(errors[2], "invalid label name \"1abc\"");
   EXPECT_EQ(errors[3], "reserved label name \"__meta\"");
-  EXPECT_EQ(errors[4], "label \"a\" value is not valid UTF-8");
+  EXPECT_EQ(errors[4], "invalid UTF-8 in the value of label \"a\"");
   EXPECT_EQ(errors[5], "invalid metric name \"\"");
   EXPECT_EQ(errors[6], "");
   ASSERT_EQ(s.size(), 1u);

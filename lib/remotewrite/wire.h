@@ -49,6 +49,31 @@ inline char* put_bytes(char* p, std::string_view s) {
   return p + s.size();
 }
 
+// put_bytes for the short strings of label names and values: fixed-size copies of the first and
+// last bytes (which may overlap) instead of a call to memcpy; never reads outside `s`.
+inline char* put_short_bytes(char* p, std::string_view s) {
+  size_t n = s.size();
+  const char* q = s.data();
+  if (n >= 8 && n <= 16) {
+    uint64_t head, tail;
+    std::memcpy(&head, q, 8);
+    std::memcpy(&tail, q + n - 8, 8);
+    std::memcpy(p, &head, 8);
+    std::memcpy(p + n - 8, &tail, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t head, tail;
+    std::memcpy(&head, q, 4);
+    std::memcpy(&tail, q + n - 4, 4);
+    std::memcpy(p, &head, 4);
+    std::memcpy(p + n - 4, &tail, 4);
+  } else if (n < 4) {
+    for (size_t i = 0; i < n; ++i) p[i] = q[i];
+  } else {
+    std::memcpy(p, q, n);
+  }
+  return p + n;
+}
+
 // Field sizes (tag byte included; all our field numbers are < 16 so a tag is one byte, except
 // field 16/17 of Histogram, which take two).
 inline size_t field_size_varint(uint64_t v) { return 1 + varint_size(v); }

@@ -249,7 +249,7 @@ def pipe_manners(workdir):
     expo, otlp = big_inputs(workdir)
     writers = {
         "prom2otlp": ["prom2otlp", expo],
-        "rwpush": ["rwpush", "--dry-run", expo],
+        "rwpush": ["rwpush", "--dry-run", "--verbose", expo],
         "otlpdump": ["otlpdump", otlp],
     }
     for name, argv in writers.items():

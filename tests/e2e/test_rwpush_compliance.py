@@ -70,6 +70,33 @@ class LegacyRW1Suite(unittest.TestCase):
             self.assertIn(b"nothing was sent", p.stderr)
             self.assertEqual(r.requests(), [])
 
+    def test_one_error_line_per_problem(self):
+        with Receiver() as r:
+            p = push(r, "1234notvali}{ 444\n", check=1)
+            self.assertEqual(p.stderr.splitlines(), [p.stderr.splitlines()[0]])
+            self.assertRegex(p.stderr, rb"^rwpush: error: <stdin>:1:\d+: .* \(nothing was sent\)\n$")
+            # Two problems, two lines; the last one carries the verdict.
+            p = push(r, 'm{__x="1"} 1\nm{__y="1"} 1\n', check=1)
+            lines = p.stderr.splitlines()
+            self.assertEqual(len(lines), 2, p.stderr)
+            self.assertRegex(lines[0], rb'^rwpush: error: <stdin>:1:\d+: reserved label name "__x"$')
+            self.assertRegex(lines[1], rb'^rwpush: error: <stdin>:2:\d+: reserved label name "__y" '
+                                       rb'\(2 errors in all, nothing was sent\)$')
+            self.assertEqual(r.requests(), [])
+
+    def test_invalid_utf8_in_help_is_refused(self):
+        # Prometheus' text parser refuses it too; passed on, the receiver would refuse the
+        # whole request (protobuf strings must be UTF-8).
+        with Receiver() as r:
+            for fmt in ("text", "openmetrics"):
+                text = b"# HELP m bad \xff help\n# TYPE m gauge\nm 1\n" + (b"# EOF\n" if fmt == "openmetrics" else b"")
+                p = rwpush(r.url, "--input-format", fmt, input=text, check=1)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertRegex(p.stderr, rb'^rwpush: error: <stdin>:1:\d+: invalid UTF-8 in ')
+            p = rwpush(r.url, "--input-format", "text", input=b'm{a="\xc3"} 1\n', check=1)
+            self.assertRegex(p.stderr, rb'^rwpush: error: <stdin>:1:\d+: invalid UTF-8 in ')
+            self.assertEqual(r.requests(), [])
+
     def test_rw1_job_label(self):
         with Receiver() as r:
             push(r, "gauge 42\n", "--label", "job=test")
@@ -639,14 +666,33 @@ class OtlpInput(unittest.TestCase):
 
 
 class DryRunAndOutput(unittest.TestCase):
-    def test_dry_run(self):
-        p = rwpush("--dry-run", "--label", "job=x",
+    def test_dry_run_verbose(self):
+        p = rwpush("--dry-run", "--verbose", "--label", "job=x",
                    input='# TYPE m counter\n# HELP m Help.\nm_total{b="2",a="1"} 5 1700000000000\n', check=0)
         self.assertEqual(p.stdout.decode().splitlines()[1:], [
             "# TYPE m counter", "# HELP m Help.", 'm_total{a="1",b="2",job="x"} 5 1700000000000'])
         self.assertRegex(p.stdout.decode().splitlines()[0],
                          r"^# request 1: protocol 1.0, 1 series, 1 samples, 0 histograms, 0 exemplars, "
                          r"1 metadata, \d+ bytes protobuf, \d+ bytes snappy$")
+
+    def test_dry_run_prints_one_summary_per_request(self):
+        text = "".join(f'm{{i="{i}"}} {i} 1700000000000\n' for i in range(5))
+        p = rwpush("--dry-run", "--batch-size", "2", input=text, check=0)
+        lines = p.stdout.decode().splitlines()
+        self.assertEqual(len(lines), 3, lines)
+        for n, (line, series) in enumerate(zip(lines, [2, 2, 1]), start=1):
+            self.assertRegex(line, rf"^# request {n}: protocol 1.0, {series} series, {series} samples, "
+                                   r"0 histograms, 0 exemplars, 1 metadata, \d+ bytes protobuf, \d+ bytes snappy$")
+        self.assertEqual(p.stderr, b"")
+
+    def test_dry_run_of_invalid_input_prints_nothing(self):
+        # The bad line comes after the first request is built (one pass): still all or nothing.
+        text = "".join(f'm{{i="{i}"}} {i} 1700000000000\n' for i in range(5)) + "m{i=} 1\n"
+        for extra in ([], ["--verbose"]):
+            p = rwpush("--dry-run", "--batch-size", "2", *extra, input=text, check=1)
+            self.assertEqual(p.stdout, b"", extra)
+            self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+            self.assertRegex(p.stderr, rb"^rwpush: error: <stdin>:6:\d+: .*nothing was sent")
 
     def test_output_bodies_match_what_is_sent(self):
         text = "".join(f'm{{i="{i}"}} {i} 1700000000000\n' for i in range(5))

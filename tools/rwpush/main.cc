@@ -107,7 +107,11 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-going", options.keep_going,
                "Read the input once: skip invalid samples and send the valid ones (exit 1 still)");
   app.add_flag("--dry-run", options.dry_run,
-               "Print the requests (decoded, readable) instead of sending them (a URL is then ignored)");
+               "Print a summary line per request (with --verbose the requests, decoded and readable) instead of "
+               "sending them (a URL is then ignored)");
+  app.add_flag("-v,--verbose", options.dry_run_samples,
+               "With --dry-run, print every metadata entry, series and sample of each request, not only "
+               "its summary line");
   app.add_option("--output", options.output_path,
                  "Write each request's snappy body to FILE (request 1), FILE.2, FILE.3, ...");
   app.add_flag("-q,--quiet", quiet, "No summary on stderr");
