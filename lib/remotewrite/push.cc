@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "common/stop.h"
 #include "exposition/parser.h"
 #include "otlp/framing.h"
 #include "remotewrite/printer.h"
@@ -38,6 +39,7 @@ class PrefixedReader : public Reader {
 
 // Signals that sending must stop (the receiver is gone); caught in push().
 struct StopSending {};
+struct Interrupted {};
 
 // Feeds translated OTLP series to the builder.
 class BuilderSink : public otlptranslate::Sink {
@@ -132,6 +134,7 @@ PushResult push(const PushOptions& options, Output& out) {
     if (options.send) {
       if (sender.send(batch) == Sender::Outcome::kGaveUp) throw StopSending{};
     }
+    if (stop_requested()) throw Interrupted{};  // the request in hand went out whole; no more
   };
 
   // All or nothing: the last error is held back and thrown with the verdict, so that one
@@ -258,10 +261,14 @@ PushResult push(const PushOptions& options, Output& out) {
   }
 
   if (one_pass) {
-    auto [stats, errors] = run(inputs, false, true);
-    if (errors > 0) refuse(errors);
+    try {
+      auto [stats, errors] = run(inputs, false, true);
+      if (errors > 0) refuse(errors);
+      result.built = stats;
+    } catch (const Interrupted&) {
+      result.interrupted = true;
+    }
     out.write(summaries);
-    result.built = stats;
     result.sent = sender.stats();
     return result;
   }
@@ -270,6 +277,10 @@ PushResult push(const PushOptions& options, Output& out) {
     auto [stats, errors] = run(inputs, true, true);
     if (errors > 0) refuse(errors);
     result.input_errors = 0;
+    if (stop_requested()) {
+      result.interrupted = true;
+      return result;
+    }
     for (auto& input : inputs) input->rewind();
   }
   try {
@@ -277,6 +288,8 @@ PushResult push(const PushOptions& options, Output& out) {
     result.built = stats;
   } catch (const StopSending&) {
     result.gave_up = true;
+  } catch (const Interrupted&) {
+    result.interrupted = true;
   }
   result.sent = sender.stats();
   return result;

@@ -55,8 +55,9 @@ struct PushResult {
   uint64_t requests = 0;          // requests built
   uint64_t input_errors = 0;      // invalid samples / syntax errors (keep_going)
   bool gave_up = false;           // the receiver stayed unreachable; the rest was not sent
+  bool interrupted = false;       // SIGINT/SIGTERM: the requests in flight finished, no more began
   bool ok() const {
-    return input_errors == 0 && !gave_up && sent.batches_rejected == 0;
+    return input_errors == 0 && !gave_up && !interrupted && sent.batches_rejected == 0;
   }
 };
 

@@ -1,7 +1,8 @@
 #include "remotewrite/sender.h"
 
 #include <sstream>
-#include <thread>
+
+#include "common/stop.h"
 
 namespace promotel::remotewrite {
 
@@ -164,7 +165,11 @@ Sender::Outcome Sender::send(const Batch& batch) {
       return Outcome::kGaveUp;
     }
     report(failure + "; retrying in " + format_seconds(wait));
-    std::this_thread::sleep_for(wait);
+    if (!sleep_unless_stopped(wait)) {  // SIGINT/SIGTERM: this request failed, stop sending
+      report(failure + "; not retried after " + stop_signal_name());
+      count(batch, false);
+      return Outcome::kGaveUp;
+    }
     ++attempt;
     ++stats_.retries;
   }

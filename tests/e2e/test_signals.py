@@ -114,5 +114,52 @@ def test_prom2otlp_on_a_file_stops_at_a_line_and_writes_whole_requests():
     assert 0 < points < series, points
 
 
+
+def test_rwpush_finishes_the_request_in_flight_and_stops():
+    import http.server
+    import threading
+
+    got = []
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            time.sleep(0.4)
+            got.append(1)
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fd, path = tempfile.mkstemp(suffix=".prom")
+    with os.fdopen(fd, "w") as f:
+        for i in range(100):
+            f.write(f"# TYPE g{i} gauge\ng{i} {i}\n")
+    try:
+        p = subprocess.Popen([tool("rwpush"), "--batch-size", "5", "--input", path,
+                              f"http://127.0.0.1:{server.server_address[1]}/api/v1/write"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while not got and time.time() < deadline:
+            time.sleep(0.05)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    finally:
+        os.remove(path)
+        server.shutdown()
+    err = err.decode()
+    assert p.returncode == 1, (p.returncode, err)
+    assert "interrupted by SIGTERM" in err, err
+    # Every request that left was answered and counted: written == what the receiver took.
+    assert 0 < len(got) < 20, len(got)
+    assert f"written {len(got) * 5} series, {len(got) * 5} samples" in err, (len(got), err)
+
+
 if __name__ == "__main__":
     run_tests(dict(globals()))

@@ -199,8 +199,15 @@ int main(int argc, char** argv) {
       }
       if (s.retries > 0) summary += "; " + plural(s.retries, "retry", "retries");
       if (r.gave_up) summary += "; gave up: the rest of the input was not sent";
+      if (r.interrupted) {
+        summary += "; interrupted by " + promotel::stop_signal_name() + ": the rest of the input was not sent";
+      }
       if (r.input_errors > 0) summary += "; " + plural(r.input_errors, "invalid input error") + " skipped";
       std::fprintf(stderr, "%s: %s\n", kTool, summary.c_str());
+    }
+    if (r.interrupted && !options.send) {
+      promotel::print_error(kTool, "interrupted by " + promotel::stop_signal_name() +
+                                       ": the rest of the input was not read");
     }
     return r.ok() ? promotel::kExitOk : promotel::kExitFailed;
   });
