@@ -76,6 +76,14 @@ void append_go_f(std::string& out, double value) {
     out += value > 0 ? "+Inf" : "-Inf";
     return;
   }
+  // Whole numbers (counters, gauges of counts) are exact as integers: digits and ".000000".
+  double magnitude = std::fabs(value);
+  if (magnitude < 1e15 && magnitude == std::floor(magnitude)) {
+    if (std::signbit(value)) out += '-';
+    append_uint(out, static_cast<uint64_t>(magnitude));
+    out += ".000000";
+    return;
+  }
   char buffer[400];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
   out.append(buffer, static_cast<size_t>(result.ptr - buffer));

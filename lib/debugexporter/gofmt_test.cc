@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -26,6 +27,18 @@ TEST(GoF, SixDecimalsNoExponentGoSpecials) {
   EXPECT_EQ(fmt(append_go_f, std::nan("")), "NaN");
   EXPECT_EQ(fmt(append_go_f, kInf), "+Inf");
   EXPECT_EQ(fmt(append_go_f, -kInf), "-Inf");
+}
+
+// Whole numbers take a shortcut; it must agree with the general correctly rounded path.
+TEST(GoF, WholeNumbersLikeTheGeneralPath) {
+  for (double v : {0.0, 1.0, 7.0, 686579303.0, 123456789012345.0, 999999999999999.0, 1e15,
+                   9007199254740992.0, 4e15 + 1, 1e16, 2.5e20}) {
+    for (double signed_v : {v, -v}) {
+      char buffer[400];
+      auto end = std::to_chars(buffer, buffer + sizeof buffer, signed_v, std::chars_format::fixed, 6).ptr;
+      EXPECT_EQ(fmt(append_go_f, signed_v), std::string(buffer, end)) << signed_v;
+    }
+  }
 }
 
 TEST(GoV, ShortestDigitsAndGoExponentRule) {

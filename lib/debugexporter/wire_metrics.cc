@@ -95,6 +95,25 @@ double as_double(uint64_t bits) {
 // A KeyValue whose value is a scalar (string, bool, int, double, bytes) or not set; false for
 // maps and arrays. Later oneof members replace earlier ones, as in the parser.
 bool attribute(std::string& out, string_view indent, string_view bytes) {
+  // The usual encoding, {1: key, 2: {1: string}} with one-byte lengths, without the cursor.
+  const auto* b = reinterpret_cast<const uint8_t*>(bytes.data());
+  size_t n = bytes.size();
+  if (n >= 6 && b[0] == 0x0a && b[1] < 0x80 && size_t{b[1]} + 6 <= n) {
+    size_t k = b[1];
+    const uint8_t* v = b + 2 + k;
+    if (v[0] == 0x12 && v[1] < 0x80 && v[2] == 0x0a && v[3] < 0x80 && v[1] == v[3] + 2 &&
+        2 + k + 4 + v[3] == n) {
+      string_view key(bytes.data() + 2, k), value(bytes.data() + 2 + k + 4, v[3]);
+      if (!valid_string(key) || !valid_string(value)) return false;
+      out += indent;
+      out += "     -> ";
+      out += key;
+      out += ": Str(";
+      out += value;
+      out += ")\n";
+      return true;
+    }
+  }
   string_view key, value;
   uint32_t value_case = 0;  // AnyValue field number, 0 = not set
   uint64_t scalar = 0;
@@ -260,12 +279,15 @@ bool number_point(std::string& out, int index, string_view bytes) {
   PointHeader h{.attributes_field = 7};
   uint64_t value = 0;
   uint32_t value_case = 0;
+  bool has_exemplars = false;
   Cursor c(bytes);
   Field f;
   while (c.next(f)) {
     switch (f.number) {
-      case 7:
       case 5:
+        has_exemplars = true;
+        [[fallthrough]];
+      case 7:
         if (f.type != kLen) return false;
         break;
       case 2:
@@ -296,7 +318,7 @@ bool number_point(std::string& out, int index, string_view bytes) {
   } else if (value_case == 4) {
     double_line(out, "Value: ", as_double(value));
   }
-  return exemplars(out, bytes, 5);
+  return !has_exemplars || exemplars(out, bytes, 5);
 }
 
 // Calls fn(value) for each element of a repeated fixed64/double field, packed or not.

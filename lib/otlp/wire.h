@@ -36,8 +36,13 @@ class Cursor {
   bool next(Field& field) {
     if (p_ == end_) return false;
     uint64_t tag;
-    if (!varint(tag) || tag > UINT32_MAX || (tag >> 3) == 0) return fail();
+    if (*p_ < 0x80) {  // one-byte tags: field numbers up to 15
+      tag = *p_++;
+    } else if (!varint_slow(tag) || tag > UINT32_MAX) {
+      return fail();
+    }
     field.number = static_cast<uint32_t>(tag >> 3);
+    if (field.number == 0) return fail();
     switch (tag & 7) {
       case kVarint:
         field.type = kVarint;
@@ -87,6 +92,14 @@ class Cursor {
   }
 
   bool varint(uint64_t& out) {
+    if (p_ != end_ && *p_ < 0x80) {
+      out = *p_++;
+      return true;
+    }
+    return varint_slow(out);
+  }
+
+  bool varint_slow(uint64_t& out) {
     uint64_t result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) return false;
