@@ -75,6 +75,17 @@ TEST(Timestamp, GoTimeStringInUtc) {
   EXPECT_EQ(fmt(append_timestamp, uint64_t{951782400} * 1000000000), "2000-02-29 00:00:00 +0000 UTC");
 }
 
+// The date text is cached for the last two seconds seen: any order must give the same text.
+TEST(Timestamp, AlternatingSecondsKeepTheirOwnDates) {
+  const std::pair<uint64_t, const char*> known[] = {
+      {0, "1970-01-01 00:00:00 +0000 UTC"},
+      {1581452772000000321, "2020-02-11 20:26:12.000000321 +0000 UTC"},
+      {uint64_t{951782400} * 1000000000, "2000-02-29 00:00:00 +0000 UTC"}};
+  for (int i : {0, 1, 0, 1, 2, 0, 2, 1, 1, 2, 2, 0}) {
+    EXPECT_EQ(fmt(append_timestamp, known[i].first), known[i].second) << i;
+  }
+}
+
 TEST(Integers, Decimal) {
   EXPECT_EQ(fmt(append_int, int64_t{-9223372036854775807} - 1), "-9223372036854775808");
   EXPECT_EQ(fmt(append_uint, ~uint64_t{0}), "18446744073709551615");

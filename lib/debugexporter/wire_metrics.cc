@@ -44,6 +44,12 @@ slow:
   return google::protobuf::internal::IsStructurallyValidUTF8(p, static_cast<int>(n));
 }
 
+// Appends a string literal with its length known at compile time (no strlen).
+template <size_t N>
+void literal(std::string& out, const char (&text)[N]) {
+  out.append(text, N - 1);
+}
+
 bool string_field(const Field& f, string_view& out) {
   if (f.type != kLen || !valid_string(f.bytes)) return false;
   out = f.bytes;
@@ -106,11 +112,11 @@ bool attribute(std::string& out, string_view indent, string_view bytes) {
       string_view key(bytes.data() + 2, k), value(bytes.data() + 2 + k + 4, v[3]);
       if (!valid_string(key) || !valid_string(value)) return false;
       out += indent;
-      out += "     -> ";
+      literal(out, "     -> ");
       out += key;
-      out += ": Str(";
+      literal(out, ": Str(");
       out += value;
-      out += ")\n";
+      literal(out, ")\n");
       return true;
     }
   }
@@ -156,12 +162,12 @@ bool attribute(std::string& out, string_view indent, string_view bytes) {
   }
   if (!c.ok()) return false;
   out += indent;
-  out += "     -> ";
+  literal(out, "     -> ");
   out += key;
   if (value_case == 1) {
-    out += ": Str(";
+    literal(out, ": Str(");
     out += value;
-    out += ")\n";
+    literal(out, ")\n");
     return true;
   }
   thread_local AnyValue typed;
@@ -173,7 +179,7 @@ bool attribute(std::string& out, string_view indent, string_view bytes) {
     case 7: typed.set_bytes_value(value.data(), value.size()); break;
     default: break;
   }
-  out += ": ";
+  literal(out, ": ");
   append_typed_value(out, typed);
   out += '\n';
   return true;
@@ -190,7 +196,7 @@ bool attributes(std::string& out, string_view header, string_view indent, string
     if (f.type != kLen) return false;
     if (first) {
       out += header;
-      out += ":\n";
+      literal(out, ":\n");
       first = false;
     }
     if (!attribute(out, indent, f.bytes)) return false;
@@ -236,7 +242,7 @@ bool exemplar(std::string& out, int index, string_view bytes) {
   id_line(out, "     -> Span ID: ", span_id);
   timestamp_line(out, "     -> Timestamp: ", time);
   if (value_case == 6) {
-    out += "     -> Value: ";
+    literal(out, "     -> Value: ");
     append_int(out, static_cast<int64_t>(value));
     out += '\n';
   } else if (value_case == 3) {
@@ -251,7 +257,7 @@ bool exemplars(std::string& out, string_view point, uint32_t number) {
   Field f;
   while (c.next(f)) {
     if (f.number != number) continue;
-    if (i == 0) out += "Exemplars:\n";
+    if (i == 0) literal(out, "Exemplars:\n");
     if (!exemplar(out, i++, f.bytes)) return false;
   }
   return c.ok();
@@ -266,7 +272,7 @@ struct PointHeader {
 bool point_header(std::string& out, string_view title, int index, string_view bytes,
                   const PointHeader& h) {
   out += title;
-  out += " #";
+  literal(out, " #");
   append_int(out, index);
   out += '\n';
   if (!attributes(out, "Data point attributes", "", bytes, h.attributes_field)) return false;
@@ -312,7 +318,7 @@ bool number_point(std::string& out, int index, string_view bytes) {
   }
   if (!c.ok() || !point_header(out, "NumberDataPoints", index, bytes, h)) return false;
   if (value_case == 6) {
-    out += "Value: ";
+    literal(out, "Value: ");
     append_int(out, static_cast<int64_t>(value));
     out += '\n';
   } else if (value_case == 4) {
@@ -399,17 +405,17 @@ bool histogram_point(std::string& out, int index, string_view bytes) {
   count_sum_min_max(out, v);
   int m = 0;
   for_each_fixed64(bytes, 7, [&](uint64_t bits) {
-    out += "ExplicitBounds #";
+    literal(out, "ExplicitBounds #");
     append_int(out, m++);
-    out += ": ";
+    literal(out, ": ");
     append_go_f(out, as_double(bits));
     out += '\n';
   });
   m = 0;
   for_each_fixed64(bytes, 6, [&](uint64_t count) {
-    out += "Buckets #";
+    literal(out, "Buckets #");
     append_int(out, m++);
-    out += ", Count: ";
+    literal(out, ", Count: ");
     append_uint(out, count);
     out += '\n';
   });
@@ -510,11 +516,11 @@ bool exponential_point(std::string& out, int index, string_view bytes) {
   if (!decode_buckets(negative, buckets)) return false;
   for (int pos = static_cast<int>(buckets.counts.size()) - 1; pos >= 0; --pos) {
     double i = static_cast<double>(buckets.offset) + pos;
-    out += "Bucket [";
+    literal(out, "Bucket [");
     append_go_f(out, -std::exp((i + 1) * factor));
-    out += ", ";
+    literal(out, ", ");
     append_go_f(out, -std::exp(i * factor));
-    out += "), Count: ";
+    literal(out, "), Count: ");
     append_uint(out, buckets.counts[pos]);
     out += '\n';
   }
@@ -522,11 +528,11 @@ bool exponential_point(std::string& out, int index, string_view bytes) {
   if (!decode_buckets(positive, buckets)) return false;
   for (int pos = 0; pos < static_cast<int>(buckets.counts.size()); ++pos) {
     double i = static_cast<double>(buckets.offset) + pos;
-    out += "Bucket (";
+    literal(out, "Bucket (");
     append_go_f(out, std::exp(i * factor));
-    out += ", ";
+    literal(out, ", ");
     append_go_f(out, std::exp((i + 1) * factor));
-    out += "], Count: ";
+    literal(out, "], Count: ");
     append_uint(out, buckets.counts[pos]);
     out += '\n';
   }
@@ -542,11 +548,11 @@ bool quantile(std::string& out, int index, string_view bytes) {
     (f.number == 1 ? q : value) = f.value;
   }
   if (!c.ok()) return false;
-  out += "QuantileValue #";
+  literal(out, "QuantileValue #");
   append_int(out, index);
-  out += ": Quantile ";
+  literal(out, ": Quantile ");
   append_go_f(out, as_double(q));
-  out += ", Value ";
+  literal(out, ", Value ");
   append_go_f(out, as_double(value));
   out += '\n';
   return true;
@@ -655,7 +661,7 @@ bool metric(std::string& out, int index, string_view bytes, uint64_t& points) {
   }
   if (!c.ok()) return false;
   index_line(out, "Metric #", index);
-  out += "Descriptor:\n";
+  literal(out, "Descriptor:\n");
   text_line(out, "     -> Name: ", name);
   text_line(out, "     -> Description: ", description);
   text_line(out, "     -> Unit: ", unit);
@@ -705,7 +711,7 @@ bool scope(std::string& out, string_view bytes) {
     }
   }
   if (!c.ok()) return false;
-  out += "InstrumentationScope ";
+  literal(out, "InstrumentationScope ");
   out += name;
   out += ' ';
   out += version;
@@ -781,7 +787,7 @@ bool resource_metrics(std::string& out, int index, string_view bytes, MetricsCou
 void count_field(std::string& out, const char* name, uint64_t value, bool last) {
   out += '"';
   out += name;
-  out += "\": ";
+  literal(out, "\": ");
   append_uint(out, value);
   out += last ? "}\n" : ", ";
 }
@@ -789,7 +795,7 @@ void count_field(std::string& out, const char* name, uint64_t value, bool last) 
 }  // namespace
 
 void append_metrics_envelope(std::string& out, const MetricsCounts& counts) {
-  out += "Metrics\t{";
+  literal(out, "Metrics\t{");
   count_field(out, "resource metrics", counts.resource_metrics, false);
   count_field(out, "metrics", counts.metrics, false);
   count_field(out, "data points", counts.data_points, true);
