@@ -3,9 +3,13 @@
 // RequestReader that otlpdump reads files and stdin with (framing, gzip and signal detection).
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include "fuzz/fuzz_input.h"
+#include "debugexporter/detailed.h"
+#include "debugexporter/wire_metrics.h"
 #include "fuzz/otlp_render.h"
 #include "otlp/framing.h"
 #include "otlp/signal.h"
@@ -20,6 +24,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     otlp::detect_proto_signal(input);
   });
+  // Differential: whatever the direct metrics renderer accepts, the parser must accept and
+  // render to the same text (otlpdump prints frames through the direct renderer first).
+  {
+    std::string direct;
+    debugexporter::MetricsCounts counts;
+    if (debugexporter::append_detailed_from_proto(direct, input, counts)) {
+      otlp::MetricsRequest request;
+      std::string want;
+      bool parsed = request.ParseFromArray(input.data(), int(input.size()));
+      if (parsed) debugexporter::append_detailed(want, request);
+      if (!parsed || want != direct) {
+        std::fprintf(stderr, "direct metrics renderer disagrees with the parser\n");
+        std::abort();
+      }
+    }
+  }
   for (bool bare : {false, true}) {
     fuzz::expect_only_promotel_errors("otlp_proto RequestReader", [&] {
       fuzz::ChunkedReader reader(input, fuzz::chunk_for(input));

@@ -8,6 +8,7 @@
 #include "common/input.h"
 #include "debugexporter/detailed.h"
 #include "debugexporter/normal.h"
+#include "debugexporter/wire_metrics.h"
 #include "otlp/framing.h"
 #include "otlp/json_decode.h"
 #include "otlp/json_encode.h"
@@ -136,6 +137,111 @@ void BM_FramedProtobufToDetailed(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(frames.size()) * state.iterations());
 }
 BENCHMARK(BM_FramedProtobufToDetailed)->Unit(benchmark::kMillisecond);
+
+// What otlpdump does with a framed protobuf metrics request by default since the direct
+// renderer: the detailed text straight from the frame's bytes, no messages built.
+void framed_direct(benchmark::State& state, const otlp::MetricsRequest& request, int64_t points) {
+  std::string frames;
+  for (int i = 0; i < 10; ++i) otlp::append_frame(frames, request, otlp::Format::kProto);
+  std::string out;
+  for (auto _ : state) {
+    StringReader source(frames, "bench");
+    otlp::RequestReader reader(source, {});
+    if (!reader.framed_protobuf()) state.SkipWithError("not framed");
+    while (auto frame = reader.next_frame()) {
+      out.clear();
+      debugexporter::MetricsCounts counts;
+      if (!debugexporter::append_detailed_from_proto(out, *frame, counts))
+        state.SkipWithError("direct renderer refused the request");
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.counters["points/s"] = benchmark::Counter(10.0 * points * state.iterations(), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(int64_t(frames.size()) * state.iterations());
+}
+
+void BM_FramedProtobufToDetailedDirect(benchmark::State& state) {
+  framed_direct(state, request(), kPoints);
+}
+BENCHMARK(BM_FramedProtobufToDetailedDirect)->Unit(benchmark::kMillisecond);
+
+void BM_FramedProtobufNumberPointsDirect(benchmark::State& state) {
+  static const otlp::MetricsRequest numbers = make_request(1000, 100, false);
+  framed_direct(state, numbers, kPoints);
+}
+BENCHMARK(BM_FramedProtobufNumberPointsDirect)->Unit(benchmark::kMillisecond);
+
+// Mixed: the request above plus summaries, exponential histograms and exemplars on sums.
+const otlp::MetricsRequest& mixed_request() {
+  static const otlp::MetricsRequest r = [] {
+    otlp::MetricsRequest m = make_request(600, 100);
+    auto* sm = m.mutable_resource_metrics(0)->mutable_scope_metrics(0);
+    for (auto& metric : *sm->mutable_metrics()) {
+      if (!metric.has_sum()) continue;
+      for (auto& p : *metric.mutable_sum()->mutable_data_points()) {
+        auto* e = p.add_exemplars();
+        e->set_time_unix_nano(p.time_unix_nano());
+        e->set_as_double(0.25);
+        e->set_trace_id(std::string(16, '\x5a'));
+        e->set_span_id(std::string(8, '\x1b'));
+      }
+    }
+    for (int k = 0; k < 200; ++k) {
+      auto* s = sm->add_metrics();
+      s->set_name("rpc_latency_" + std::to_string(k));
+      auto* e = sm->add_metrics();
+      e->set_name("http_duration_" + std::to_string(k));
+      auto* eh = e->mutable_exponential_histogram();
+      eh->set_aggregation_temporality(opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_CUMULATIVE);
+      for (int i = 0; i < 100; ++i) {
+        auto* q = s->mutable_summary()->add_data_points();
+        q->set_time_unix_nano(1700000000123456789ull + i);
+        q->set_count(10 + i);
+        q->set_sum(3.5 * i);
+        for (double quantile : {0.5, 0.9, 0.99}) {
+          auto* v = q->add_quantile_values();
+          v->set_quantile(quantile);
+          v->set_value(quantile * i);
+        }
+        auto* p = eh->add_data_points();
+        p->set_time_unix_nano(1700000000123456789ull + i);
+        p->set_count(20 + i);
+        p->set_sum(1.5 * i);
+        p->set_scale(3);
+        p->set_zero_count(1);
+        p->mutable_positive()->set_offset(-2);
+        for (int b = 0; b < 8; ++b) p->mutable_positive()->add_bucket_counts(b + i);
+      }
+    }
+    return m;
+  }();
+  return r;
+}
+constexpr int64_t kMixedPoints = 600 * 100 + 400 * 100;
+
+void BM_FramedProtobufMixedDirect(benchmark::State& state) {
+  framed_direct(state, mixed_request(), kMixedPoints);
+}
+BENCHMARK(BM_FramedProtobufMixedDirect)->Unit(benchmark::kMillisecond);
+
+// The same mixed frames the ordinary way (parse, then render), for comparison.
+void BM_FramedProtobufMixedParsed(benchmark::State& state) {
+  std::string frames;
+  for (int i = 0; i < 10; ++i) otlp::append_frame(frames, mixed_request(), otlp::Format::kProto);
+  std::string out;
+  for (auto _ : state) {
+    StringReader source(frames, "bench");
+    otlp::RequestReader reader(source, {});
+    while (auto* r = reader.next()) {
+      out.clear();
+      debugexporter::append_detailed(out, static_cast<const otlp::MetricsRequest&>(*r));
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.counters["points/s"] = benchmark::Counter(10.0 * kMixedPoints * state.iterations(), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(int64_t(frames.size()) * state.iterations());
+}
+BENCHMARK(BM_FramedProtobufMixedParsed)->Unit(benchmark::kMillisecond);
 
 // The OTLP/JSON codec (file-exporter JSON lines; prom2otlp writes them, otlpdump reads them).
 void BM_EncodeJson(benchmark::State& state) {

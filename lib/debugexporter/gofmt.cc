@@ -76,6 +76,14 @@ void append_go_f(std::string& out, double value) {
     out += value > 0 ? "+Inf" : "-Inf";
     return;
   }
+  // Whole numbers (counters, gauges of counts) are exact as integers: digits and ".000000".
+  double magnitude = std::fabs(value);
+  if (magnitude < 1e15 && magnitude == std::floor(magnitude)) {
+    if (std::signbit(value)) out += '-';
+    append_uint(out, static_cast<uint64_t>(magnitude));
+    out += ".000000";
+    return;
+  }
   char buffer[400];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
   out.append(buffer, static_cast<size_t>(result.ptr - buffer));
@@ -188,15 +196,26 @@ void append_timestamp(std::string& out, uint64_t unix_nanos) {
     fraction += 1000000000;
     --seconds;
   }
-  // Timestamps in a batch mostly share their second: keep the last date text.
-  thread_local int64_t cached_seconds = INT64_MIN;
-  thread_local char cached[19];
-  if (seconds != cached_seconds) {
-    format_date_time(cached, seconds);
-    cached_seconds = seconds;
+  // Timestamps in a batch mostly share their second: keep the last two date texts (data
+  // points alternate between a start time and a time).
+  struct CachedDate {
+    int64_t seconds = INT64_MIN;
+    char text[19];
+  };
+  thread_local CachedDate cache[2];
+  thread_local int replace_next = 0;
+  const CachedDate* date = cache[0].seconds == seconds ? &cache[0]
+                           : cache[1].seconds == seconds ? &cache[1]
+                                                         : nullptr;
+  if (!date) {
+    CachedDate& slot = cache[replace_next];
+    replace_next ^= 1;
+    format_date_time(slot.text, seconds);
+    slot.seconds = seconds;
+    date = &slot;
   }
   char buffer[40];
-  std::memcpy(buffer, cached, 19);
+  std::memcpy(buffer, date->text, 19);
   char* p = buffer + 19;
   if (fraction != 0) {
     *p++ = '.';

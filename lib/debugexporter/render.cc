@@ -4,6 +4,7 @@
 #include "debugexporter/detailed.h"
 #include "debugexporter/gofmt.h"
 #include "debugexporter/normal.h"
+#include "debugexporter/wire_metrics.h"
 #include "otlp/signal.h"
 
 namespace promotel::debugexporter {
@@ -50,10 +51,8 @@ void append_envelope(std::string& out, const google::protobuf::Message& request)
             ++metrics;
             points += data_point_count(m);
           }
-      out += "Metrics\t{";
-      field(out, "resource metrics", r.resource_metrics_size(), false);
-      field(out, "metrics", metrics, false);
-      field(out, "data points", points, true);
+      append_metrics_envelope(
+          out, {static_cast<uint64_t>(r.resource_metrics_size()), metrics, points});
       break;
     }
     case otlp::Signal::kTraces: {

@@ -321,30 +321,48 @@ complete:
 }
 
 Message* RequestReader::next_proto_framed() {
-  if (!fill(1)) return nullptr;
+  if (!next_frame()) return nullptr;
+  return parse_frame();
+}
+
+bool RequestReader::framed_protobuf() {
+  if (!detected_) detect();
+  return encoding_ == InputEncoding::kProtoFramed;
+}
+
+std::optional<std::string_view> RequestReader::next_frame() {
+  if (!fill(1)) return std::nullopt;
   uint64_t offset = consumed_ + pos_;
-  std::string where = source_->name() + ": message #" + std::to_string(count_ + 1) +
-                      " at byte " + std::to_string(offset);
-  if (!fill(4)) throw Error(where + ": truncated frame header (want 4 length bytes)");
+  auto where = [&] {
+    return source_->name() + ": message #" + std::to_string(count_ + 1) + " at byte " +
+           std::to_string(offset);
+  };
+  if (!fill(4)) throw Error(where() + ": truncated frame header (want 4 length bytes)");
   const auto* p = reinterpret_cast<const unsigned char*>(buffer_.data() + pos_);
   size_t length = size_t{p[0]} << 24 | size_t{p[1]} << 16 | size_t{p[2]} << 8 | p[3];
   if (length > options_.max_message_size) {
-    throw Error(where + ": frame length " + std::to_string(length) + " exceeds the limit of " +
+    throw Error(where() + ": frame length " + std::to_string(length) + " exceeds the limit of " +
                 std::to_string(options_.max_message_size) + " bytes (not file-exporter framing?)");
   }
   if (!fill(4 + length)) {
-    throw Error(where + ": truncated message: the frame says " + std::to_string(length) +
+    throw Error(where() + ": truncated message: the frame says " + std::to_string(length) +
                 " bytes, the input has " + std::to_string(buffer_.size() - pos_ - 4));
   }
-  std::string_view payload(buffer_.data() + pos_ + 4, length);
-  // Without --signal every frame is recognised on its own: a capture may mix signals.
-  Message* message = parse_proto(payload, options_.signal);
-  if (!message) {
-    throw Error(where + ": not a valid OTLP " + std::string(signal_name(signal_)) +
-                " protobuf message");
-  }
+  frame_ = std::string_view(buffer_.data() + pos_ + 4, length);
+  frame_offset_ = offset;
   pos_ += 4 + length;
   ++count_;
+  return frame_;
+}
+
+Message* RequestReader::parse_frame() {
+  // Without --signal every frame is recognised on its own: a capture may mix signals.
+  Message* message = parse_proto(frame_, options_.signal);
+  if (!message) {
+    throw Error(source_->name() + ": message #" + std::to_string(count_) + " at byte " +
+                std::to_string(frame_offset_) + ": not a valid OTLP " +
+                std::string(signal_name(signal_)) + " protobuf message");
+  }
   return message;
 }
 

@@ -68,6 +68,19 @@ class RequestReader {
   Signal signal() const { return signal_; }  // of the request last returned
   InputEncoding encoding() const { return encoding_; }
 
+  // A two-step next() for callers that can use a frame's protobuf bytes as they are (e.g. to
+  // print them without building messages). Only for file-exporter framing, which
+  // framed_protobuf() tells (detecting the encoding if not yet done). next_frame() gives the
+  // payload of the next frame (nullopt at the end; next()'s framing errors), valid until the
+  // next call; then either accept_frame() takes the bytes as a request of that signal, or
+  // parse_frame() returns the message next() would have (same errors).
+  bool framed_protobuf();
+  std::optional<std::string_view> next_frame();
+  google::protobuf::Message* parse_frame();
+  void accept_frame(Signal signal) { signal_ = signal; }
+  // The signal a frame is tried as first: the forced one, else the previous request's.
+  Signal expected_signal() const { return options_.signal.value_or(signal_); }
+
  private:
   bool fill(size_t want);  // ensures want bytes after pos_ if the input has them
   void detect();
@@ -92,6 +105,8 @@ class RequestReader {
   size_t line_ = 1;                      // line of buffer_[pos_] (JSON)
   size_t column_ = 1;
   uint64_t count_ = 0;
+  std::string_view frame_;        // the payload next_frame() gave
+  uint64_t frame_offset_ = 0;     // where its header starts in the input
   // Requests are built on an arena that is reset for each one: a large request is freed in
   // one go instead of per attribute and data point.
   google::protobuf::Arena arena_;

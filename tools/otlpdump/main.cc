@@ -16,6 +16,7 @@
 #include "common/stop.h"
 #include "common/tool.h"
 #include "debugexporter/render.h"
+#include "debugexporter/wire_metrics.h"
 #include "otlp/filter.h"
 #include "otlp/framing.h"
 #include "otlphttp/receiver.h"
@@ -58,11 +59,29 @@ class Printer {
     out_.write(text_);
   }
 
+  // The detailed text of a protobuf metrics request straight from its bytes (the common case,
+  // several times faster than parsing it); false when the request needs print().
+  bool print_metrics_proto(std::string_view request) {
+    if (verbosity_ != debugexporter::Verbosity::kDetailed) return false;
+    text_.clear();
+    debugexporter::MetricsCounts counts;
+    if (!debugexporter::append_detailed_from_proto(text_, request, counts)) return false;
+    if (envelope_) {
+      envelope_text_.clear();
+      debugexporter::append_metrics_envelope(envelope_text_, counts);
+      out_.write(envelope_text_);
+      text_ += '\n';
+    }
+    out_.write(text_);
+    return true;
+  }
+
  private:
   Output& out_;
   debugexporter::Verbosity verbosity_;
   bool envelope_;
   std::string text_;
+  std::string envelope_text_;
 };
 
 int dump_files(const Flags& flags, Printer& printer, const otlp::RequestFilter& filter) {
@@ -76,6 +95,17 @@ int dump_files(const Flags& flags, Printer& printer, const otlp::RequestFilter& 
     try {
       Input input(file);
       otlp::RequestReader reader(input, options);
+      if (!filter.active() && reader.framed_protobuf()) {
+        while (std::optional<std::string_view> frame = reader.next_frame()) {
+          if (reader.expected_signal() == otlp::Signal::kMetrics &&
+              printer.print_metrics_proto(*frame)) {
+            reader.accept_frame(otlp::Signal::kMetrics);
+          } else {
+            printer.print(*reader.parse_frame());
+          }
+        }
+        continue;
+      }
       while (google::protobuf::Message* request = reader.next()) {
         if (filter.apply(*request)) printer.print(*request);
       }
