@@ -6,15 +6,18 @@
 
 #include <future>
 
+#include "common/error.h"
+
 namespace promotel::otlpgrpc {
 namespace {
 
 grpc::Status call(int port, const std::string& method, const std::string& body, std::string* reply,
-                  bool gzip = false) {
+                  bool gzip = false, const std::string& authorization = "") {
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   if (gzip) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   grpc::Slice slice(body);
   grpc::ByteBuffer request(&slice, 1), response;
@@ -58,6 +61,31 @@ TEST(GrpcReceiver, ExportsMetricsTracesAndLogs) {
   EXPECT_EQ(seen, (std::vector<std::string>{
                       "metrics:opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest",
                       "traces:opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest"}));
+}
+
+TEST(GrpcReceiver, BearerTokenRequiredAndNeverEchoed) {
+  int delivered = 0;
+  GrpcReceiver receiver({.port = 0, .bearer_token = "grpc-tok"},
+                        [&](otlp::Signal, const google::protobuf::Message&) { ++delivered; });
+  receiver.start();
+  otlp::MetricsRequest metrics;
+  metrics.add_resource_metrics()->add_scope_metrics()->add_metrics()->set_name("m");
+  const std::string method = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+  std::string reply;
+  grpc::Status none = call(receiver.port(), method, metrics.SerializeAsString(), &reply);
+  EXPECT_EQ(none.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status wrong = call(receiver.port(), method, metrics.SerializeAsString(), &reply, false, "Bearer grpc-toX");
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wrong.error_message().find("grpc-to"), std::string::npos) << wrong.error_message();
+  EXPECT_TRUE(call(receiver.port(), method, metrics.SerializeAsString(), &reply, false, "Bearer grpc-tok").ok());
+  receiver.stop();
+  EXPECT_EQ(delivered, 1);
+}
+
+TEST(GrpcReceiver, UnreadableTlsFilesAreAnError) {
+  GrpcReceiver receiver({.port = 0, .tls_cert_file = "/nonexistent/cert.pem", .tls_key_file = "/nonexistent/key.pem"},
+                        [](otlp::Signal, const google::protobuf::Message&) {});
+  EXPECT_THROW(receiver.start(), Error);
 }
 
 }  // namespace
