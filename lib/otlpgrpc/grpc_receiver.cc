@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "common/error.h"
+#include "common/input.h"
+#include "listener/bearer_auth.h"
 
 namespace promotel::otlpgrpc {
 
@@ -22,8 +24,13 @@ std::optional<otlp::Signal> signal_of_method(const std::string& method) {
 // One unary Export call: read the request message, hand it over, answer.
 class ExportReactor : public grpc::ServerGenericBidiReactor {
  public:
-  ExportReactor(grpc::GenericCallbackServerContext* context, const RequestSink& sink)
+  ExportReactor(grpc::GenericCallbackServerContext* context, const RequestSink& sink,
+                const listener::BearerAuth& auth)
       : signal_(signal_of_method(context->method())), sink_(sink) {
+    if (auth.enabled() && !auth.allows(authorization(*context))) {
+      Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token"));
+      return;
+    }
     if (!signal_) {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + context->method()));
       return;
@@ -62,6 +69,12 @@ class ExportReactor : public grpc::ServerGenericBidiReactor {
 
   void OnDone() override { delete this; }
 
+  static std::string_view authorization(const grpc::GenericCallbackServerContext& context) {
+    const auto& metadata = context.client_metadata();
+    auto it = metadata.find("authorization");
+    return it == metadata.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
+  }
+
  private:
   std::optional<otlp::Signal> signal_;
   const RequestSink& sink_;
@@ -70,14 +83,29 @@ class ExportReactor : public grpc::ServerGenericBidiReactor {
 
 class ExportService : public grpc::CallbackGenericService {
  public:
-  explicit ExportService(const RequestSink& sink) : sink_(sink) {}
+  ExportService(const RequestSink& sink, const listener::BearerAuth& auth) : sink_(sink), auth_(auth) {}
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override {
-    return new ExportReactor(context, sink_);
+    return new ExportReactor(context, sink_, auth_);
   }
 
  private:
   const RequestSink& sink_;
+  const listener::BearerAuth& auth_;
 };
+
+std::shared_ptr<grpc::ServerCredentials> credentials(const GrpcReceiverOptions& o) {
+  if (o.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  try {
+    pair.cert_chain = read_file(o.tls_cert_file);
+    pair.private_key = read_file(o.tls_key_file);
+  } catch (const Error&) {
+    throw Error("cannot read the TLS certificate " + o.tls_cert_file + " or key " + o.tls_key_file);
+  }
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  return grpc::SslServerCredentials(ssl);
+}
 
 }  // namespace
 
@@ -86,6 +114,7 @@ struct GrpcReceiver::Impl {
   RequestSink sink;
   RequestSink serialized;
   std::mutex mutex;
+  listener::BearerAuth auth;
   std::unique_ptr<ExportService> service;
   std::unique_ptr<grpc::Server> server;
 };
@@ -99,7 +128,8 @@ GrpcReceiver::GrpcReceiver(GrpcReceiverOptions options, RequestSink sink)
     std::lock_guard<std::mutex> lock(impl->mutex);
     impl->sink(signal, request);
   };
-  impl_->service = std::make_unique<ExportService>(impl_->serialized);
+  if (!impl_->options.bearer_token.empty()) impl_->auth = listener::BearerAuth(impl_->options.bearer_token);
+  impl_->service = std::make_unique<ExportService>(impl_->serialized, impl_->auth);
 }
 
 GrpcReceiver::~GrpcReceiver() { stop(); }
@@ -107,7 +137,7 @@ GrpcReceiver::~GrpcReceiver() { stop(); }
 void GrpcReceiver::start() {
   grpc::ServerBuilder builder;
   std::string address = impl_->options.host + ":" + std::to_string(impl_->options.port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(address, credentials(impl_->options), &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(impl_->options.max_message_size));
   builder.RegisterCallbackGenericService(impl_->service.get());
   impl_->server = builder.BuildAndStart();

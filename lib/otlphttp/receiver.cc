@@ -1,100 +1,26 @@
 #include "otlphttp/receiver.h"
 
 #include <httplib.h>
-#include <sys/socket.h>
 
-#include <condition_variable>
-#include <deque>
 #include <mutex>
-#include <thread>
-#include <vector>
 
-#include "common/error.h"
+#include "listener/http_listener.h"
 
 namespace promotel::otlphttp {
 
-namespace {
-
-// Serves at most `workers` connections at once and lets at most as many more wait; beyond
-// that the accepting thread blocks, so further clients wait in the kernel's listen backlog
-// instead of piling up file descriptors and memory here.
-class BoundedPool : public httplib::TaskQueue {
- public:
-  explicit BoundedPool(size_t workers) : max_waiting_(workers) {
-    for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
-  }
-  ~BoundedPool() override = default;
-
-  void enqueue(std::function<void()> job) override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    room_.wait(lock, [&] { return jobs_.size() < max_waiting_ || shutdown_; });
-    jobs_.push_back(std::move(job));
-    ready_.notify_one();
-  }
-
-  void shutdown() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      shutdown_ = true;
-    }
-    ready_.notify_all();
-    room_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
- private:
-  void work() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
-        if (jobs_.empty()) return;  // shut down and drained
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-        room_.notify_one();
-      }
-      job();
-    }
-  }
-
-  size_t max_waiting_;
-  std::vector<std::thread> threads_;
-  std::deque<std::function<void()>> jobs_;
-  std::mutex mutex_;
-  std::condition_variable ready_, room_;
-  bool shutdown_ = false;
-};
-
-}  // namespace
-
 struct Receiver::Impl {
-  ReceiverOptions options;
+  explicit Impl(const ReceiverOptions& options) : listener(options) {}
+  listener::HttpListener listener;
+  ExportLimits limits;
   RequestSink sink;
   std::mutex sink_mutex;
-  httplib::Server server;
-  int listen_fd = -1;
 };
 
-Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
+Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_unique<Impl>(options)) {
+  impl_->limits.max_body_size = options.max_body_size;
   impl_->sink = std::move(sink);
   Impl* impl = impl_.get();
-  auto& server = impl->server;
-  server.set_read_timeout(impl->options.read_timeout_seconds, 0);
-  server.set_write_timeout(impl->options.read_timeout_seconds, 0);
-  // httplib waits this long for a (first or next) request on a connection: a silent client
-  // must not hold a worker longer than the read timeout.
-  server.set_keep_alive_timeout(std::min(5, impl->options.read_timeout_seconds));
-  int threads = std::max(1, impl->options.max_connections);
-  server.new_task_queue = [threads] { return new BoundedPool(static_cast<size_t>(threads)); };
-  // Not httplib's default options: SO_REUSEPORT would let a second process bind the same port
-  // and take a share of the requests. Keeping the fd lets bind() raise the backlog.
-  server.set_socket_options([impl](socket_t fd) {
-    int yes = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    impl->listen_fd = fd;
-  });
+  auto& server = impl->listener.server();
 
   RequestSink serialized = [impl](otlp::Signal signal, const google::protobuf::Message& request) {
     std::lock_guard<std::mutex> lock(impl->sink_mutex);
@@ -106,7 +32,7 @@ Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_
                                                  const httplib::ContentReader& content) {
       // httplib inflates a gzip Content-Encoding while reading; the size limit is enforced on
       // the inflated bytes as they arrive (a small compressed body can expand enormously).
-      size_t limit = impl->options.limits.max_body_size;
+      size_t limit = impl->limits.max_body_size;
       std::string body;
       bool too_big = false;
       content([&](const char* data, size_t size) {
@@ -122,7 +48,7 @@ Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_
         reply = {413, "text/plain", "413 request body larger than " + std::to_string(limit) + " bytes"};
       } else {
         reply = handle_export(signal, req.get_header_value("Content-Type"), "", body,
-                              impl->options.limits, serialized);
+                              impl->limits, serialized);
       }
       res.status = reply.status;
       res.set_content(reply.body, reply.content_type.c_str());
@@ -132,41 +58,14 @@ Receiver::Receiver(ReceiverOptions options, RequestSink sink) : impl_(std::make_
 
 Receiver::~Receiver() = default;
 
-void Receiver::bind() {
-  auto& o = impl_->options;
-  if (o.port == 0) {
-    port_ = impl_->server.bind_to_any_port(o.host);
-    if (port_ < 0) throw Error("cannot listen on " + o.host + ": bind failed");
-  } else {
-    if (!impl_->server.bind_to_port(o.host, o.port))
-      throw Error("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                  ": address in use or not available");
-    port_ = o.port;
-  }
-  // libcpp-httplib listens with a backlog of 5: a burst of connections beyond what the workers
-  // take at once overflowed it, and the kernel reset them. Listening again raises the backlog.
-  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);
-}
+void Receiver::bind() { impl_->listener.bind(); }
 
-bool Receiver::run() { return impl_->server.listen_after_bind(); }
+int Receiver::port() const { return impl_->listener.port(); }
 
-void Receiver::stop() { impl_->server.stop(); }
+std::string Receiver::url() const { return impl_->listener.url(); }
 
-void parse_listen_address(const std::string& text, std::string& host, int& port) {
-  std::string port_text = text;
-  host = "127.0.0.1";
-  if (size_t colon = text.rfind(':'); colon != std::string::npos) {
-    if (colon > 0) host = text.substr(0, colon);
-    port_text = text.substr(colon + 1);
-  }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  try {
-    size_t used = 0;
-    port = std::stoi(port_text, &used);
-    if (used != port_text.size() || port < 0 || port > 65535) throw std::out_of_range("port");
-  } catch (const std::exception&) {
-    throw Error("invalid listen address '" + text + "': want host:port");
-  }
-}
+bool Receiver::run() { return impl_->listener.run(); }
+
+void Receiver::stop() { impl_->listener.stop(); }
 
 }  // namespace promotel::otlphttp

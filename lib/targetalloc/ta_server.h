@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "listener/listener_options.h"
 #include "targetalloc/plan.h"
 
 namespace promotel::targetalloc {
@@ -22,13 +23,16 @@ HttpReply handle_ta_request(const Plan& plan, std::string_view method, std::stri
 // Go's url.QueryUnescape ("%2F" -> "/", "+" -> " "); invalid escapes stay as they are.
 std::string query_unescape(std::string_view s);
 
-// Serves a plan on host:port until stop() (from another thread) or the process ends.
+// Serves a plan on options.host:port until stop() (from another thread) or the process ends,
+// with the listener's TLS, bearer token, body limit, timeouts and connection bound.
 class TaServer {
  public:
-  explicit TaServer(const Plan& plan);
+  // Throws promotel::Error when the TLS certificate/key or the token file cannot be used.
+  TaServer(const Plan& plan, const listener::ListenerOptions& options);
   ~TaServer();
   // Binds; returns the bound port (port 0 = any free port). Throws promotel::Error.
-  int bind(const std::string& host, int port);
+  int bind();
+  std::string url() const;  // http(s)://host:port, after bind()
   void serve();  // blocks
   void stop();
 
@@ -36,8 +40,5 @@ class TaServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Splits "host:port" / ":port" ("" host = all interfaces); throws promotel::Error.
-std::pair<std::string, int> parse_listen_address(const std::string& address);
 
 }  // namespace promotel::targetalloc

@@ -73,13 +73,9 @@ TEST(TaServer, HealthScrapeConfigsAndErrors) {
             std::string::npos);
 }
 
-TEST(TaServer, QueryUnescapeAndListenAddress) {
+TEST(TaServer, QueryUnescape) {
   EXPECT_EQ(query_unescape("a%2Fb+c%3A"), "a/b c:");
   EXPECT_EQ(query_unescape("bad%zz%"), "bad%zz%");
-  EXPECT_EQ(parse_listen_address(":8080"), (std::pair<std::string, int>{"0.0.0.0", 8080}));
-  EXPECT_EQ(parse_listen_address("127.0.0.1:0"), (std::pair<std::string, int>{"127.0.0.1", 0}));
-  EXPECT_THROW(parse_listen_address("8080"), Error);
-  EXPECT_THROW(parse_listen_address("h:x"), Error);
 }
 
 }  // namespace

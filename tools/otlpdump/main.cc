@@ -18,6 +18,8 @@
 #include "debugexporter/render.h"
 #include "debugexporter/wire_metrics.h"
 #include "otlp/filter.h"
+#include "listener/listen_address.h"
+#include "listener/listener_options.h"
 #include "otlp/framing.h"
 #include "otlphttp/receiver.h"
 #ifdef PROMOTEL_HAVE_OTLPGRPC
@@ -39,9 +41,7 @@ struct Flags {
   std::string listen;
   std::string grpc_listen;
   std::string output_format;
-  size_t max_body_size = size_t{20} << 20;
-  int read_timeout = 10;
-  int max_connections = 8;
+  listener::ListenerOptions receiver;  // TLS, bearer token and limits of both receivers
 };
 
 // Renders requests to stdout as the exporter would (or as bare text with --no-envelope).
@@ -175,26 +175,30 @@ int serve(const Flags& flags, Output& out, Printer& printer, const otlp::Request
   };
 
   if (!flags.listen.empty()) {
-    otlphttp::ReceiverOptions options;
-    otlphttp::parse_listen_address(flags.listen, options.host, options.port);
-    options.limits.max_body_size = flags.max_body_size;
-    options.read_timeout_seconds = flags.read_timeout;
-    options.max_connections = flags.max_connections;
+    otlphttp::ReceiverOptions options = flags.receiver;
+    listener::ListenAddress address = listener::parse_listen_address(flags.listen);
+    options.host = address.host;
+    options.port = address.port;
     http = std::make_unique<otlphttp::Receiver>(options, sink);
     http->bind();
-    std::cerr << "otlpdump: listening on http://" << options.host << ":" << http->port()
-              << " (POST /v1/metrics, /v1/traces, /v1/logs)" << std::endl;
+    std::cerr << "otlpdump: listening on " << http->url() << " (POST /v1/metrics, /v1/traces, /v1/logs)"
+              << std::endl;
   }
 #ifdef PROMOTEL_HAVE_OTLPGRPC
   std::unique_ptr<otlpgrpc::GrpcReceiver> grpc;
   if (!flags.grpc_listen.empty()) {
     otlpgrpc::GrpcReceiverOptions options;
-    otlphttp::parse_listen_address(flags.grpc_listen, options.host, options.port);
-    options.max_message_size = flags.max_body_size;
+    listener::ListenAddress address = listener::parse_listen_address(flags.grpc_listen);
+    options.host = address.host;
+    options.port = address.port;
+    options.max_message_size = flags.receiver.max_body_size;
+    options.tls_cert_file = flags.receiver.tls_cert_file;
+    options.tls_key_file = flags.receiver.tls_key_file;
+    options.bearer_token = flags.receiver.bearer_token;
     grpc = std::make_unique<otlpgrpc::GrpcReceiver>(options, sink);
     grpc->start();
-    std::cerr << "otlpdump: listening for OTLP/gRPC on " << options.host << ":" << grpc->port()
-              << std::endl;
+    std::cerr << "otlpdump: listening for OTLP/gRPC" << (options.tls_cert_file.empty() ? "" : " with TLS")
+              << " on " << options.host << ":" << grpc->port() << std::endl;
   }
 #endif
 
@@ -256,16 +260,7 @@ int main(int argc, char** argv) {
                  "receiver mode: write what arrives in file-exporter framing (json or proto) "
                  "instead of printing it")
       ->check(CLI::IsMember({"json", "proto"}));
-  app.add_option("--max-body-size", flags.max_body_size, "receiver: largest request body in bytes "
-                                                         "(after decompression); larger gets 413")
-      ->capture_default_str();
-  app.add_option("--read-timeout", flags.read_timeout, "receiver: seconds to wait for request data")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app.add_option("--max-connections", flags.max_connections,
-                 "receiver: connections served at the same time")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  listener::add_listener_options(app, flags.receiver, "Receiver (--listen, --grpc-listen)");
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
 
   bool receiving = !flags.listen.empty() || !flags.grpc_listen.empty();
@@ -275,6 +270,21 @@ int main(int argc, char** argv) {
   }
   if (receiving && !flags.files.empty()) {
     std::cerr << "otlpdump: error: --listen takes no input files\n";
+    return promotel::kExitUsage;
+  }
+  for (const char* flag : {"--tls-cert-file", "--tls-key-file", "--bearer-token", "--bearer-token-file"}) {
+    if (app.count(flag) && !receiving) {
+      std::cerr << "otlpdump: error: " << flag << " needs --listen or --grpc-listen\n";
+      return promotel::kExitUsage;
+    }
+  }
+  try {
+    // Read once, here: the token file is a usage error when unreadable, and both receivers
+    // check the same token.
+    flags.receiver.bearer_token = listener::resolve_bearer_token(flags.receiver);
+    flags.receiver.bearer_token_file.clear();
+  } catch (const promotel::Error& e) {
+    std::cerr << "otlpdump: error: " << e.what() << "\n";
     return promotel::kExitUsage;
   }
   std::unique_ptr<otlp::RequestFilter> filter_holder;

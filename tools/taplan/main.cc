@@ -17,6 +17,8 @@
 #include "inputs.h"
 #include "targetalloc/plan.h"
 #include "targetalloc/diff.h"
+#include "listener/listen_address.h"
+#include "listener/listener_options.h"
 #include "targetalloc/ta_server.h"
 #include "targetalloc/validate.h"
 
@@ -188,24 +190,31 @@ int run_diff(DiffOptions& o) {
 
 struct ServeOptions {
   taplan::InputOptions inputs;
-  std::string listen = ":8080";
+  std::string listen = "127.0.0.1:8080";
+  listener::ListenerOptions listener = [] {
+    listener::ListenerOptions o;
+    o.max_body_size = 1 << 20;  // the API takes no request bodies
+    return o;
+  }();
 };
 
 int run_serve(ServeOptions& o) {
   auto in = taplan::load_inputs(o.inputs);
   for (const auto& w : in.warnings) print_warning("taplan", w);
   Plan plan = make_plan(std::move(in.request));
-  auto [host, port] = parse_listen_address(o.listen);
+  listener::ListenAddress address = listener::parse_listen_address(o.listen);
+  o.listener.host = address.host;
+  o.listener.port = address.port;
   // SIGTERM/SIGINT stop the server cleanly: every thread blocks them, one waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  TaServer server(plan);
-  int bound = server.bind(host, port);
-  std::fprintf(stderr, "taplan: serving %zu targets of %zu jobs for %zu collectors on http://%s:%d\n",
-               plan.items.size(), plan.items_by_job.size(), plan.collectors.size(), host.c_str(), bound);
+  TaServer server(plan, o.listener);
+  server.bind();
+  std::fprintf(stderr, "taplan: serving %zu targets of %zu jobs for %zu collectors on %s\n",
+               plan.items.size(), plan.items_by_job.size(), plan.collectors.size(), server.url().c_str());
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -257,9 +266,22 @@ int main(int argc, char** argv) {
   ServeOptions serve;
   auto* serve_cmd = app.add_subcommand("serve", "Serve the plan over the Target Allocator's HTTP API");
   taplan::add_input_options(*serve_cmd, serve.inputs);
-  serve_cmd->add_option("--listen", serve.listen, "address to listen on, host:port or :port")->capture_default_str();
+  serve_cmd->add_option("--listen", serve.listen,
+                        "address to listen on: host:port, port (on 127.0.0.1) or :port (all interfaces)")
+      ->capture_default_str();
+  listener::add_listener_options(*serve_cmd, serve.listener);
 
   if (int rc = promotel::parse_args(app, argc, argv); rc >= 0) return rc;
+  if (serve_cmd->parsed()) {
+    try {
+      // Read once, here: an unreadable token file is a usage error.
+      serve.listener.bearer_token = listener::resolve_bearer_token(serve.listener);
+      serve.listener.bearer_token_file.clear();
+    } catch (const promotel::Error& e) {
+      std::cerr << "taplan: error: " << e.what() << "\n";
+      return promotel::kExitUsage;
+    }
+  }
   return promotel::run_tool("taplan", [&] {
     if (plan_cmd->parsed()) return run_plan(plan);
     if (validate_cmd->parsed()) return run_validate(validate);
