@@ -339,7 +339,9 @@ const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Labe
   out.clear();
   bool first = true;
   for (;;) {
-    if (!openmetrics) skip_blanks(p);
+    // text 0.0.4 allows blanks around every token; they are rare, so each test below looks for
+    // the expected character first and skips blanks only when it is not there.
+    if (!openmetrics && !is_label_start(*p)) skip_blanks(p);
     std::string_view name;
     const char* name_at = p;
     if (is_label_start(*p)) [[likely]] {
@@ -370,12 +372,15 @@ const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Labe
     } else {
       fail(p, "expected a label name or '}', found " + describe(p, end));
     }
-    if (!openmetrics) skip_blanks(p);
-    if (*p != '=') [[unlikely]] fail(p, "expected '=' after label name, found " + describe(p, end));
+    if (*p != '=') [[unlikely]] {
+      if (!openmetrics) skip_blanks(p);
+      if (*p != '=') fail(p, "expected '=' after label name, found " + describe(p, end));
+    }
     ++p;
-    if (!openmetrics) skip_blanks(p);
-    if (*p != '"') [[unlikely]]
-      fail(p, "expected '\"' to start the label value, found " + describe(p, end));
+    if (*p != '"') [[unlikely]] {
+      if (!openmetrics) skip_blanks(p);
+      if (*p != '"') fail(p, "expected '\"' to start the label value, found " + describe(p, end));
+    }
     std::string_view value;
     if (const char* after = quoted_fast(p + 1, end, value)) [[likely]]
       p = after;
@@ -383,12 +388,19 @@ const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Labe
       p = parse_quoted_slow(p, value, openmetrics);
     out.push_back({name, value});
     first = false;
-    if (!openmetrics) skip_blanks(p);
     if (*p == ',') {
       ++p;
       continue;
     }
-    if (*p == '}') [[likely]] return p + 1;
+    if (*p == '}') return p + 1;
+    if (!openmetrics) {
+      skip_blanks(p);
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == '}') return p + 1;
+    }
     fail(p, "expected ',' or '}' after label value, found " + describe(p, end));
   }
 }
