@@ -1,5 +1,7 @@
 #include "exposition/format.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace promotel::exposition {
@@ -82,15 +84,58 @@ std::string_view content_type(Format format) {
   return "text/plain";
 }
 
+namespace {
+
+// A base-128 varint at p (at most 5 bytes: a 32-bit length); advances p, or nullopt.
+std::optional<uint32_t> read_varint(std::string_view data, size_t& p) {
+  uint32_t value = 0;
+  for (int shift = 0; shift < 35 && p < data.size(); shift += 7) {
+    auto byte = static_cast<unsigned char>(data[p++]);
+    value |= static_cast<uint32_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return value;
+  }
+  return std::nullopt;
+}
+
+// The start of a delimited MetricFamily: a record length, the tag 0x0A of field 1 (name), the
+// name's length and a name without spaces or control bytes that fits in the record.
+bool looks_like_delimited_protobuf(std::string_view head) {
+  size_t p = 0;
+  auto record = read_varint(head, p);
+  if (!record || *record < 3 || p >= head.size() || head[p] != 0x0a) return false;
+  size_t tag_at = p++;
+  auto name_length = read_varint(head, p);
+  if (!name_length || *name_length == 0 || p - tag_at + *name_length > *record) return false;
+  std::string_view name = head.substr(p, *name_length);
+  for (char c : name) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) return false;
+  }
+  return true;
+}
+
+// What a text exposition can start with: a comment, a metric name (bare, or quoted inside
+// braces), or blank space.
+bool starts_like_text(std::string_view head) {
+  if (head.empty()) return false;
+  char c = head.front();
+  return c == '#' || c == '{' || c == '_' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+}  // namespace
+
 Format sniff_format(std::string_view head, std::string_view tail) {
-  // 1. Binary?
+  // 1. Binary? Text with bad bytes (control or invalid UTF-8) is left to the text parser, which
+  //    names their line and column; only what does not start like text is checked for them.
   size_t first_line = head.find('\n');
   std::string_view line = head.substr(0, first_line);
-  for (size_t i = 0; i < head.size(); ++i) {
+  bool text = starts_like_text(head) && !looks_like_delimited_protobuf(head);
+  for (size_t i = 0; !text && i < head.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(head[i]);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && !(c == 0 && i > 0)) return Format::kProtobuf;
   }
-  for (size_t i = 0; i < line.size();) {
+  for (size_t i = 0; !text && i < line.size();) {
     unsigned char c = static_cast<unsigned char>(line[i]);
     size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
     if (n == 0 || i + n > line.size()) {

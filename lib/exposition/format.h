@@ -26,9 +26,12 @@ std::optional<Format> format_from_content_type(std::string_view content_type);
 std::string_view content_type(Format format);
 
 // Guesses the format of a stream from its first bytes (stdin without --input-format). The rule:
-//  1. a byte that cannot occur in text (a control byte other than TAB/LF/CR, or any byte of a
-//     non-UTF-8 sequence in the first line) → kProtobuf (delimited records start with a varint
-//     length followed by 0x0A, the tag of MetricFamily.name);
+//  1. a stream that does not start like text (with '#', '{', a metric-name character or blank
+//     space), or that starts like a delimited MetricFamily (a varint length, 0x0A — the tag of
+//     MetricFamily.name — and a name without spaces or control bytes), and has a byte that
+//     cannot occur in text (a control byte other than TAB/LF/CR, or any byte of a non-UTF-8
+//     sequence in the first line) → kProtobuf. Text with bad bytes stays text, so that the
+//     text parser reports them with their line and column;
 //  2. OpenMetrics if the data ends with "# EOF" (optionally followed by one LF) or contains a
 //     "# TYPE <name> info|stateset|gaugehistogram|unknown" line or a "# UNIT " line;
 //  3. otherwise kPrometheusText.

@@ -34,6 +34,21 @@ TEST(SniffFormat, Rules) {
   EXPECT_EQ(sniff_format("# TYPE a counter\n", "a_total 1\n# EOF\n"), Format::kOpenMetrics);
 }
 
+// A first line that starts like text is text even with bad bytes in it, so the text parser
+// can name their position (issue 9); protobuf still wins when the bytes are a MetricFamily.
+TEST(SniffFormat, TextWithBadBytesStaysText) {
+  EXPECT_EQ(sniff_format("m{l=\"\xff\xfe\"} 1\n"), Format::kPrometheusText);
+  EXPECT_EQ(sniff_format("m\xc3\x28 1\n"), Format::kPrometheusText);
+  EXPECT_EQ(sniff_format("# HELP m \xff\n"), Format::kPrometheusText);
+  EXPECT_EQ(sniff_format(" m\x01 1\n"), Format::kPrometheusText);
+  EXPECT_EQ(sniff_format("#\n# TYPE m gauge\nm\xff 1\n"), Format::kPrometheusText);
+  EXPECT_EQ(sniff_format(std::string_view("\x83\x01\x0a\x04go_x\x12", 8)), Format::kProtobuf);
+  EXPECT_EQ(sniff_format(std::string_view("\xff\xfe m 1\n", 7)), Format::kProtobuf);
+  // 'A' (65) as a record length, then the name field: a MetricFamily, not a text line.
+  std::string record = "A\x0a\x05go_up\x12\x04help";
+  EXPECT_EQ(sniff_format(record), Format::kProtobuf);
+}
+
 TEST(SniffFormat, RealFiles) {
   const std::string root = "../shared/testdata/exposition/";
   EXPECT_EQ(sniff_format(read_file(root + "node_exporter.prom")), Format::kPrometheusText);

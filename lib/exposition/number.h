@@ -56,27 +56,50 @@ inline const char* accumulate_digits(const char* p, const char* end, uint64_t& m
 
 }  // namespace detail
 
-// The hot-path number form: [-]digits[.digits] with at most 15 digits, which converts exactly
-// as mantissa / 10^k. Returns the end of the number, or nullptr if the text at p is not of
+// The hot-path number form: [-]digits[.digits][(e|E)[+|-]digits] with at most 15 significant
+// digits and a resulting power of ten within ±22: mantissa and 10^k are then exact doubles and
+// one multiplication or division rounds correctly (Clinger's fast path), so the result is the
+// same as parse_value's. Returns the end of the number, or nullptr if the text at p is not of
 // that form (then use parse_value on the whole token).
 inline const char* parse_plain_decimal(const char* p, const char* end, double& out) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   bool negative = p < end && *p == '-';
   const char* q = p + negative;
   uint64_t mantissa = 0;
   int digits = 0;
   q = detail::accumulate_digits(q, end, mantissa, digits);
   if (digits == 0) return nullptr;
-  int fraction = 0;
+  int power = 0;
   if (q < end && *q == '.') {
     int before = digits;
     q = detail::accumulate_digits(q + 1, end, mantissa, digits);
-    fraction = digits - before;
+    power = before - digits;
   }
   if (digits > 15) return nullptr;
+  if (q < end && (*q | 0x20) == 'e') {
+    const char* e = q + 1;
+    bool exponent_negative = e < end && *e == '-';
+    e += (e < end && (*e == '-' || *e == '+'));
+    int exponent = 0;
+    const char* exponent_begin = e;
+    while (e < end && static_cast<unsigned>(*e - '0') < 10 && e - exponent_begin < 3) {
+      exponent = exponent * 10 + (*e - '0');
+      ++e;
+    }
+    if (e == exponent_begin || (e < end && static_cast<unsigned>(*e - '0') < 10)) return nullptr;
+    power += exponent_negative ? -exponent : exponent;
+    q = e;
+  }
   double v = static_cast<double>(mantissa);
-  if (fraction) v /= kPow10[fraction];
+  if (power < 0) {
+    if (power < -22) return nullptr;
+    v /= kPow10[-power];
+  } else if (power > 0) {
+    if (power > 22) return nullptr;
+    v *= kPow10[power];
+  }
   out = negative ? -v : v;
   return q;
 }

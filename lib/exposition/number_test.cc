@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace promotel::exposition {
 namespace {
@@ -63,7 +64,9 @@ namespace {
 TEST(ParsePlainDecimal, SameAsParseValueOnItsForm) {
   for (const char* text : {"0", "1", "-7", "12345678", "123456789", "1234567890123456", "123456789012345",
                            "0.5", "12345678.12345", "-0.00000001", "1.", "99999999999999.9", "00000000000000000001",
-                           "123 ", "12345678 9", "5e3", "1x"}) {
+                           "123 ", "12345678 9", "5e3", "1x", "2.633891e+11", "8.565345e+10", "1E-5",
+                           "-4.5e-22", "1e22", "1e23", "1.5e-23", "123456789012345e22", "1e", "1e+", "1e-0",
+                           "7e0005", "3e21 ", "-0e5", "0.000000000000001e-7"}) {
     std::string_view s(text);
     double v = -1;
     const char* end = parse_plain_decimal(s.data(), s.data() + s.size(), v);
@@ -78,9 +81,43 @@ TEST(ParsePlainDecimal, SameAsParseValueOnItsForm) {
   std::string_view eight = "87654321 ";
   EXPECT_EQ(parse_plain_decimal(eight.data(), eight.data() + eight.size(), v), eight.data() + 8);
   EXPECT_EQ(v, 87654321);
+  std::string_view exponent = "2.633891e+11 ";
+  EXPECT_EQ(parse_plain_decimal(exponent.data(), exponent.data() + exponent.size(), v), exponent.data() + 12);
+  EXPECT_EQ(v, 2.633891e+11);
   std::string_view frac = "1.23456789";
   EXPECT_NE(parse_plain_decimal(frac.data(), frac.data() + frac.size(), v), nullptr);
   EXPECT_EQ(v, 1.23456789);
+}
+
+// Every number the fast form accepts converts exactly as parse_value (fast_float) does.
+TEST(ParsePlainDecimal, MatchesParseValueOnRandomNumbers) {
+  uint64_t state = 88172645463325252ULL;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int fast = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string text = (next() & 1) ? "-" : "";
+    text += std::to_string(next() % 1000000000000000ULL >> (next() % 50));
+    if (next() & 1) {
+      size_t at = text.size() - next() % (text.size() - (text[0] == '-'));
+      text = text.substr(0, at) + "." + text.substr(at);
+    }
+    if (next() & 1) text += std::string(next() & 1 ? "e" : "E") + (next() & 1 ? "-" : "+") + std::to_string(next() % 30);
+    double v = 0;
+    const char* end = parse_plain_decimal(text.data(), text.data() + text.size(), v);
+    if (!end) continue;
+    ASSERT_EQ(end, text.data() + text.size()) << text;
+    auto expected = parse_value(text);
+    ASSERT_TRUE(expected.has_value()) << text;
+    ASSERT_EQ(std::signbit(v), std::signbit(*expected)) << text;
+    ASSERT_EQ(v, *expected) << text;
+    ++fast;
+  }
+  EXPECT_GT(fast, 100000);
 }
 
 }  // namespace

@@ -38,6 +38,10 @@ inline bool is_metric_char(char c) { return kChars.metric[static_cast<unsigned c
 inline bool is_label_start(char c) { return kChars.label_start[static_cast<unsigned char>(c)]; }
 inline bool is_label_char(char c) { return kChars.label[static_cast<unsigned char>(c)]; }
 inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+// Only where the line's '\n' (line_end_) bounds the run.
+inline void skip_blanks(const char*& p) {
+  while (is_blank(*p)) [[unlikely]] ++p;
+}
 
 // The end of a run of name characters ([a-zA-Z0-9_], plus ':' for metric names) starting at p.
 // The first character is checked by the caller.
@@ -85,7 +89,7 @@ std::string describe(const char* p, const char* end) {
 TextParser::TextParser(Reader& input, ParseOptions options)
     : input_(&input), options_(options) {
   capacity_ = kInitialBuffer;
-  buffer_.reset(new char[capacity_]);
+  buffer_.reset(new char[capacity_ + 1]);  // + the sentinel after an unterminated last line
   pos_ = end_ = scan_from_ = buffer_.get();
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
@@ -132,7 +136,7 @@ void TextParser::refill() {
   } else if (pending == capacity_) {
     // One line longer than the buffer: grow.
     size_t grown = capacity_ * 2;
-    std::unique_ptr<char[]> bigger(new char[grown]);
+    std::unique_ptr<char[]> bigger(new char[grown + 1]);
     std::memcpy(bigger.get(), buffer_.get(), pending);
     buffer_ = std::move(bigger);
     capacity_ = grown;
@@ -160,8 +164,16 @@ bool TextParser::fetch_line() {
     scan_from_ = end_;
     if (input_done_) {
       if (pos_ == end_) return false;
-      line_begin_ = pos_;
-      line_end_ = end_;
+      if (buffer_) {
+        *end_ = '\n';
+        line_begin_ = pos_;
+        line_end_ = end_;
+      } else {  // the caller's bytes: not ours to write after
+        last_line_.assign(pos_, end_);
+        last_line_.push_back('\n');
+        line_begin_ = last_line_.data();
+        line_end_ = line_begin_ + (end_ - pos_);
+      }
       line_has_lf_ = false;
       bytes_read_ += static_cast<uint64_t>(end_ - pos_);
       pos_ = scan_from_ = end_;
@@ -321,36 +333,36 @@ const char* TextParser::parse_labels(const char* p, bool openmetrics, std::vecto
 // The format is a template parameter so that each dialect's loop has no format branches.
 template <bool openmetrics>
 const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Label>& out, bool allow_metric_name) {
+  // *end is always '\n' (see line_end_), which matches none of the characters tested below.
   const char* end = line_end_;
   ++p;
   out.clear();
   bool first = true;
   for (;;) {
-    if (!openmetrics)
-      while (p < end && is_blank(*p)) ++p;
-    if (p < end && *p == '}') {
-      if (openmetrics && !first) fail(p, "expected a label name after ',', found '}'");
-      return p + 1;
-    }
+    // text 0.0.4 allows blanks around every token; they are rare, so each test below looks for
+    // the expected character first and skips blanks only when it is not there.
+    if (!openmetrics && !is_label_start(*p)) skip_blanks(p);
     std::string_view name;
     const char* name_at = p;
-    if (p < end && is_label_start(*p)) {
+    if (is_label_start(*p)) [[likely]] {
       const char* b = p;
-      p = scan_name<false>(p + 1, end);
+      // Label names are short: a table loop (bounded by the line's \n) beats a 16-byte vector step.
+      for (++p; is_label_char(*p);) ++p;
       name = std::string_view(b, static_cast<size_t>(p - b));
-    } else if (p < end && *p == '"') {
+    } else if (*p == '}') {
+      if (openmetrics && !first) fail(p, "expected a label name after ',', found '}'");
+      return p + 1;
+    } else if (*p == '"') {
       p = parse_quoted(p, name, openmetrics);
-      if (!openmetrics)
-        while (p < end && is_blank(*p)) ++p;
-      if (allow_metric_name && first && sample_.name.empty() && p < end && (*p == ',' || *p == '}')) {
+      if (!openmetrics) skip_blanks(p);
+      if (allow_metric_name && first && sample_.name.empty() && (*p == ',' || *p == '}')) {
         if (name.empty()) fail(name_at, "empty quoted metric name");
         sample_.name = name;
         first = false;
         if (*p == ',') {
           ++p;
-          if (!openmetrics)
-            while (p < end && is_blank(*p)) ++p;
-          if (p < end && *p == '}') {
+          if (!openmetrics) skip_blanks(p);
+          if (*p == '}') {
             if (openmetrics) fail(p, "expected a label name after ',', found '}'");
             return p + 1;
           }
@@ -361,13 +373,15 @@ const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Labe
     } else {
       fail(p, "expected a label name or '}', found " + describe(p, end));
     }
-    if (!openmetrics)
-      while (p < end && is_blank(*p)) ++p;
-    if (p >= end || *p != '=') fail(p, "expected '=' after label name, found " + describe(p, end));
+    if (*p != '=') [[unlikely]] {
+      if (!openmetrics) skip_blanks(p);
+      if (*p != '=') fail(p, "expected '=' after label name, found " + describe(p, end));
+    }
     ++p;
-    if (!openmetrics)
-      while (p < end && is_blank(*p)) ++p;
-    if (p >= end || *p != '"') fail(p, "expected '\"' to start the label value, found " + describe(p, end));
+    if (*p != '"') [[unlikely]] {
+      if (!openmetrics) skip_blanks(p);
+      if (*p != '"') fail(p, "expected '\"' to start the label value, found " + describe(p, end));
+    }
     std::string_view value;
     if (const char* after = quoted_fast(p + 1, end, value)) [[likely]]
       p = after;
@@ -375,13 +389,19 @@ const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Labe
       p = parse_quoted_slow(p, value, openmetrics);
     out.push_back({name, value});
     first = false;
-    if (!openmetrics)
-      while (p < end && is_blank(*p)) ++p;
-    if (p < end && *p == ',') {
+    if (*p == ',') {
       ++p;
       continue;
     }
-    if (p < end && *p == '}') return p + 1;
+    if (*p == '}') return p + 1;
+    if (!openmetrics) {
+      skip_blanks(p);
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == '}') return p + 1;
+    }
     fail(p, "expected ',' or '}' after label value, found " + describe(p, end));
   }
 }
@@ -392,7 +412,7 @@ const char* TextParser::parse_labels_impl(const char* p, std::vector<model::Labe
 bool TextParser::parse_prom_line() {
   const char* p = line_begin_;
   const char* end = line_end_;
-  while (p < end && is_blank(*p)) ++p;
+  skip_blanks(p);
   if (p == end) return false;  // blank line
   if (end[-1] == '\r') fail(end - 1, "carriage return at end of line (CRLF line endings are not allowed)");
   if (*p == '#') {
@@ -468,9 +488,8 @@ void TextParser::parse_sample_impl(const char* p) {
     p = scan_name<true>(p + 1, end);
     sample_.name = std::string_view(name_at, static_cast<size_t>(p - name_at));
     const char* after_name = p;
-    if (!om)
-      while (p < end && is_blank(*p)) ++p;
-    if (p < end && *p == '{') p = parse_labels_impl<om>(p, labels_, false);
+    if (!om) skip_blanks(p);
+    if (*p == '{') p = parse_labels_impl<om>(p, labels_, false);
     else p = after_name;
   } else if (*p == '{') {
     p = parse_labels_impl<om>(p, labels_, true);
@@ -485,8 +504,9 @@ void TextParser::parse_sample_impl(const char* p) {
     if (p >= end || *p != ' ') fail(p, "expected a space before the value, found " + describe(p, end));
     ++p;
   } else {
-    if (p >= end || !is_blank(*p)) fail(p, "expected whitespace before the value, found " + describe(p, end));
-    while (p < end && is_blank(*p)) ++p;
+    if (!is_blank(*p)) [[unlikely]] fail(p, "expected whitespace before the value, found " + describe(p, end));
+    ++p;
+    skip_blanks(p);
   }
   const char* value_at = p;
   const char* value_end = parse_plain_decimal(p, end, sample_.value);
@@ -506,8 +526,8 @@ void TextParser::parse_sample_impl(const char* p) {
   }
 
   if (!om) {
-    while (p < end && is_blank(*p)) ++p;
-    if (p == end) {
+    skip_blanks(p);
+    if (p == end) [[likely]] {
       if (options_.strict) {
         for (size_t i = 0; i < labels_.size(); ++i)
           for (size_t j = 0; j < i; ++j)

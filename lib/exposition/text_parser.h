@@ -88,8 +88,11 @@ class TextParser final : public Parser {
   bool finished_ = false;
   uint64_t bytes_read_ = 0;
 
+  // Every line is followed by a readable '\n' at line_end_ (the line feed itself, or a sentinel
+  // after a last line without one), so hot loops can test *p without also testing p < end.
   const char* line_begin_ = nullptr;
   const char* line_end_ = nullptr;
+  std::string last_line_;  // an unterminated last line of in-memory input, plus the sentinel
   bool line_has_lf_ = false;
   size_t line_number_ = 0;
   Entry entry_ = Entry::kEnd;

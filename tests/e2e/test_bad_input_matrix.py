@@ -98,16 +98,17 @@ def exposition_cases():
         "huge-line-valid": (b'huge{l="' + b"x" * HUGE + b'"} 1\n', 0, False),
         "huge-line-garbage": (b"x" * HUGE, 1, True),
         "huge-line-no-value": (b"a" * HUGE + b"\n", 1, True),
-        # Invalid UTF-8 after the first line (the first line decides the format, see below).
         "invalid-utf8-label": (b'ok 1\nm{l="\xff\xfe"} 1\n', 1, True),
         "invalid-utf8-name": (b"ok 1\nm\xc3\x28 1\n", 1, True),
         "invalid-utf8-help": (b"ok 1\n# HELP m \xff bad\n# TYPE m gauge\nm 1\n", None, True),
+        # In the first line too: input that starts like text is sniffed as text (format.h, rule 1).
+        **first_line_utf8_cases(),
     }
 
 
 def first_line_utf8_cases():
-    """Invalid UTF-8 in the first line: sniffing takes such input for protobuf (format.h, rule
-    1), so the tools are run with --input-format text here, where a position is owed."""
+    """Invalid UTF-8 in the first line: sniffed as text (format.h, rule 1) and, below, also with
+    --input-format text; either way a position is owed."""
     return {
         "invalid-utf8-first-line-label": (b'm{l="\xff\xfe"} 1\n', 1, True),
         "invalid-utf8-first-line-name": (b"m\xc3\x28 1\n", 1, True),
