@@ -27,7 +27,7 @@ bool is_id(const FieldDescriptor* field) {
 }
 
 // Length of the valid UTF-8 sequence starting at text[i], 0 if invalid.
-size_t utf8_sequence(const std::string& text, size_t i) {
+size_t utf8_sequence(std::string_view text, size_t i) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char c = byte(i);
   size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
@@ -44,17 +44,29 @@ size_t utf8_sequence(const std::string& text, size_t i) {
 
 // A JSON string; invalid UTF-8 becomes U+FFFD (as Go's encoding/json does), so the output
 // is always valid JSON.
-void append_string(std::string& out, const std::string& text) {
+void append_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < text.size(); ++i) {
+    // Runs of plain printable ASCII (nearly all text) are copied at once.
+    size_t plain = i;
+    while (plain < text.size()) {
+      unsigned char b = static_cast<unsigned char>(text[plain]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++plain;
+    }
+    if (plain != i) {
+      out.append(text.data() + i, plain - i);
+      i = plain;
+      if (i == text.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       size_t n = utf8_sequence(text, i);
       if (n == 0) {
         out += "\\ufffd";
       } else {
-        out.append(text, i, n);
+        out.append(text.data() + i, n);
         i += n - 1;
       }
       continue;
@@ -408,6 +420,10 @@ void append_message(std::string& out, const Message& message, FieldStack& stack,
 }
 
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view text) { append_string(out, text); }
+
+void append_json_double(std::string& out, double value) { append_double(out, value); }
 
 namespace internal {
 std::string encode_json_reflective(const google::protobuf::Message& message) {
