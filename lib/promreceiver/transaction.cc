@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include "common/error.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otlp/json_encode.h"
 #include "promreceiver/naming.h"
 #include "promreceiver/resource.h"
 #include "promreceiver/wire.h"
@@ -1466,6 +1468,447 @@ struct Transaction::State {
     return points;
   }
 
+  // --- writing the request's OTLP/JSON directly (commit_json) ---
+  // Mirrors the build_* functions above, in the order otlp::encode_json writes the built
+  // message (field-number order, default values left out, 64-bit integers quoted), so the text
+  // equals encode_json(commit()) (checked on every golden input by a test).
+
+  static void json_number(std::string& o, uint64_t v) {
+    char buffer[24];
+    auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+    o.append(buffer, static_cast<size_t>(r.ptr - buffer));
+  }
+  static void json_quoted(std::string& o, uint64_t v) {
+    o += '"';
+    json_number(o, v);
+    o += '"';
+  }
+
+  // `{"k":v,...}` with commas in the right places (an object without members is "{}").
+  class JsonObject {
+   public:
+    explicit JsonObject(std::string& o) : o_(o) {}
+    std::string& key(std::string_view quoted_name_colon) {
+      o_ += first_ ? '{' : ',';
+      first_ = false;
+      o_ += quoted_name_colon;
+      return o_;
+    }
+    void close() { o_ += first_ ? "{}" : "}"; }
+
+   private:
+    std::string& o_;
+    bool first_ = true;
+  };
+
+  static void json_key_value(std::string& o, std::string_view key, std::string_view value) {
+    if (key.empty()) {
+      o += "{\"value\":{\"stringValue\":";
+    } else {
+      o += "{\"key\":";
+      otlp::append_json_string(o, key);
+      o += ",\"value\":{\"stringValue\":";
+    }
+    otlp::append_json_string(o, value);
+    o += "}}";
+  }
+
+  static void json_attributes(std::string& o, const std::vector<Attribute>& attrs) {
+    o += '[';
+    for (size_t i = 0; i < attrs.size(); ++i) {
+      if (i > 0) o += ',';
+      json_key_value(o, attrs[i].first, attrs[i].second);
+    }
+    o += ']';
+  }
+
+  void json_point_attributes(std::string& o, const Group& g) const {
+    o += '[';
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      if (i > 0) o += ',';
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      json_key_value(o, std::string_view(strings.data() + a.name_offset, a.name_size),
+                     std::string_view(strings.data() + a.value_offset, a.value_size));
+    }
+    o += ']';
+  }
+
+  // Trace and span ids: the label's hex digits as the bytes' lowercase hex.
+  static void json_hex_id(std::string& o, std::string_view hex) {
+    o += '"';
+    for (char c : hex) o += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    o += '"';
+  }
+
+  static void json_exemplars(std::string& o, const Group& g) {
+    o += '[';
+    bool first = true;
+    for (const OwnedExemplar& x : g.exemplars) {
+      if (!first) o += ',';
+      first = false;
+      JsonObject e(o);
+      if (uint64_t t = ms_to_nanos(x.timestamp); t != 0) json_quoted(e.key("\"timeUnixNano\":"), t);
+      otlp::append_json_double(e.key("\"asDouble\":"), x.value);
+      const Attribute* trace = nullptr;
+      const Attribute* span = nullptr;
+      bool filtered = false;
+      for (const Attribute& a : x.labels) {
+        if (is_trace_id(a)) trace = &a;
+        else if (is_span_id(a)) span = &a;
+        else filtered = true;
+      }
+      if (span) json_hex_id(e.key("\"spanId\":"), span->second);
+      if (trace) json_hex_id(e.key("\"traceId\":"), trace->second);
+      if (filtered) {
+        e.key("\"filteredAttributes\":") += '[';
+        bool first_attribute = true;
+        for (const Attribute& a : x.labels) {
+          if (is_trace_id(a) || is_span_id(a)) continue;
+          if (!first_attribute) o += ',';
+          first_attribute = false;
+          json_key_value(o, a.first, a.second);
+        }
+        o += ']';
+      }
+      e.close();
+    }
+    o += ']';
+  }
+
+  size_t json_number_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_value) continue;
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (f.kind == Kind::kSum && g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      bool stale = model::is_stale_nan(g.value);
+      if (!stale) otlp::append_json_double(p.key("\"asDouble\":"), g.value);
+      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  size_t json_histogram_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> buckets = g.buckets;
+      std::stable_sort(buckets.begin(), buckets.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
+        buckets.pop_back();
+      }
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      if (!stale) {
+        bool valid = !std::isnan(g.count);
+        double previous = 0;
+        for (size_t i = 0; valid && i < buckets.size(); ++i) {
+          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
+          previous = buckets[i].second;
+        }
+        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
+        if (!valid) {
+          warning("dropped a data point of histogram " + f.name +
+                  ": bucket counts decrease or exceed _count");
+          continue;
+        }
+      }
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (!stale) {
+        if (uint64_t c = to_uint64(g.count); c != 0) json_quoted(p.key("\"count\":"), c);
+        if (g.has_sum) otlp::append_json_double(p.key("\"sum\":"), g.sum);
+      }
+      p.key("\"bucketCounts\":") += '[';
+      if (stale) {
+        for (size_t i = 0; i <= buckets.size(); ++i) o += i == 0 ? "\"0\"" : ",\"0\"";
+      } else {
+        double previous = 0;
+        for (const auto& b : buckets) {
+          json_quoted(o, to_uint64(b.second - previous));
+          o += ',';
+          previous = b.second;
+        }
+        json_quoted(o, to_uint64(g.count - previous));
+      }
+      o += ']';
+      if (!buckets.empty()) {
+        p.key("\"explicitBounds\":") += '[';
+        for (size_t i = 0; i < buckets.size(); ++i) {
+          if (i > 0) o += ',';
+          otlp::append_json_double(o, buckets[i].first);
+        }
+        o += ']';
+      }
+      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  static bool double_set(double d) {
+    uint64_t v;
+    std::memcpy(&v, &d, 8);
+    return v != 0;
+  }
+
+  size_t json_summary_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::stable_sort(quantiles.begin(), quantiles.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (!stale) {
+        if (uint64_t c = to_uint64(g.count); c != 0) json_quoted(p.key("\"count\":"), c);
+        if (g.has_sum && double_set(g.sum)) otlp::append_json_double(p.key("\"sum\":"), g.sum);
+      }
+      if (!quantiles.empty()) {
+        p.key("\"quantileValues\":") += '[';
+        for (size_t i = 0; i < quantiles.size(); ++i) {
+          if (i > 0) o += ',';
+          JsonObject v(o);
+          if (double_set(quantiles[i].first)) {
+            otlp::append_json_double(v.key("\"quantile\":"), quantiles[i].first);
+          }
+          double value = stale ? 0 : quantiles[i].second;
+          if (double_set(value)) otlp::append_json_double(v.key("\"value\":"), value);
+          v.close();
+        }
+        o += ']';
+      }
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  static void json_buckets(std::string& o, const NativeBuckets* b) {
+    JsonObject m(o);
+    if (b != nullptr) {
+      if (b->offset != 0) {
+        char buffer[16];
+        auto r = std::to_chars(buffer, buffer + sizeof buffer, b->offset);
+        m.key("\"offset\":").append(buffer, static_cast<size_t>(r.ptr - buffer));
+      }
+      if (!b->counts.empty()) {
+        m.key("\"bucketCounts\":") += '[';
+        for (size_t i = 0; i < b->counts.size(); ++i) {
+          if (i > 0) o += ',';
+          json_quoted(o, b->counts[i]);
+        }
+        o += ']';
+      }
+    }
+    m.close();
+  }
+
+  size_t json_exponential_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.native) continue;
+      const NativePoint& np = *g.native;
+      bool stale = model::is_stale_nan(np.sum);
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (!stale) {
+        if (uint64_t c = to_uint64(np.count); c != 0) json_quoted(p.key("\"count\":"), c);
+        otlp::append_json_double(p.key("\"sum\":"), np.sum);
+        if (np.scale != 0) {
+          char buffer[16];
+          auto r = std::to_chars(buffer, buffer + sizeof buffer, np.scale);
+          p.key("\"scale\":").append(buffer, static_cast<size_t>(r.ptr - buffer));
+        }
+        if (uint64_t z = to_uint64(np.zero_count); z != 0) json_quoted(p.key("\"zeroCount\":"), z);
+      }
+      json_buckets(p.key("\"positive\":"), stale ? nullptr : &np.positive);
+      json_buckets(p.key("\"negative\":"), stale ? nullptr : &np.negative);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (!stale && double_set(np.zero_threshold)) {
+        otlp::append_json_double(p.key("\"zeroThreshold\":"), np.zero_threshold);
+      }
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  // Writes the metric (preceded by a comma unless first); returns its data points (none:
+  // nothing kept).
+  size_t json_metric(std::string& o, const Family& f, bool first) {
+    size_t start = o.size();
+    if (!first) o += ',';
+    JsonObject m(o);
+    std::string_view name = f.name;
+    std::string trimmed;
+    if (options.trim_metric_suffixes) {
+      trimmed = trim_metric_suffixes(f.name, f.kind == Kind::kSum, f.unit);
+      name = trimmed;
+    }
+    if (!name.empty()) otlp::append_json_string(m.key("\"name\":"), name);
+    if (!f.help.empty()) otlp::append_json_string(m.key("\"description\":"), f.help);
+    if (std::string unit = unit_word_to_ucum(f.unit); !unit.empty()) {
+      otlp::append_json_string(m.key("\"unit\":"), unit);
+    }
+    size_t n = 0;
+    switch (f.kind) {
+      case Kind::kGauge:
+      case Kind::kEmpty:
+        m.key("\"gauge\":{\"dataPoints\":[");
+        n = json_number_points(o, f);
+        o += "]}";
+        break;
+      case Kind::kSum:
+        m.key("\"sum\":{\"dataPoints\":[");
+        n = json_number_points(o, f);
+        o += f.prom_type == MetricType::kCounter ? "],\"aggregationTemporality\":2,\"isMonotonic\":true}"
+                                                 : "],\"aggregationTemporality\":2}";
+        break;
+      case Kind::kHistogram:
+        m.key("\"histogram\":{\"dataPoints\":[");
+        n = json_histogram_points(o, f);
+        o += "],\"aggregationTemporality\":2}";
+        break;
+      case Kind::kExponentialHistogram:
+        m.key("\"exponentialHistogram\":{\"dataPoints\":[");
+        n = json_exponential_points(o, f);
+        o += "],\"aggregationTemporality\":2}";
+        break;
+      case Kind::kSummary:
+        m.key("\"summary\":{\"dataPoints\":[");
+        n = json_summary_points(o, f);
+        o += "]}";
+        break;
+    }
+    m.key("\"metadata\":") += '[';
+    json_key_value(o, "prometheus.type", model::to_string(f.prom_type));
+    o += ']';
+    m.close();
+    if (n == 0) o.resize(start);
+    return n;
+  }
+
+  size_t commit_json(std::string* out) {
+    std::string& o = *out;
+    o.clear();
+    size_t points = 0;
+    size_t resource_metrics = 0;
+    o += "{\"resourceMetrics\":[";
+    for (Resource& r : resources) {
+      size_t resource_start = o.size();
+      bool rm_open = false;
+      size_t rm_scopes = 0;
+      std::vector<uint32_t> order;
+      if (r.default_scope != kNone) order.push_back(r.default_scope);
+      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
+      for (uint32_t scope_index : order) {
+        Scope& s = scopes[scope_index];
+        size_t scope_start = o.size();
+        bool sm_open = false;
+        size_t sm_metrics = 0;
+        for (uint32_t family_index : s.families) {
+          if (families[family_index].dropped) continue;
+          if (!sm_open) {
+            if (!rm_open) {
+              rm_open = true;
+              if (resource_metrics > 0) o += ',';
+              o += "{\"resource\":";
+              JsonObject res(o);
+              if (!r.attributes.empty()) json_attributes(res.key("\"attributes\":"), r.attributes);
+              res.close();
+              o += ",\"scopeMetrics\":[";
+            }
+            scope_start = o.size();
+            sm_open = true;
+            if (rm_scopes > 0) o += ',';
+            o += "{\"scope\":";
+            JsonObject scope(o);
+            if (!s.name.empty()) otlp::append_json_string(scope.key("\"name\":"), s.name);
+            if (!s.version.empty()) otlp::append_json_string(scope.key("\"version\":"), s.version);
+            std::vector<Attribute> attributes = scope_attributes(r, s);
+            if (!attributes.empty()) json_attributes(scope.key("\"attributes\":"), attributes);
+            scope.close();
+            o += ",\"metrics\":[";
+          }
+          size_t n = json_metric(o, families[family_index], sm_metrics == 0);
+          if (n != 0) ++sm_metrics;
+          points += n;
+        }
+        if (sm_open) {
+          if (sm_metrics == 0) {
+            o.resize(scope_start);
+          } else {
+            o += ']';
+            if (!s.schema_url.empty()) {
+              o += ",\"schemaUrl\":";
+              otlp::append_json_string(o, s.schema_url);
+            }
+            o += '}';
+            ++rm_scopes;
+          }
+        }
+        s.families.clear();
+      }
+      if (rm_open) {
+        if (rm_scopes == 0) {
+          o.resize(resource_start);
+        } else {
+          o += "]}";
+          ++resource_metrics;
+        }
+      }
+    }
+    if (resource_metrics == 0) {
+      o = "{}";
+    } else {
+      o += "]}";
+    }
+    forget_pending();
+    return points;
+  }
+
   // Targets (with their target_info) and scopes (with otel_scope_info) are remembered across
   // the requests of one input so later batches get the same resource; an input naming more
   // targets than this forgets them at each commit to keep memory bounded.
@@ -1576,6 +2019,8 @@ size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
 }
 
 size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
+
+size_t Transaction::commit_json(std::string* out) { return state_->commit_json(out); }
 
 void Transaction::rollback() { state_->forget_pending(); }
 
