@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <deque>
 #include <vector>
 
@@ -42,6 +44,19 @@ size_t utf8_sequence(std::string_view text, size_t i) {
   return n;
 }
 
+// True when none of the 8 bytes at p needs escaping or UTF-8 checking (a control character,
+// '"', '\\' or a byte >= 0x80), tested on the whole word at once.
+bool plain_word(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t special = (w & kHigh) | ((w - 0x20 * kOnes) & ~w & kHigh) |
+                     has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes));
+  return special == 0;
+}
+
 // A JSON string; invalid UTF-8 becomes U+FFFD (as Go's encoding/json does), so the output
 // is always valid JSON.
 void append_string(std::string& out, std::string_view text) {
@@ -50,6 +65,7 @@ void append_string(std::string& out, std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     // Runs of plain printable ASCII (nearly all text) are copied at once.
     size_t plain = i;
+    while (plain + 8 <= text.size() && plain_word(text.data() + plain)) plain += 8;
     while (plain < text.size()) {
       unsigned char b = static_cast<unsigned char>(text[plain]);
       if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;

@@ -20,6 +20,8 @@
 
 namespace promotel::promreceiver {
 
+using namespace std::string_view_literals;
+
 namespace pb_collector = opentelemetry::proto::collector::metrics::v1;
 namespace pb_metrics = opentelemetry::proto::metrics::v1;
 namespace pb_common = opentelemetry::proto::common::v1;
@@ -203,6 +205,32 @@ struct LabelRef {
   std::string_view name;
   std::string_view value;
   bool is_attribute = false;  // of the data point (identity_hash)
+  uint32_t source = 0;        // index of the sample label it comes from
+};
+
+// The layout of the last label set prepare_labels sorted (names in input order, which values
+// were empty) and what it made of it. Consecutive series nearly always repeat the layout; then
+// the target-label handling, the sort and the duplicate check are not done again.
+struct LabelLayout {
+  bool valid = false;
+  std::vector<std::string> names;
+  std::vector<uint8_t> empty;
+  std::vector<uint32_t> order;                // sorted position → input index
+  std::vector<std::string_view> output_names; // views of names (or exported_*)
+  int job = -1;                               // input index of the target job's value
+  int instance = -1;
+
+  bool matches(model::Labels input) const {
+    if (!valid || input.size() != names.size()) return false;
+    for (size_t i = 0; i < input.size(); ++i) {
+      const model::Label& l = input[i];
+      if (l.value.empty() != (empty[i] != 0) || l.name.size() != names[i].size() ||
+          std::memcmp(l.name.data(), names[i].data(), l.name.size()) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
 };
 
 bool is_hex(std::string_view s) {
@@ -310,6 +338,7 @@ struct Transaction::State {
 
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
+  LabelLayout layout;  // depends on options.job/instance/honor_labels: reset when they change
   std::string key;
   uint32_t last_resource = kNone;
 
@@ -427,7 +456,7 @@ struct Transaction::State {
     std::string_view name, version, schema_url;
     bool any = false;
     for (const LabelRef& l : labels) {
-      if (!l.name.starts_with("otel_scope_")) continue;
+      if (l.name.size() < 11 || l.name[0] != 'o' || !l.name.starts_with("otel_scope_")) continue;
       any = true;
       if (l.name == "otel_scope_name") name = l.value;
       else if (l.name == "otel_scope_version") version = l.value;
@@ -551,11 +580,15 @@ struct Transaction::State {
   // Insertion sort (series have few labels), comparing first bytes before whole names; the
   // order is std::sort's (names are unique, or the series is rejected).
   static void sort_by_name(std::vector<LabelRef>& v) {
+    // Byte by byte inline (names are short and differ early): std::string_view's order.
     auto less = [](const LabelRef& a, const LabelRef& b) {
-      if (!a.name.empty() && !b.name.empty() && a.name[0] != b.name[0]) {
-        return static_cast<unsigned char>(a.name[0]) < static_cast<unsigned char>(b.name[0]);
+      size_t n = std::min(a.name.size(), b.name.size());
+      for (size_t i = 0; i < n; ++i) {
+        if (a.name[i] != b.name[i]) {
+          return static_cast<unsigned char>(a.name[i]) < static_cast<unsigned char>(b.name[i]);
+        }
       }
-      return a.name < b.name;
+      return a.name.size() < b.name.size();
     };
     if (v.size() > 32) {
       std::sort(v.begin(), v.end(), less);
@@ -572,28 +605,44 @@ struct Transaction::State {
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
+    if (layout.matches(input)) {
+      labels.resize(layout.order.size());
+      for (size_t i = 0; i < labels.size(); ++i) {
+        labels[i].name = layout.output_names[i];
+        labels[i].value = input[layout.order[i]].value;
+      }
+      *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
+      *instance =
+          layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
+      return;
+    }
+    layout.valid = false;
     labels.clear();
     *job = options.job;
     *instance = options.instance;
-    for (const model::Label& l : input) {
+    int job_index = -1, instance_index = -1;
+    for (uint32_t i = 0; i < input.size(); ++i) {
+      const model::Label& l = input[i];
       if (l.value.empty()) continue;
       if (l.name == "job") {
         if (options.job.empty() || options.honor_labels) {
           *job = l.value;
+          job_index = static_cast<int>(i);
         } else {
-          labels.push_back({"exported_job", l.value});
+          labels.push_back({"exported_job", l.value, false, i});
         }
         continue;
       }
       if (l.name == "instance") {
         if (options.instance.empty() || options.honor_labels) {
           *instance = l.value;
+          instance_index = static_cast<int>(i);
         } else {
-          labels.push_back({"exported_instance", l.value});
+          labels.push_back({"exported_instance", l.value, false, i});
         }
         continue;
       }
-      labels.push_back({l.name, l.value});
+      labels.push_back({l.name, l.value, false, i});
     }
     if (labels.size() > 1) {
       sort_by_name(labels);
@@ -605,6 +654,28 @@ struct Transaction::State {
         }
       }
     }
+    remember_layout(input, job_index, instance_index);
+  }
+
+  void remember_layout(model::Labels input, int job_index, int instance_index) {
+    layout.names.resize(input.size());
+    layout.empty.resize(input.size());
+    for (size_t i = 0; i < input.size(); ++i) {
+      layout.names[i].assign(input[i].name);
+      layout.empty[i] = input[i].value.empty() ? 1 : 0;
+    }
+    layout.order.resize(labels.size());
+    layout.output_names.resize(labels.size());
+    for (size_t i = 0; i < labels.size(); ++i) {
+      uint32_t source = labels[i].source;
+      layout.order[i] = source;
+      // exported_* names are literals; the others view the layout's own copy of the name.
+      bool renamed = labels[i].name.data() != input[source].name.data();
+      layout.output_names[i] = renamed ? labels[i].name : std::string_view(layout.names[source]);
+    }
+    layout.job = job_index;
+    layout.instance = instance_index;
+    layout.valid = true;
   }
 
   static bool is_point_attribute(std::string_view name, Kind kind) {
@@ -1494,7 +1565,7 @@ struct Transaction::State {
       o_ += quoted_name_colon;
       return o_;
     }
-    void close() { o_ += first_ ? "{}" : "}"; }
+    void close() { o_ += first_ ? "{}" : "}"sv; }
 
    private:
     std::string& o_;
@@ -1503,14 +1574,14 @@ struct Transaction::State {
 
   static void json_key_value(std::string& o, std::string_view key, std::string_view value) {
     if (key.empty()) {
-      o += "{\"value\":{\"stringValue\":";
+      o += "{\"value\":{\"stringValue\":"sv;
     } else {
-      o += "{\"key\":";
+      o += "{\"key\":"sv;
       otlp::append_json_string(o, key);
-      o += ",\"value\":{\"stringValue\":";
+      o += ",\"value\":{\"stringValue\":"sv;
     }
     otlp::append_json_string(o, value);
-    o += "}}";
+    o += "}}"sv;
   }
 
   static void json_attributes(std::string& o, const std::vector<Attribute>& attrs) {
@@ -1639,7 +1710,7 @@ struct Transaction::State {
       }
       p.key("\"bucketCounts\":") += '[';
       if (stale) {
-        for (size_t i = 0; i <= buckets.size(); ++i) o += i == 0 ? "\"0\"" : ",\"0\"";
+        for (size_t i = 0; i <= buckets.size(); ++i) o += i == 0 ? "\"0\""sv : ",\"0\""sv;
       } else {
         double previous = 0;
         for (const auto& b : buckets) {
@@ -1798,28 +1869,28 @@ struct Transaction::State {
       case Kind::kEmpty:
         m.key("\"gauge\":{\"dataPoints\":[");
         n = json_number_points(o, f);
-        o += "]}";
+        o += "]}"sv;
         break;
       case Kind::kSum:
         m.key("\"sum\":{\"dataPoints\":[");
         n = json_number_points(o, f);
         o += f.prom_type == MetricType::kCounter ? "],\"aggregationTemporality\":2,\"isMonotonic\":true}"
-                                                 : "],\"aggregationTemporality\":2}";
+                                                 : "],\"aggregationTemporality\":2}"sv;
         break;
       case Kind::kHistogram:
         m.key("\"histogram\":{\"dataPoints\":[");
         n = json_histogram_points(o, f);
-        o += "],\"aggregationTemporality\":2}";
+        o += "],\"aggregationTemporality\":2}"sv;
         break;
       case Kind::kExponentialHistogram:
         m.key("\"exponentialHistogram\":{\"dataPoints\":[");
         n = json_exponential_points(o, f);
-        o += "],\"aggregationTemporality\":2}";
+        o += "],\"aggregationTemporality\":2}"sv;
         break;
       case Kind::kSummary:
         m.key("\"summary\":{\"dataPoints\":[");
         n = json_summary_points(o, f);
-        o += "]}";
+        o += "]}"sv;
         break;
     }
     m.key("\"metadata\":") += '[';
@@ -1835,7 +1906,7 @@ struct Transaction::State {
     o.clear();
     size_t points = 0;
     size_t resource_metrics = 0;
-    o += "{\"resourceMetrics\":[";
+    o += "{\"resourceMetrics\":["sv;
     for (Resource& r : resources) {
       size_t resource_start = o.size();
       bool rm_open = false;
@@ -1854,23 +1925,23 @@ struct Transaction::State {
             if (!rm_open) {
               rm_open = true;
               if (resource_metrics > 0) o += ',';
-              o += "{\"resource\":";
+              o += "{\"resource\":"sv;
               JsonObject res(o);
               if (!r.attributes.empty()) json_attributes(res.key("\"attributes\":"), r.attributes);
               res.close();
-              o += ",\"scopeMetrics\":[";
+              o += ",\"scopeMetrics\":["sv;
             }
             scope_start = o.size();
             sm_open = true;
             if (rm_scopes > 0) o += ',';
-            o += "{\"scope\":";
+            o += "{\"scope\":"sv;
             JsonObject scope(o);
             if (!s.name.empty()) otlp::append_json_string(scope.key("\"name\":"), s.name);
             if (!s.version.empty()) otlp::append_json_string(scope.key("\"version\":"), s.version);
             std::vector<Attribute> attributes = scope_attributes(r, s);
             if (!attributes.empty()) json_attributes(scope.key("\"attributes\":"), attributes);
             scope.close();
-            o += ",\"metrics\":[";
+            o += ",\"metrics\":["sv;
           }
           size_t n = json_metric(o, families[family_index], sm_metrics == 0);
           if (n != 0) ++sm_metrics;
@@ -1882,7 +1953,7 @@ struct Transaction::State {
           } else {
             o += ']';
             if (!s.schema_url.empty()) {
-              o += ",\"schemaUrl\":";
+              o += ",\"schemaUrl\":"sv;
               otlp::append_json_string(o, s.schema_url);
             }
             o += '}';
@@ -1895,7 +1966,7 @@ struct Transaction::State {
         if (rm_scopes == 0) {
           o.resize(resource_start);
         } else {
-          o += "]}";
+          o += "]}"sv;
           ++resource_metrics;
         }
       }
@@ -1903,7 +1974,7 @@ struct Transaction::State {
     if (resource_metrics == 0) {
       o = "{}";
     } else {
-      o += "]}";
+      o += "]}"sv;
     }
     forget_pending();
     return points;
@@ -1956,6 +2027,7 @@ struct Transaction::State {
       // The synthetic series carry the target labels themselves, never exported_*.
       options.job.clear();
       options.instance.clear();
+      layout.valid = false;
       for (const auto& [name, value] : series) {
         model::Sample s;
         s.name = name;
@@ -1965,6 +2037,7 @@ struct Transaction::State {
         --samples_seen;
       }
       options = std::move(saved_targets);
+      layout.valid = false;
     }
   }
 };
