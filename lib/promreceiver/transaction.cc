@@ -1145,6 +1145,16 @@ struct Transaction::State {
     return 0;
   }
 
+  // The resource's scopes in output order: the default scope first (a reused scratch vector,
+  // valid until the next call).
+  std::vector<uint32_t> scope_order_scratch;
+  const std::vector<uint32_t>& scope_order(const Resource& r) {
+    scope_order_scratch.clear();
+    if (r.default_scope != kNone) scope_order_scratch.push_back(r.default_scope);
+    scope_order_scratch.insert(scope_order_scratch.end(), r.scopes.begin(), r.scopes.end());
+    return scope_order_scratch;
+  }
+
   // Label-derived scope attributes, then otel_scope_info ones for keys not already set.
   std::vector<Attribute> scope_attributes(const Resource& r, const Scope& s) {
     std::vector<Attribute> attrs = s.attributes;
@@ -1167,10 +1177,7 @@ struct Transaction::State {
     size_t points = 0;
     for (Resource& r : resources) {
       pb_metrics::ResourceMetrics* rm = nullptr;
-      std::vector<uint32_t> order;
-      if (r.default_scope != kNone) order.push_back(r.default_scope);
-      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
-      for (uint32_t scope_index : order) {
+      for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
         pb_metrics::ScopeMetrics* sm = nullptr;
         for (uint32_t family_index : s.families) {
@@ -1483,10 +1490,7 @@ struct Transaction::State {
       size_t rm = 0;
       bool rm_open = false;
       size_t rm_scopes = 0;
-      std::vector<uint32_t> order;
-      if (r.default_scope != kNone) order.push_back(r.default_scope);
-      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
-      for (uint32_t scope_index : order) {
+      for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
         WireWriter::Mark scope_start = wire.mark();
         size_t sm = 0;
@@ -1911,10 +1915,7 @@ struct Transaction::State {
       size_t resource_start = o.size();
       bool rm_open = false;
       size_t rm_scopes = 0;
-      std::vector<uint32_t> order;
-      if (r.default_scope != kNone) order.push_back(r.default_scope);
-      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
-      for (uint32_t scope_index : order) {
+      for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
         size_t scope_start = o.size();
         bool sm_open = false;
