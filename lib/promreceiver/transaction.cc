@@ -184,11 +184,13 @@ struct ScopeInfo {
 
 struct Scope {
   bool is_default = false;
-  std::string name;
+  std::string name;  // empty for the default scope (one per target: no copy of its long name)
   std::string version;
   std::string schema_url;
   std::vector<Attribute> attributes;  // from otel_scope_<x> labels, sorted
   std::vector<uint32_t> families;     // pending, first-seen order
+
+  std::string_view scope_name() const { return is_default ? kDefaultScopeName : std::string_view(name); }
 };
 
 struct Resource {
@@ -426,7 +428,6 @@ struct Transaction::State {
     if (r.default_scope == kNone) {
       Scope s;
       s.is_default = true;
-      s.name = std::string(kDefaultScopeName);
       s.version = options.scope_version;
       scopes.push_back(std::move(s));
       r.default_scope = static_cast<uint32_t>(scopes.size() - 1);
@@ -556,8 +557,8 @@ struct Transaction::State {
     }
     Lookup found = lookup_metadata(name);
     Family f;
-    f.name = found.family_name;
-    f.metadata_name = found.metadata_name;
+    f.name = std::move(found.family_name);
+    f.metadata_name = std::move(found.metadata_name);
     f.prom_type = found.type;
     f.kind = kind_of(found.type, native);
     f.help = found.help;
@@ -1188,7 +1189,7 @@ struct Transaction::State {
               add_attributes(r.attributes, rm->mutable_resource()->mutable_attributes());
             }
             sm = rm->add_scope_metrics();
-            sm->mutable_scope()->set_name(s.name);
+            sm->mutable_scope()->set_name(std::string(s.scope_name()));
             sm->mutable_scope()->set_version(s.version);
             add_attributes(scope_attributes(r, s), sm->mutable_scope()->mutable_attributes());
             sm->set_schema_url(s.schema_url);
@@ -1510,7 +1511,7 @@ struct Transaction::State {
             sm = wire.begin(2);
             sm_open = true;
             size_t scope = wire.begin(1);
-            wire.string_if_set(1, s.name);
+            wire.string_if_set(1, s.scope_name());
             wire.string_if_set(2, s.version);
             for (const auto& [key, value] : scope_attributes(r, s)) wire_key_value(wire, 3, key, value);
             wire.end(scope);
@@ -1937,7 +1938,9 @@ struct Transaction::State {
             if (rm_scopes > 0) o += ',';
             o += "{\"scope\":"sv;
             JsonObject scope(o);
-            if (!s.name.empty()) otlp::append_json_string(scope.key("\"name\":"), s.name);
+            if (!s.scope_name().empty()) {
+              otlp::append_json_string(scope.key("\"name\":"), s.scope_name());
+            }
             if (!s.version.empty()) otlp::append_json_string(scope.key("\"version\":"), s.version);
             std::vector<Attribute> attributes = scope_attributes(r, s);
             if (!attributes.empty()) json_attributes(scope.key("\"attributes\":"), attributes);
