@@ -7,6 +7,10 @@
 //                   --endpoint build requests this way)
 //   SerializeDirect parse + transaction + the request bytes written directly, without building
 //                   messages (what `prom2otlp > file` does, minus the write)
+//   Json            + the built requests as OTLP/JSON by otlp::encode_json (the JSON path before
+//                   JsonDirect)
+//   JsonDirect      parse + transaction + the OTLP/JSON written directly (what
+//                   `prom2otlp --output-format json > file` does, minus the write)
 // Reports bytes/s of input and samples/s.
 
 #include <benchmark/benchmark.h>
@@ -18,6 +22,7 @@
 #include "common/input.h"
 #include "exposition/parser.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otlp/json_encode.h"
 #include "promreceiver/convert.h"
 
 namespace {
@@ -127,11 +132,44 @@ void SerializeDirect(benchmark::State& state) {
   report(state, samples);
 }
 
+void Json(benchmark::State& state) {
+  size_t samples = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    StringReader reader(input());
+    auto r = promreceiver::convert(reader, options(), [&](const auto& request) {
+      std::string text = otlp::encode_json(request);
+      bytes += text.size();
+      benchmark::DoNotOptimize(text.data());
+    });
+    samples = r.samples;
+  }
+  benchmark::DoNotOptimize(bytes);
+  report(state, samples);
+}
+
+void JsonDirect(benchmark::State& state) {
+  size_t samples = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    StringReader reader(input());
+    auto r = promreceiver::convert_json(reader, options(), [&](std::string_view request) {
+      bytes += request.size();
+      benchmark::DoNotOptimize(request.data());
+    });
+    samples = r.samples;
+  }
+  benchmark::DoNotOptimize(bytes);
+  report(state, samples);
+}
+
 BENCHMARK(Parse)->Unit(benchmark::kMillisecond);
 BENCHMARK(Transaction)->Unit(benchmark::kMillisecond);
 BENCHMARK(BuildRequests)->Unit(benchmark::kMillisecond);
 BENCHMARK(Serialize)->Unit(benchmark::kMillisecond);
 BENCHMARK(SerializeDirect)->Unit(benchmark::kMillisecond);
+BENCHMARK(Json)->Unit(benchmark::kMillisecond);
+BENCHMARK(JsonDirect)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

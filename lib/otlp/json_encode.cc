@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <deque>
 #include <vector>
 
@@ -27,7 +29,7 @@ bool is_id(const FieldDescriptor* field) {
 }
 
 // Length of the valid UTF-8 sequence starting at text[i], 0 if invalid.
-size_t utf8_sequence(const std::string& text, size_t i) {
+size_t utf8_sequence(std::string_view text, size_t i) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char c = byte(i);
   size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
@@ -42,19 +44,45 @@ size_t utf8_sequence(const std::string& text, size_t i) {
   return n;
 }
 
+// True when none of the 8 bytes at p needs escaping or UTF-8 checking (a control character,
+// '"', '\\' or a byte >= 0x80), tested on the whole word at once.
+bool plain_word(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t special = (w & kHigh) | ((w - 0x20 * kOnes) & ~w & kHigh) |
+                     has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes));
+  return special == 0;
+}
+
 // A JSON string; invalid UTF-8 becomes U+FFFD (as Go's encoding/json does), so the output
 // is always valid JSON.
-void append_string(std::string& out, const std::string& text) {
+void append_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < text.size(); ++i) {
+    // Runs of plain printable ASCII (nearly all text) are copied at once.
+    size_t plain = i;
+    while (plain + 8 <= text.size() && plain_word(text.data() + plain)) plain += 8;
+    while (plain < text.size()) {
+      unsigned char b = static_cast<unsigned char>(text[plain]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++plain;
+    }
+    if (plain != i) {
+      out.append(text.data() + i, plain - i);
+      i = plain;
+      if (i == text.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       size_t n = utf8_sequence(text, i);
       if (n == 0) {
         out += "\\ufffd";
       } else {
-        out.append(text, i, n);
+        out.append(text.data() + i, n);
         i += n - 1;
       }
       continue;
@@ -408,6 +436,10 @@ void append_message(std::string& out, const Message& message, FieldStack& stack,
 }
 
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view text) { append_string(out, text); }
+
+void append_json_double(std::string& out, double value) { append_double(out, value); }
 
 namespace internal {
 std::string encode_json_reflective(const google::protobuf::Message& message) {

@@ -68,6 +68,7 @@ class NativeShadow {
 struct Sinks {
   const RequestSink* request = nullptr;
   const SerializedSink* serialized = nullptr;
+  const SerializedSink* json = nullptr;
 };
 
 class Batcher {
@@ -78,7 +79,11 @@ class Batcher {
   void emit() {
     if (tx_.pending_points() == 0) return;
     size_t points = 0;
-    if (sinks_.serialized != nullptr) {
+    if (sinks_.json != nullptr) {
+      points = tx_.commit_json(&bytes_);
+      if (points == 0) return;  // a batch without data points is not sent (A15)
+      (*sinks_.json)(bytes_);
+    } else if (sinks_.serialized != nullptr) {
       points = tx_.commit_serialized(&bytes_);
       if (points == 0) return;  // a batch without data points is not sent (A15)
       (*sinks_.serialized)(bytes_);
@@ -238,12 +243,17 @@ ConvertResult convert_all(Reader& input, const ConvertOptions& options, const Si
 
 ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
                       const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{&sink, nullptr}, warn);
+  return convert_all(input, options, Sinks{&sink, nullptr, nullptr}, warn);
 }
 
 ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
                                  const SerializedSink& sink, const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{nullptr, &sink}, warn);
+  return convert_all(input, options, Sinks{nullptr, &sink, nullptr}, warn);
+}
+
+ConvertResult convert_json(Reader& input, const ConvertOptions& options,
+                           const SerializedSink& sink, const Transaction::Warn& warn) {
+  return convert_all(input, options, Sinks{nullptr, nullptr, &sink}, warn);
 }
 
 }  // namespace promotel::promreceiver

@@ -63,4 +63,9 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
 ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
                                  const SerializedSink& sink, const Transaction::Warn& warn = {});
 
+// The same, handing over each request as its OTLP/JSON text (one line, no newline; valid during
+// the call): the text equals otlp::encode_json of the request convert() builds.
+ConvertResult convert_json(Reader& input, const ConvertOptions& options,
+                           const SerializedSink& sink, const Transaction::Warn& warn = {});
+
 }  // namespace promotel::promreceiver

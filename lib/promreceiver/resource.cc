@@ -53,6 +53,7 @@ std::vector<Attribute> target_resource_attributes(std::string_view job, std::str
                                                   std::string_view scheme) {
   auto [host, port] = split_host_port(instance);
   std::vector<Attribute> attrs;
+  attrs.reserve(5);
   attrs.emplace_back("service.name", std::string(job));
   if (is_discernible_host(host)) attrs.emplace_back("server.address", host);
   attrs.emplace_back("service.instance.id", std::string(instance));

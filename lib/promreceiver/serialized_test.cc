@@ -1,6 +1,7 @@
 // convert_serialized() (requests written directly as protobuf bytes) against convert() with the
-// generated messages serialised, on every golden input of tests/prom2otlp/cases.json with its
-// options, and again in small batches: the bytes must be identical.
+// generated messages serialised, and convert_json() (OTLP/JSON written directly) against
+// otlp::encode_json of those messages, on every golden input of tests/prom2otlp/cases.json with
+// its options, and again in small batches: the bytes must be identical.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "common/input.h"
 #include "exposition/format.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otlp/json_encode.h"
 #include "promreceiver/convert.h"
 
 namespace promotel::promreceiver {
@@ -80,20 +82,32 @@ struct Outcome {
   size_t samples = 0;
 };
 
-Outcome run(std::string_view data, const ConvertOptions& options, bool serialized) {
+enum class Path { kBuilt, kDirect, kBuiltJson, kDirectJson };
+
+Outcome run(std::string_view data, const ConvertOptions& options, Path path) {
   Outcome out;
   StringReader reader(data);
   auto warn = [&](const std::string& w) { out.warnings.push_back(w); };
+  auto keep = [&](std::string_view bytes) { out.requests.emplace_back(bytes); };
   try {
     ConvertResult r;
-    if (serialized) {
-      r = convert_serialized(reader, options,
-                             [&](std::string_view bytes) { out.requests.emplace_back(bytes); },
-                             warn);
-    } else {
-      r = convert(reader, options,
-                  [&](const auto& request) { out.requests.push_back(request.SerializeAsString()); },
-                  warn);
+    switch (path) {
+      case Path::kDirect:
+        r = convert_serialized(reader, options, keep, warn);
+        break;
+      case Path::kDirectJson:
+        r = convert_json(reader, options, keep, warn);
+        break;
+      case Path::kBuilt:
+        r = convert(reader, options,
+                    [&](const auto& request) { out.requests.push_back(request.SerializeAsString()); },
+                    warn);
+        break;
+      case Path::kBuiltJson:
+        r = convert(reader, options,
+                    [&](const auto& request) { out.requests.push_back(otlp::encode_json(request)); },
+                    warn);
+        break;
     }
     out.skipped = r.skipped;
     out.data_points = r.data_points;
@@ -104,9 +118,10 @@ Outcome run(std::string_view data, const ConvertOptions& options, bool serialize
   return out;
 }
 
-void expect_same(const std::string& what, std::string_view data, const ConvertOptions& options) {
-  Outcome built = run(data, options, false);
-  Outcome direct = run(data, options, true);
+void expect_same(const std::string& what, std::string_view data, const ConvertOptions& options,
+                 Path built_path = Path::kBuilt, Path direct_path = Path::kDirect) {
+  Outcome built = run(data, options, built_path);
+  Outcome direct = run(data, options, direct_path);
   ASSERT_EQ(built.requests.size(), direct.requests.size()) << what;
   for (size_t i = 0; i < built.requests.size(); ++i) {
     EXPECT_EQ(built.requests[i], direct.requests[i]) << what << ": request " << i << " differs";
@@ -129,7 +144,7 @@ TEST(ConvertSerialized, SameBytesAsTheBuiltMessagesOnEveryGoldenInput) {
     // Small batches: many requests, metrics and scopes cut and emptied at every boundary.
     options.batch_size = 3;
     expect_same(c.name + " (batch size 3)", data, options);
-    requests += run(data, options, true).requests.size();
+    requests += run(data, options, Path::kDirect).requests.size();
   }
   EXPECT_GT(requests, cases.size());
 }
@@ -155,6 +170,57 @@ TEST(ConvertSerialized, SameBytesOnTheBenchmarkShape) {
   expect_same("configured target", data, options);
   options.batch_size = 1;
   expect_same("batch size 1", data, options);
+}
+
+TEST(ConvertJson, SameTextAsTheBuiltMessagesOnEveryGoldenInput) {
+  std::vector<Case> cases = golden_cases();
+  ASSERT_GE(cases.size(), 40u);
+  size_t requests = 0;
+  for (const Case& c : cases) {
+    std::string data = read_file(c.input);
+    ConvertOptions options = options_for(c, data);
+    expect_same(c.name + " (json)", data, options, Path::kBuiltJson, Path::kDirectJson);
+    options.batch_size = 3;
+    expect_same(c.name + " (json, batch size 3)", data, options, Path::kBuiltJson,
+                Path::kDirectJson);
+    requests += run(data, options, Path::kDirectJson).requests.size();
+    // Also with suffix trimming, which changes names (and so the escaping paths) everywhere.
+    options.receiver.trim_metric_suffixes = true;
+    expect_same(c.name + " (json, trimmed)", data, options, Path::kBuiltJson, Path::kDirectJson);
+  }
+  EXPECT_GT(requests, cases.size());
+}
+
+TEST(ConvertJson, SameTextOnTheBenchmarkShapeAndAwkwardValues) {
+  std::string data =
+      "# TYPE c counter\n# HELP c A \\\"quoted\\\" counter \xc3\xa9.\n"
+      "c_total{job=\"a\",instance=\"h:1\",x=\"1\\n\\\"\"} 1 # {trace_id=\"0123456789ABCDEF0123456789abcdef\",span_id=\"0123456789abcdef\",k=\"v\"} 0.5 1700000000.5\n"
+      "c_total{job=\"a\",instance=\"h:2\",x=\"2	\xe2\x82\xac\"} -0.0\n"
+      "c_total{job=\"a\",instance=\"h:3\",x=\"3\"} 1e300\n"
+      "# TYPE g gauge\ng{job=\"a\",instance=\"h:1\"} NaN\ng{job=\"b\",instance=\"h:1\"} 0\n"
+      "g{job=\"b\",instance=\"h:2\"} +Inf\ng{job=\"b\",instance=\"h:3\"} -1.5e-7\n"
+      "# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_sum 0\nh_count 3\n"
+      "h_bucket{l=\"2\",le=\"+Inf\"} 300\nh_count{l=\"2\"} 300\n"
+      "# TYPE s summary\ns{quantile=\"0\"} 0\ns{quantile=\"0.9\"} -0.0\ns_sum 1e300\ns_count 200\n"
+      "s{l=\"z\",quantile=\"0.5\"} 1\ns_sum{l=\"z\"} 0\ns_count{l=\"z\"} 0\n"
+      "# EOF\n";
+  ConvertOptions options;
+  options.parse.format = exposition::Format::kOpenMetrics;
+  options.receiver.scrape_time_ms = 1700000000000;
+  Outcome direct = run(data, options, Path::kDirectJson);
+  EXPECT_EQ(direct.error, "");
+  ASSERT_EQ(direct.requests.size(), 1u);
+  EXPECT_NE(direct.requests[0].find("\"traceId\":\"0123456789abcdef0123456789abcdef\""),
+            std::string::npos);
+  expect_same("labels as targets", data, options, Path::kBuiltJson, Path::kDirectJson);
+  options.receiver.job = "j";
+  options.receiver.instance = "i:1";
+  options.scrape_metrics = ScrapeReport{true, 0.25};
+  expect_same("configured target", data, options, Path::kBuiltJson, Path::kDirectJson);
+  options.batch_size = 1;
+  expect_same("batch size 1", data, options, Path::kBuiltJson, Path::kDirectJson);
+  options.receiver.scrape_time_ms = 0;  // time fields left out
+  expect_same("time zero", data, options, Path::kBuiltJson, Path::kDirectJson);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -12,11 +13,14 @@
 
 #include "common/error.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "otlp/json_encode.h"
 #include "promreceiver/naming.h"
 #include "promreceiver/resource.h"
 #include "promreceiver/wire.h"
 
 namespace promotel::promreceiver {
+
+using namespace std::string_view_literals;
 
 namespace pb_collector = opentelemetry::proto::collector::metrics::v1;
 namespace pb_metrics = opentelemetry::proto::metrics::v1;
@@ -180,11 +184,13 @@ struct ScopeInfo {
 
 struct Scope {
   bool is_default = false;
-  std::string name;
+  std::string name;  // empty for the default scope (one per target: no copy of its long name)
   std::string version;
   std::string schema_url;
   std::vector<Attribute> attributes;  // from otel_scope_<x> labels, sorted
   std::vector<uint32_t> families;     // pending, first-seen order
+
+  std::string_view scope_name() const { return is_default ? kDefaultScopeName : std::string_view(name); }
 };
 
 struct Resource {
@@ -201,6 +207,32 @@ struct LabelRef {
   std::string_view name;
   std::string_view value;
   bool is_attribute = false;  // of the data point (identity_hash)
+  uint32_t source = 0;        // index of the sample label it comes from
+};
+
+// The layout of the last label set prepare_labels sorted (names in input order, which values
+// were empty) and what it made of it. Consecutive series nearly always repeat the layout; then
+// the target-label handling, the sort and the duplicate check are not done again.
+struct LabelLayout {
+  bool valid = false;
+  std::vector<std::string> names;
+  std::vector<uint8_t> empty;
+  std::vector<uint32_t> order;                // sorted position → input index
+  std::vector<std::string_view> output_names; // views of names (or exported_*)
+  int job = -1;                               // input index of the target job's value
+  int instance = -1;
+
+  bool matches(model::Labels input) const {
+    if (!valid || input.size() != names.size()) return false;
+    for (size_t i = 0; i < input.size(); ++i) {
+      const model::Label& l = input[i];
+      if (l.value.empty() != (empty[i] != 0) || l.name.size() != names[i].size() ||
+          std::memcmp(l.name.data(), names[i].data(), l.name.size()) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
 };
 
 bool is_hex(std::string_view s) {
@@ -308,6 +340,7 @@ struct Transaction::State {
 
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
+  LabelLayout layout;  // depends on options.job/instance/honor_labels: reset when they change
   std::string key;
   uint32_t last_resource = kNone;
 
@@ -395,7 +428,6 @@ struct Transaction::State {
     if (r.default_scope == kNone) {
       Scope s;
       s.is_default = true;
-      s.name = std::string(kDefaultScopeName);
       s.version = options.scope_version;
       scopes.push_back(std::move(s));
       r.default_scope = static_cast<uint32_t>(scopes.size() - 1);
@@ -425,7 +457,7 @@ struct Transaction::State {
     std::string_view name, version, schema_url;
     bool any = false;
     for (const LabelRef& l : labels) {
-      if (!l.name.starts_with("otel_scope_")) continue;
+      if (l.name.size() < 11 || l.name[0] != 'o' || !l.name.starts_with("otel_scope_")) continue;
       any = true;
       if (l.name == "otel_scope_name") name = l.value;
       else if (l.name == "otel_scope_version") version = l.value;
@@ -525,8 +557,8 @@ struct Transaction::State {
     }
     Lookup found = lookup_metadata(name);
     Family f;
-    f.name = found.family_name;
-    f.metadata_name = found.metadata_name;
+    f.name = std::move(found.family_name);
+    f.metadata_name = std::move(found.metadata_name);
     f.prom_type = found.type;
     f.kind = kind_of(found.type, native);
     f.help = found.help;
@@ -549,11 +581,15 @@ struct Transaction::State {
   // Insertion sort (series have few labels), comparing first bytes before whole names; the
   // order is std::sort's (names are unique, or the series is rejected).
   static void sort_by_name(std::vector<LabelRef>& v) {
+    // Byte by byte inline (names are short and differ early): std::string_view's order.
     auto less = [](const LabelRef& a, const LabelRef& b) {
-      if (!a.name.empty() && !b.name.empty() && a.name[0] != b.name[0]) {
-        return static_cast<unsigned char>(a.name[0]) < static_cast<unsigned char>(b.name[0]);
+      size_t n = std::min(a.name.size(), b.name.size());
+      for (size_t i = 0; i < n; ++i) {
+        if (a.name[i] != b.name[i]) {
+          return static_cast<unsigned char>(a.name[i]) < static_cast<unsigned char>(b.name[i]);
+        }
       }
-      return a.name < b.name;
+      return a.name.size() < b.name.size();
     };
     if (v.size() > 32) {
       std::sort(v.begin(), v.end(), less);
@@ -570,28 +606,44 @@ struct Transaction::State {
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
+    if (layout.matches(input)) {
+      labels.resize(layout.order.size());
+      for (size_t i = 0; i < labels.size(); ++i) {
+        labels[i].name = layout.output_names[i];
+        labels[i].value = input[layout.order[i]].value;
+      }
+      *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
+      *instance =
+          layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
+      return;
+    }
+    layout.valid = false;
     labels.clear();
     *job = options.job;
     *instance = options.instance;
-    for (const model::Label& l : input) {
+    int job_index = -1, instance_index = -1;
+    for (uint32_t i = 0; i < input.size(); ++i) {
+      const model::Label& l = input[i];
       if (l.value.empty()) continue;
       if (l.name == "job") {
         if (options.job.empty() || options.honor_labels) {
           *job = l.value;
+          job_index = static_cast<int>(i);
         } else {
-          labels.push_back({"exported_job", l.value});
+          labels.push_back({"exported_job", l.value, false, i});
         }
         continue;
       }
       if (l.name == "instance") {
         if (options.instance.empty() || options.honor_labels) {
           *instance = l.value;
+          instance_index = static_cast<int>(i);
         } else {
-          labels.push_back({"exported_instance", l.value});
+          labels.push_back({"exported_instance", l.value, false, i});
         }
         continue;
       }
-      labels.push_back({l.name, l.value});
+      labels.push_back({l.name, l.value, false, i});
     }
     if (labels.size() > 1) {
       sort_by_name(labels);
@@ -603,6 +655,28 @@ struct Transaction::State {
         }
       }
     }
+    remember_layout(input, job_index, instance_index);
+  }
+
+  void remember_layout(model::Labels input, int job_index, int instance_index) {
+    layout.names.resize(input.size());
+    layout.empty.resize(input.size());
+    for (size_t i = 0; i < input.size(); ++i) {
+      layout.names[i].assign(input[i].name);
+      layout.empty[i] = input[i].value.empty() ? 1 : 0;
+    }
+    layout.order.resize(labels.size());
+    layout.output_names.resize(labels.size());
+    for (size_t i = 0; i < labels.size(); ++i) {
+      uint32_t source = labels[i].source;
+      layout.order[i] = source;
+      // exported_* names are literals; the others view the layout's own copy of the name.
+      bool renamed = labels[i].name.data() != input[source].name.data();
+      layout.output_names[i] = renamed ? labels[i].name : std::string_view(layout.names[source]);
+    }
+    layout.job = job_index;
+    layout.instance = instance_index;
+    layout.valid = true;
   }
 
   static bool is_point_attribute(std::string_view name, Kind kind) {
@@ -1072,6 +1146,16 @@ struct Transaction::State {
     return 0;
   }
 
+  // The resource's scopes in output order: the default scope first (a reused scratch vector,
+  // valid until the next call).
+  std::vector<uint32_t> scope_order_scratch;
+  const std::vector<uint32_t>& scope_order(const Resource& r) {
+    scope_order_scratch.clear();
+    if (r.default_scope != kNone) scope_order_scratch.push_back(r.default_scope);
+    scope_order_scratch.insert(scope_order_scratch.end(), r.scopes.begin(), r.scopes.end());
+    return scope_order_scratch;
+  }
+
   // Label-derived scope attributes, then otel_scope_info ones for keys not already set.
   std::vector<Attribute> scope_attributes(const Resource& r, const Scope& s) {
     std::vector<Attribute> attrs = s.attributes;
@@ -1094,10 +1178,7 @@ struct Transaction::State {
     size_t points = 0;
     for (Resource& r : resources) {
       pb_metrics::ResourceMetrics* rm = nullptr;
-      std::vector<uint32_t> order;
-      if (r.default_scope != kNone) order.push_back(r.default_scope);
-      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
-      for (uint32_t scope_index : order) {
+      for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
         pb_metrics::ScopeMetrics* sm = nullptr;
         for (uint32_t family_index : s.families) {
@@ -1108,7 +1189,7 @@ struct Transaction::State {
               add_attributes(r.attributes, rm->mutable_resource()->mutable_attributes());
             }
             sm = rm->add_scope_metrics();
-            sm->mutable_scope()->set_name(s.name);
+            sm->mutable_scope()->set_name(std::string(s.scope_name()));
             sm->mutable_scope()->set_version(s.version);
             add_attributes(scope_attributes(r, s), sm->mutable_scope()->mutable_attributes());
             sm->set_schema_url(s.schema_url);
@@ -1410,10 +1491,7 @@ struct Transaction::State {
       size_t rm = 0;
       bool rm_open = false;
       size_t rm_scopes = 0;
-      std::vector<uint32_t> order;
-      if (r.default_scope != kNone) order.push_back(r.default_scope);
-      order.insert(order.end(), r.scopes.begin(), r.scopes.end());
-      for (uint32_t scope_index : order) {
+      for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
         WireWriter::Mark scope_start = wire.mark();
         size_t sm = 0;
@@ -1433,7 +1511,7 @@ struct Transaction::State {
             sm = wire.begin(2);
             sm_open = true;
             size_t scope = wire.begin(1);
-            wire.string_if_set(1, s.name);
+            wire.string_if_set(1, s.scope_name());
             wire.string_if_set(2, s.version);
             for (const auto& [key, value] : scope_attributes(r, s)) wire_key_value(wire, 3, key, value);
             wire.end(scope);
@@ -1463,6 +1541,446 @@ struct Transaction::State {
     }
     forget_pending();
     wire.finish(out);
+    return points;
+  }
+
+  // --- writing the request's OTLP/JSON directly (commit_json) ---
+  // Mirrors the build_* functions above, in the order otlp::encode_json writes the built
+  // message (field-number order, default values left out, 64-bit integers quoted), so the text
+  // equals encode_json(commit()) (checked on every golden input by a test).
+
+  static void json_number(std::string& o, uint64_t v) {
+    char buffer[24];
+    auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+    o.append(buffer, static_cast<size_t>(r.ptr - buffer));
+  }
+  static void json_quoted(std::string& o, uint64_t v) {
+    o += '"';
+    json_number(o, v);
+    o += '"';
+  }
+
+  // `{"k":v,...}` with commas in the right places (an object without members is "{}").
+  class JsonObject {
+   public:
+    explicit JsonObject(std::string& o) : o_(o) {}
+    std::string& key(std::string_view quoted_name_colon) {
+      o_ += first_ ? '{' : ',';
+      first_ = false;
+      o_ += quoted_name_colon;
+      return o_;
+    }
+    void close() { o_ += first_ ? "{}" : "}"sv; }
+
+   private:
+    std::string& o_;
+    bool first_ = true;
+  };
+
+  static void json_key_value(std::string& o, std::string_view key, std::string_view value) {
+    if (key.empty()) {
+      o += "{\"value\":{\"stringValue\":"sv;
+    } else {
+      o += "{\"key\":"sv;
+      otlp::append_json_string(o, key);
+      o += ",\"value\":{\"stringValue\":"sv;
+    }
+    otlp::append_json_string(o, value);
+    o += "}}"sv;
+  }
+
+  static void json_attributes(std::string& o, const std::vector<Attribute>& attrs) {
+    o += '[';
+    for (size_t i = 0; i < attrs.size(); ++i) {
+      if (i > 0) o += ',';
+      json_key_value(o, attrs[i].first, attrs[i].second);
+    }
+    o += ']';
+  }
+
+  void json_point_attributes(std::string& o, const Group& g) const {
+    o += '[';
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      if (i > 0) o += ',';
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      json_key_value(o, std::string_view(strings.data() + a.name_offset, a.name_size),
+                     std::string_view(strings.data() + a.value_offset, a.value_size));
+    }
+    o += ']';
+  }
+
+  // Trace and span ids: the label's hex digits as the bytes' lowercase hex.
+  static void json_hex_id(std::string& o, std::string_view hex) {
+    o += '"';
+    for (char c : hex) o += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    o += '"';
+  }
+
+  static void json_exemplars(std::string& o, const Group& g) {
+    o += '[';
+    bool first = true;
+    for (const OwnedExemplar& x : g.exemplars) {
+      if (!first) o += ',';
+      first = false;
+      JsonObject e(o);
+      if (uint64_t t = ms_to_nanos(x.timestamp); t != 0) json_quoted(e.key("\"timeUnixNano\":"), t);
+      otlp::append_json_double(e.key("\"asDouble\":"), x.value);
+      const Attribute* trace = nullptr;
+      const Attribute* span = nullptr;
+      bool filtered = false;
+      for (const Attribute& a : x.labels) {
+        if (is_trace_id(a)) trace = &a;
+        else if (is_span_id(a)) span = &a;
+        else filtered = true;
+      }
+      if (span) json_hex_id(e.key("\"spanId\":"), span->second);
+      if (trace) json_hex_id(e.key("\"traceId\":"), trace->second);
+      if (filtered) {
+        e.key("\"filteredAttributes\":") += '[';
+        bool first_attribute = true;
+        for (const Attribute& a : x.labels) {
+          if (is_trace_id(a) || is_span_id(a)) continue;
+          if (!first_attribute) o += ',';
+          first_attribute = false;
+          json_key_value(o, a.first, a.second);
+        }
+        o += ']';
+      }
+      e.close();
+    }
+    o += ']';
+  }
+
+  size_t json_number_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_value) continue;
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (f.kind == Kind::kSum && g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      bool stale = model::is_stale_nan(g.value);
+      if (!stale) otlp::append_json_double(p.key("\"asDouble\":"), g.value);
+      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  size_t json_histogram_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> buckets = g.buckets;
+      std::stable_sort(buckets.begin(), buckets.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
+        buckets.pop_back();
+      }
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      if (!stale) {
+        bool valid = !std::isnan(g.count);
+        double previous = 0;
+        for (size_t i = 0; valid && i < buckets.size(); ++i) {
+          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
+          previous = buckets[i].second;
+        }
+        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
+        if (!valid) {
+          warning("dropped a data point of histogram " + f.name +
+                  ": bucket counts decrease or exceed _count");
+          continue;
+        }
+      }
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (!stale) {
+        if (uint64_t c = to_uint64(g.count); c != 0) json_quoted(p.key("\"count\":"), c);
+        if (g.has_sum) otlp::append_json_double(p.key("\"sum\":"), g.sum);
+      }
+      p.key("\"bucketCounts\":") += '[';
+      if (stale) {
+        for (size_t i = 0; i <= buckets.size(); ++i) o += i == 0 ? "\"0\""sv : ",\"0\""sv;
+      } else {
+        double previous = 0;
+        for (const auto& b : buckets) {
+          json_quoted(o, to_uint64(b.second - previous));
+          o += ',';
+          previous = b.second;
+        }
+        json_quoted(o, to_uint64(g.count - previous));
+      }
+      o += ']';
+      if (!buckets.empty()) {
+        p.key("\"explicitBounds\":") += '[';
+        for (size_t i = 0; i < buckets.size(); ++i) {
+          if (i > 0) o += ',';
+          otlp::append_json_double(o, buckets[i].first);
+        }
+        o += ']';
+      }
+      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  static bool double_set(double d) {
+    uint64_t v;
+    std::memcpy(&v, &d, 8);
+    return v != 0;
+  }
+
+  size_t json_summary_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.has_count) continue;
+      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::stable_sort(quantiles.begin(), quantiles.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (!stale) {
+        if (uint64_t c = to_uint64(g.count); c != 0) json_quoted(p.key("\"count\":"), c);
+        if (g.has_sum && double_set(g.sum)) otlp::append_json_double(p.key("\"sum\":"), g.sum);
+      }
+      if (!quantiles.empty()) {
+        p.key("\"quantileValues\":") += '[';
+        for (size_t i = 0; i < quantiles.size(); ++i) {
+          if (i > 0) o += ',';
+          JsonObject v(o);
+          if (double_set(quantiles[i].first)) {
+            otlp::append_json_double(v.key("\"quantile\":"), quantiles[i].first);
+          }
+          double value = stale ? 0 : quantiles[i].second;
+          if (double_set(value)) otlp::append_json_double(v.key("\"value\":"), value);
+          v.close();
+        }
+        o += ']';
+      }
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  static void json_buckets(std::string& o, const NativeBuckets* b) {
+    JsonObject m(o);
+    if (b != nullptr) {
+      if (b->offset != 0) {
+        char buffer[16];
+        auto r = std::to_chars(buffer, buffer + sizeof buffer, b->offset);
+        m.key("\"offset\":").append(buffer, static_cast<size_t>(r.ptr - buffer));
+      }
+      if (!b->counts.empty()) {
+        m.key("\"bucketCounts\":") += '[';
+        for (size_t i = 0; i < b->counts.size(); ++i) {
+          if (i > 0) o += ',';
+          json_quoted(o, b->counts[i]);
+        }
+        o += ']';
+      }
+    }
+    m.close();
+  }
+
+  size_t json_exponential_points(std::string& o, const Family& f) {
+    size_t n = 0;
+    for (uint32_t id : f.groups) {
+      const Group& g = groups[id];
+      if (!g.native) continue;
+      const NativePoint& np = *g.native;
+      bool stale = model::is_stale_nan(np.sum);
+      if (n > 0) o += ',';
+      JsonObject p(o);
+      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (g.has_created) {
+        if (uint64_t t = created_to_nanos(g.created); t != 0) {
+          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+        }
+      }
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (!stale) {
+        if (uint64_t c = to_uint64(np.count); c != 0) json_quoted(p.key("\"count\":"), c);
+        otlp::append_json_double(p.key("\"sum\":"), np.sum);
+        if (np.scale != 0) {
+          char buffer[16];
+          auto r = std::to_chars(buffer, buffer + sizeof buffer, np.scale);
+          p.key("\"scale\":").append(buffer, static_cast<size_t>(r.ptr - buffer));
+        }
+        if (uint64_t z = to_uint64(np.zero_count); z != 0) json_quoted(p.key("\"zeroCount\":"), z);
+      }
+      json_buckets(p.key("\"positive\":"), stale ? nullptr : &np.positive);
+      json_buckets(p.key("\"negative\":"), stale ? nullptr : &np.negative);
+      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (!stale && double_set(np.zero_threshold)) {
+        otlp::append_json_double(p.key("\"zeroThreshold\":"), np.zero_threshold);
+      }
+      p.close();
+      ++n;
+    }
+    return n;
+  }
+
+  // Writes the metric (preceded by a comma unless first); returns its data points (none:
+  // nothing kept).
+  size_t json_metric(std::string& o, const Family& f, bool first) {
+    size_t start = o.size();
+    if (!first) o += ',';
+    JsonObject m(o);
+    std::string_view name = f.name;
+    std::string trimmed;
+    if (options.trim_metric_suffixes) {
+      trimmed = trim_metric_suffixes(f.name, f.kind == Kind::kSum, f.unit);
+      name = trimmed;
+    }
+    if (!name.empty()) otlp::append_json_string(m.key("\"name\":"), name);
+    if (!f.help.empty()) otlp::append_json_string(m.key("\"description\":"), f.help);
+    if (std::string unit = unit_word_to_ucum(f.unit); !unit.empty()) {
+      otlp::append_json_string(m.key("\"unit\":"), unit);
+    }
+    size_t n = 0;
+    switch (f.kind) {
+      case Kind::kGauge:
+      case Kind::kEmpty:
+        m.key("\"gauge\":{\"dataPoints\":[");
+        n = json_number_points(o, f);
+        o += "]}"sv;
+        break;
+      case Kind::kSum:
+        m.key("\"sum\":{\"dataPoints\":[");
+        n = json_number_points(o, f);
+        o += f.prom_type == MetricType::kCounter ? "],\"aggregationTemporality\":2,\"isMonotonic\":true}"
+                                                 : "],\"aggregationTemporality\":2}"sv;
+        break;
+      case Kind::kHistogram:
+        m.key("\"histogram\":{\"dataPoints\":[");
+        n = json_histogram_points(o, f);
+        o += "],\"aggregationTemporality\":2}"sv;
+        break;
+      case Kind::kExponentialHistogram:
+        m.key("\"exponentialHistogram\":{\"dataPoints\":[");
+        n = json_exponential_points(o, f);
+        o += "],\"aggregationTemporality\":2}"sv;
+        break;
+      case Kind::kSummary:
+        m.key("\"summary\":{\"dataPoints\":[");
+        n = json_summary_points(o, f);
+        o += "]}"sv;
+        break;
+    }
+    m.key("\"metadata\":") += '[';
+    json_key_value(o, "prometheus.type", model::to_string(f.prom_type));
+    o += ']';
+    m.close();
+    if (n == 0) o.resize(start);
+    return n;
+  }
+
+  size_t commit_json(std::string* out) {
+    std::string& o = *out;
+    o.clear();
+    size_t points = 0;
+    size_t resource_metrics = 0;
+    o += "{\"resourceMetrics\":["sv;
+    for (Resource& r : resources) {
+      size_t resource_start = o.size();
+      bool rm_open = false;
+      size_t rm_scopes = 0;
+      for (uint32_t scope_index : scope_order(r)) {
+        Scope& s = scopes[scope_index];
+        size_t scope_start = o.size();
+        bool sm_open = false;
+        size_t sm_metrics = 0;
+        for (uint32_t family_index : s.families) {
+          if (families[family_index].dropped) continue;
+          if (!sm_open) {
+            if (!rm_open) {
+              rm_open = true;
+              if (resource_metrics > 0) o += ',';
+              o += "{\"resource\":"sv;
+              JsonObject res(o);
+              if (!r.attributes.empty()) json_attributes(res.key("\"attributes\":"), r.attributes);
+              res.close();
+              o += ",\"scopeMetrics\":["sv;
+            }
+            scope_start = o.size();
+            sm_open = true;
+            if (rm_scopes > 0) o += ',';
+            o += "{\"scope\":"sv;
+            JsonObject scope(o);
+            if (!s.scope_name().empty()) {
+              otlp::append_json_string(scope.key("\"name\":"), s.scope_name());
+            }
+            if (!s.version.empty()) otlp::append_json_string(scope.key("\"version\":"), s.version);
+            std::vector<Attribute> attributes = scope_attributes(r, s);
+            if (!attributes.empty()) json_attributes(scope.key("\"attributes\":"), attributes);
+            scope.close();
+            o += ",\"metrics\":["sv;
+          }
+          size_t n = json_metric(o, families[family_index], sm_metrics == 0);
+          if (n != 0) ++sm_metrics;
+          points += n;
+        }
+        if (sm_open) {
+          if (sm_metrics == 0) {
+            o.resize(scope_start);
+          } else {
+            o += ']';
+            if (!s.schema_url.empty()) {
+              o += ",\"schemaUrl\":"sv;
+              otlp::append_json_string(o, s.schema_url);
+            }
+            o += '}';
+            ++rm_scopes;
+          }
+        }
+        s.families.clear();
+      }
+      if (rm_open) {
+        if (rm_scopes == 0) {
+          o.resize(resource_start);
+        } else {
+          o += "]}"sv;
+          ++resource_metrics;
+        }
+      }
+    }
+    if (resource_metrics == 0) {
+      o = "{}";
+    } else {
+      o += "]}"sv;
+    }
+    forget_pending();
     return points;
   }
 
@@ -1513,6 +2031,7 @@ struct Transaction::State {
       // The synthetic series carry the target labels themselves, never exported_*.
       options.job.clear();
       options.instance.clear();
+      layout.valid = false;
       for (const auto& [name, value] : series) {
         model::Sample s;
         s.name = name;
@@ -1522,6 +2041,7 @@ struct Transaction::State {
         --samples_seen;
       }
       options = std::move(saved_targets);
+      layout.valid = false;
     }
   }
 };
@@ -1576,6 +2096,8 @@ size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
 }
 
 size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
+
+size_t Transaction::commit_json(std::string* out) { return state_->commit_json(out); }
 
 void Transaction::rollback() { state_->forget_pending(); }
 

@@ -96,6 +96,9 @@ class Transaction {
   // The same, as the request's serialised bytes (byte-identical to commit()'s message
   // serialised), written directly without building the message.
   size_t commit_serialized(std::string* out);
+  // The same as the request's OTLP/JSON (byte-identical to otlp::encode_json of commit()'s
+  // message), written directly without building the message.
+  size_t commit_json(std::string* out);
   // Forgets everything pending without building it (a failed scrape).
   void rollback();
 

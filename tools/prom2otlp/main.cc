@@ -184,10 +184,15 @@ int main(int argc, char** argv) {
             warn);
         out.flush();
       } else {
-        otlp::FrameWriter writer(out, format);
-        result = promreceiver::convert(
-            reader, options, [&](const auto& request) { writer.write(request); }, warn);
-        writer.flush();
+        // OTLP/JSON written directly, the same text as otlp::encode_json of the built request.
+        result = promreceiver::convert_json(
+            reader, options,
+            [&](std::string_view request) {
+              out.write(request);
+              out.write("\n");
+            },
+            warn);
+        out.flush();
       }
     }
     for (const std::string& skipped : result.skipped) print_error("prom2otlp", skipped);
