@@ -8,7 +8,7 @@
 
 #include "exposition/number.h"
 #include "exposition/om_validator.h"
-#include "exposition/utf8.h"
+#include "common/utf8.h"
 
 namespace promotel::exposition {
 namespace {

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 namespace promotel::relabel {
 
@@ -31,22 +32,8 @@ constexpr std::array<ActionName, 11> kActions{{
     {Action::kUppercase, "uppercase"},
 }};
 
-
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += n;
-  }
-  return true;
-}
-
 // Prometheus 3 validates label names with the UTF-8 scheme: any non-empty valid UTF-8.
-bool valid_label_name(std::string_view s) { return !s.empty() && valid_utf8(s); }
+bool valid_label_name(std::string_view s) { return !s.empty() && is_valid_utf8(s); }
 
 bool name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
@@ -97,14 +84,14 @@ std::string validate(const RelabelConfig& c) {
     return "relabel configuration for " + act + " action requires 'target_label' value";
   bool plain_target = a == Action::kLowercase || a == Action::kUppercase ||
                       a == Action::kKeepEqual || a == Action::kDropEqual || a == Action::kHashMod;
-  if ((a == Action::kReplace && !valid_utf8(c.target_label)) ||
+  if ((a == Action::kReplace && !is_valid_utf8(c.target_label)) ||
       (plain_target && !valid_label_name(c.target_label)))
     return "\"" + c.target_label + "\" is invalid 'target_label' for " + act + " action";
   if ((a == Action::kLowercase || a == Action::kUppercase || a == Action::kKeepEqual ||
        a == Action::kDropEqual) &&
       c.replacement != defaults.replacement)
     return "'replacement' can not be set for " + act + " action";
-  if (a == Action::kLabelMap && !valid_utf8(c.replacement))
+  if (a == Action::kLabelMap && !is_valid_utf8(c.replacement))
     return "\"" + c.replacement + "\" is invalid 'replacement' for " + act + " action";
   if ((a == Action::kKeepEqual || a == Action::kDropEqual) &&
       (c.regex_set || c.modulus != 0 || c.separator != defaults.separator ||

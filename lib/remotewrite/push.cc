@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "common/stop.h"
+#include "common/utf8.h"
 #include "exposition/parser.h"
 #include "otlp/framing.h"
 #include "remotewrite/printer.h"

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 namespace promotel::remotewrite {
 
@@ -34,19 +35,6 @@ int compare_names(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
-// The common case of is_valid_utf8, inline: short values of ASCII only.
-inline bool is_ascii(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  uint64_t high = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    high |= word;
-  }
-  for (; n > 0; ++p, --n) high |= uint8_t(*p);
-  return (high & 0x8080808080808080ULL) == 0;
-}
 
 bool is_reserved(std::string_view name) { return name.size() >= 2 && name[0] == '_' && name[1] == '_'; }
 
@@ -138,45 +126,6 @@ bool is_valid_label_name(std::string_view name) {
   return true;
 }
 
-bool is_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  // ASCII fast path, eight bytes at a time.
-  while (end - p >= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    if (word & 0x8080808080808080ULL) break;
-    p += 8;
-  }
-  while (p < end) {
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
-    int n;
-    uint32_t cp;
-    if ((*p & 0xe0) == 0xc0) {
-      n = 1, cp = *p & 0x1f;
-    } else if ((*p & 0xf0) == 0xe0) {
-      n = 2, cp = *p & 0x0f;
-    } else if ((*p & 0xf8) == 0xf0) {
-      n = 3, cp = *p & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= n) return false;
-    for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (p[i] & 0x3f);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    p += n + 1;
-  }
-  return true;
-}
 
 void validate_extra_labels(const std::vector<std::pair<std::string, std::string>>& labels) {
   for (size_t i = 0; i < labels.size(); ++i) {

@@ -50,7 +50,6 @@ void validate_extra_labels(const std::vector<std::pair<std::string, std::string>
 
 bool is_valid_metric_name(std::string_view name);
 bool is_valid_label_name(std::string_view name);
-bool is_valid_utf8(std::string_view s);
 
 class SeriesBuilder {
  public:

@@ -5,8 +5,11 @@
 #include <cstring>
 #include <string_view>
 
-namespace promotel::exposition {
+namespace promotel {
 
+// UTF-8 checks shared by the parsers, remote write and relabelling.
+
+// True when no byte has the high bit set (the common case, eight bytes at a time).
 inline bool is_ascii(std::string_view s) {
   const char* p = s.data();
   size_t n = s.size();
@@ -26,4 +29,4 @@ bool is_valid_utf8(std::string_view s);
 // Number of Unicode code points of valid UTF-8 text.
 size_t count_code_points(std::string_view s);
 
-}  // namespace promotel::exposition
+}  // namespace promotel

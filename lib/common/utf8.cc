@@ -1,6 +1,6 @@
-#include "exposition/utf8.h"
+#include "common/utf8.h"
 
-namespace promotel::exposition {
+namespace promotel {
 
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -44,4 +44,4 @@ size_t count_code_points(std::string_view s) {
   return n;
 }
 
-}  // namespace promotel::exposition
+}  // namespace promotel
