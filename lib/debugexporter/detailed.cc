@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "debugexporter/gofmt.h"
+#include "debugexporter/lines.h"
 #include "debugexporter/names.h"
 #include "debugexporter/value.h"
 #include "otlp/base64.h"
@@ -11,6 +12,10 @@
 namespace promotel::debugexporter {
 
 namespace {
+
+using lines::double_line;
+using lines::id_line;
+using lines::timestamp_line;
 
 namespace pb = ::opentelemetry::proto;
 using Attributes = google::protobuf::RepeatedPtrField<pb::common::v1::KeyValue>;
@@ -28,25 +33,6 @@ void piece(std::string& out, uint64_t v) { append_uint(out, v); }
 template <typename... Parts>
 void line(std::string& out, const Parts&... parts) {
   (piece(out, parts), ...);
-  out += '\n';
-}
-
-void timestamp_line(std::string& out, string_view label, uint64_t nanos) {
-  out += label;
-  append_timestamp(out, nanos);
-  out += '\n';
-}
-
-void double_line(std::string& out, string_view label, double value) {
-  out += label;
-  append_go_f(out, value);
-  out += '\n';
-}
-
-void id_line(std::string& out, string_view label, const std::string& id) {
-  out += label;
-  // An all-zero id is the "empty" id in pdata and prints as nothing.
-  if (id.find_first_not_of('\0') != std::string::npos) otlp::append_hex(out, id);
   out += '\n';
 }
 

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <vector>
 
+#include "common/utf8.h"
 #include "debugexporter/gofmt.h"
+#include "debugexporter/lines.h"
 #include "debugexporter/names.h"
 #include "debugexporter/value.h"
 #include "otlp/base64.h"
@@ -25,23 +27,15 @@ using otlp::wire::kFixed64;
 using otlp::wire::kLen;
 using otlp::wire::kVarint;
 using std::string_view;
+using lines::double_line;
+using lines::id_line;
+using lines::timestamp_line;
+using lines::uint_line;
 
-// The generated parser refuses proto3 strings that are not UTF-8; ASCII is checked 8 bytes at
-// a time, anything else by protobuf's own validator.
+// The generated parser refuses proto3 strings that are not UTF-8: ASCII is checked 8 bytes at
+// a time, anything else by protobuf's own validator, so both paths agree.
 bool valid_string(string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    if (word & 0x8080808080808080ull) goto slow;
-  }
-  for (; i < n; ++i)
-    if (static_cast<unsigned char>(p[i]) >= 0x80) goto slow;
-  return true;
-slow:
-  return google::protobuf::internal::IsStructurallyValidUTF8(p, static_cast<int>(n));
+  return is_ascii(s) || google::protobuf::internal::IsStructurallyValidUTF8(s.data(), static_cast<int>(s.size()));
 }
 
 // Appends a string literal with its length known at compile time (no strlen).
@@ -65,30 +59,6 @@ void index_line(std::string& out, string_view title, int index) {
 void text_line(std::string& out, string_view label, string_view value) {
   out += label;
   out += value;
-  out += '\n';
-}
-
-void timestamp_line(std::string& out, string_view label, uint64_t nanos) {
-  out += label;
-  append_timestamp(out, nanos);
-  out += '\n';
-}
-
-void double_line(std::string& out, string_view label, double value) {
-  out += label;
-  append_go_f(out, value);
-  out += '\n';
-}
-
-void uint_line(std::string& out, string_view label, uint64_t value) {
-  out += label;
-  append_uint(out, value);
-  out += '\n';
-}
-
-void id_line(std::string& out, string_view label, string_view id) {
-  out += label;
-  if (id.find_first_not_of('\0') != string_view::npos) otlp::append_hex(out, id);
   out += '\n';
 }
 
@@ -719,28 +689,40 @@ bool scope(std::string& out, string_view bytes) {
   return attributes(out, "InstrumentationScope attributes", "", bytes, 3);
 }
 
-bool scope_metrics(std::string& out, int index, string_view bytes, MetricsCounts& counts) {
-  string_view schema_url, scope_bytes;
-  bool has_scope = false;
+// ResourceMetrics and ScopeMetrics share a shape: 1 = the resource or scope (once), 2 = the
+// children (read in a second pass), 3 = schema_url. Anything else takes the long way.
+struct Wrapper {
+  string_view head;
+  string_view schema_url;
+};
+
+bool read_wrapper(string_view bytes, Wrapper& w) {
+  bool has_head = false;
   Cursor c(bytes);
   Field f;
   while (c.next(f)) {
-    if (f.number == 1 && f.type == kLen && !has_scope) {
-      has_scope = true;
-      scope_bytes = f.bytes;
+    if (f.number == 1 && f.type == kLen && !has_head) {
+      has_head = true;
+      w.head = f.bytes;
     } else if (f.number == 2 && f.type == kLen) {
       continue;
     } else if (f.number == 3) {
-      if (!string_field(f, schema_url)) return false;
+      if (!string_field(f, w.schema_url)) return false;
     } else {
       return false;
     }
   }
-  if (!c.ok()) return false;
+  return c.ok();
+}
+
+bool scope_metrics(std::string& out, int index, string_view bytes, MetricsCounts& counts) {
+  Wrapper w;
+  if (!read_wrapper(bytes, w)) return false;
   index_line(out, "ScopeMetrics #", index);
-  text_line(out, "ScopeMetrics SchemaURL: ", schema_url);
-  if (!scope(out, scope_bytes)) return false;
+  text_line(out, "ScopeMetrics SchemaURL: ", w.schema_url);
+  if (!scope(out, w.head)) return false;
   int k = 0;
+  Field f;
   Cursor m(bytes);
   while (m.next(f)) {
     if (f.number != 2) continue;
@@ -751,23 +733,10 @@ bool scope_metrics(std::string& out, int index, string_view bytes, MetricsCounts
 }
 
 bool resource_metrics(std::string& out, int index, string_view bytes, MetricsCounts& counts) {
-  string_view schema_url, resource;
-  bool has_resource = false;
-  Cursor c(bytes);
+  Wrapper w;
+  if (!read_wrapper(bytes, w)) return false;
+  string_view schema_url = w.schema_url, resource = w.head;
   Field f;
-  while (c.next(f)) {
-    if (f.number == 1 && f.type == kLen && !has_resource) {
-      has_resource = true;
-      resource = f.bytes;
-    } else if (f.number == 2 && f.type == kLen) {
-      continue;
-    } else if (f.number == 3) {
-      if (!string_field(f, schema_url)) return false;
-    } else {
-      return false;
-    }
-  }
-  if (!c.ok()) return false;
   Cursor r(resource);  // attributes and dropped count only: entity refs take the long way
   while (r.next(f)) {
     if (!(f.number == 1 && f.type == kLen) && !(f.number == 2 && f.type == kVarint)) return false;
