@@ -27,9 +27,9 @@ struct Native {
   std::string name;
   OwnedLabels labels;
   std::optional<model::TimestampMs> timestamp;
-  int32_t schema;
-  double zero_threshold, count, sum, zero_count;
-  bool is_float;
+  int32_t schema = 0;
+  double zero_threshold = 0, count = 0, sum = 0, zero_count = 0;
+  bool is_float = false;
   std::vector<std::pair<int32_t, uint32_t>> positive_spans, negative_spans;
   std::vector<int64_t> positive_deltas, negative_deltas;
   std::vector<double> positive_counts, negative_counts;
@@ -52,8 +52,16 @@ Decoded decode(const std::string& bytes, bool strict = false) {
       continue;
     }
     const auto& h = parser.native_histogram();
-    Native n{std::string(parser.metric_name()), testing::own(h.labels), h.timestamp, h.schema, h.zero_threshold,
-             h.count, h.sum, h.zero_count, h.is_float};
+    Native n;
+    n.name = std::string(parser.metric_name());
+    n.labels = testing::own(h.labels);
+    n.timestamp = h.timestamp;
+    n.schema = h.schema;
+    n.zero_threshold = h.zero_threshold;
+    n.count = h.count;
+    n.sum = h.sum;
+    n.zero_count = h.zero_count;
+    n.is_float = h.is_float;
     for (auto s : h.positive_spans) n.positive_spans.emplace_back(s.offset, s.length);
     for (auto s : h.negative_spans) n.negative_spans.emplace_back(s.offset, s.length);
     n.positive_deltas.assign(h.positive_deltas.begin(), h.positive_deltas.end());

@@ -34,7 +34,7 @@ struct MultiRunner::Impl {
 };
 
 MultiRunner::MultiRunner(const ClientOptions& options, size_t parallel)
-    : impl_(new Impl{options, std::max<size_t>(parallel, 1)}) {
+    : impl_(new Impl{options, std::max<size_t>(parallel, 1), nullptr, {}}) {
   global_init();
   impl_->multi = curl_multi_init();
   if (!impl_->multi) throw Error("cannot initialise libcurl");

@@ -170,10 +170,7 @@ class Translator {
     if (options_.target_info && !rest.empty() && !resource_labels_.empty() && latest_ > 0) {
       std::string problem;
       Pairs labels = attribute_labels(rest, &problem);
-      for (const auto& [k, v] : resource_labels_) {
-        std::erase_if(labels, [&](const auto& p) { return p.first == k; });
-        labels.emplace_back(k, v);
-      }
+      add_resource_labels(labels);
       sink_.metadata("target_info", model::MetricType::kGauge, "Target metadata", "");
       emit("target_info", labels, 1, latest_, 0, false, nullptr);
     }
@@ -186,11 +183,17 @@ class Translator {
     std::string problem;
     Pairs labels = attribute_labels(attributes, &problem);
     if (!problem.empty()) sink_.problem("metric \"" + metric + "\": " + problem);
-    for (const auto& [k, v] : resource_labels_) {
-      std::erase_if(labels, [&](const auto& p) { return p.first == k; });
-      labels.emplace_back(k, v);
-    }
+    add_resource_labels(labels);
     return labels;
+  }
+
+  // The resource's labels (job, instance) replace attributes of the same name.
+  void add_resource_labels(Pairs& labels) const {
+    for (const auto& entry : resource_labels_) {
+      const std::string& name = entry.first;
+      std::erase_if(labels, [&](const auto& p) { return p.first == name; });
+      labels.emplace_back(entry.first, entry.second);
+    }
   }
 
   void emit(std::string_view name, const Pairs& labels, double value, std::optional<model::TimestampMs> ts,
