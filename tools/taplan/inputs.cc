@@ -86,9 +86,10 @@ LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* 
       std::move(more.begin(), more.end(), std::back_inserter(in.monitors));
     });
   // Monitors inside the object dumps count too.
-  for (const auto& [node, file] : in.objects.others)
-    if (monitors::is_monitor(node))
-      guarded(file, errors, [&] { in.monitors.push_back(monitors::parse_monitor(node, file)); });
+  for (const auto& object : in.objects.others)
+    if (monitors::is_monitor(object.first))
+      guarded(object.second, errors,
+              [&] { in.monitors.push_back(monitors::parse_monitor(object.first, object.second)); });
 
   const TaConfig* ta = in.configs.empty() ? nullptr : &in.configs.back();
   for (const auto& c : in.configs)
