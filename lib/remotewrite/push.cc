@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include "common/stop.h"
-#include "common/utf8.h"
 #include "exposition/parser.h"
 #include "otlp/framing.h"
 #include "remotewrite/printer.h"
@@ -50,15 +49,12 @@ class BuilderSink : public otlptranslate::Sink {
   void metadata(std::string_view family, model::MetricType type, std::string_view help,
                 std::string_view unit) override {
     builder_.type(family, type);
-    if (!is_valid_utf8(help)) {
+    // The builder keeps only UTF-8 text; OTLP calls HELP the description.
+    if (!builder_.help(family, help).empty()) {
       report_("metric " + std::string(family) + ": invalid UTF-8 in the description");
-    } else {
-      builder_.help(family, help);
     }
-    if (!is_valid_utf8(unit)) {
+    if (!builder_.unit(family, unit).empty()) {
       report_("metric " + std::string(family) + ": invalid UTF-8 in the unit");
-    } else {
-      builder_.unit(family, unit);
     }
   }
   void sample(const model::Sample& sample, int64_t start_ms, bool stale) override {
@@ -212,21 +208,8 @@ PushResult push(const PushOptions& options, Output& out) {
           std::string why;
           switch (e) {
             case exposition::Entry::kType: builder.type(parser->metric_name(), parser->type()); break;
-            case exposition::Entry::kHelp:
-              // Prometheus refuses such HELP text too, and protobuf strings must be UTF-8.
-              if (!is_valid_utf8(parser->help())) {
-                why = "invalid UTF-8 in the HELP text of \"" + std::string(parser->metric_name()) + "\"";
-              } else {
-                builder.help(parser->metric_name(), parser->help());
-              }
-              break;
-            case exposition::Entry::kUnit:
-              if (!is_valid_utf8(parser->unit())) {
-                why = "invalid UTF-8 in the UNIT of \"" + std::string(parser->metric_name()) + "\"";
-              } else {
-                builder.unit(parser->metric_name(), parser->unit());
-              }
-              break;
+            case exposition::Entry::kHelp: why = builder.help(parser->metric_name(), parser->help()); break;
+            case exposition::Entry::kUnit: why = builder.unit(parser->metric_name(), parser->unit()); break;
             case exposition::Entry::kSample: why = builder.add(parser->sample()); break;
             case exposition::Entry::kNativeHistogram:
               why = builder.add(parser->metric_name(), parser->native_histogram());

@@ -154,7 +154,8 @@ void SeriesBuilder::type(std::string_view family, model::MetricType type) {
   }
 }
 
-void SeriesBuilder::help(std::string_view family, std::string_view help) {
+std::string SeriesBuilder::help(std::string_view family, std::string_view help) {
+  if (!is_valid_utf8(help)) return "invalid UTF-8 in the HELP text of \"" + std::string(family) + "\"";
   if (!have_family_ || family_.family != family) {
     family_ = Metadata{std::string(family), model::MetricType::kUnknown, std::string(help), {}};
     have_family_ = true;
@@ -162,9 +163,11 @@ void SeriesBuilder::help(std::string_view family, std::string_view help) {
     family_.help = help;
   }
   family_index_ = Batch::kNoMetadata;
+  return {};
 }
 
-void SeriesBuilder::unit(std::string_view family, std::string_view unit) {
+std::string SeriesBuilder::unit(std::string_view family, std::string_view unit) {
+  if (!is_valid_utf8(unit)) return "invalid UTF-8 in the UNIT of \"" + std::string(family) + "\"";
   if (!have_family_ || family_.family != family) {
     family_ = Metadata{std::string(family), model::MetricType::kUnknown, {}, std::string(unit)};
     have_family_ = true;
@@ -172,6 +175,7 @@ void SeriesBuilder::unit(std::string_view family, std::string_view unit) {
     family_.unit = unit;
   }
   family_index_ = Batch::kNoMetadata;
+  return {};
 }
 
 uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogram) {

@@ -59,8 +59,10 @@ class SeriesBuilder {
 
   // Metadata lines. A line naming another family than the current one starts a new family.
   void type(std::string_view family, model::MetricType type);
-  void help(std::string_view family, std::string_view help);
-  void unit(std::string_view family, std::string_view unit);
+  // HELP and UNIT text must be UTF-8 (Prometheus refuses it otherwise, and protobuf strings
+  // must be): invalid text is not kept, and the reason is returned ("" when kept).
+  std::string help(std::string_view family, std::string_view help);
+  std::string unit(std::string_view family, std::string_view unit);
 
   struct Extras {
     int64_t start_ms = 0;  // start ("created") timestamp, sent in 2.0; 0 = none

@@ -192,5 +192,19 @@ TEST(SeriesBuilder, FamilyMetadataBySuffix) {
   EXPECT_EQ(series_meta, (std::vector<uint32_t>{0, 0, 0, 1}));
 }
 
+TEST(SeriesBuilder, HelpAndUnitMustBeUtf8) {
+  std::vector<Metadata> metadata;
+  SeriesBuilder b({}, [&](Batch& batch) { metadata = batch.metadata(); });
+  b.type("m", model::MetricType::kGauge);
+  EXPECT_EQ(b.help("m", "bad \xff byte"), "invalid UTF-8 in the HELP text of \"m\"");
+  EXPECT_EQ(b.unit("m", "\xc0\xaf"), "invalid UTF-8 in the UNIT of \"m\"");
+  EXPECT_EQ(b.help("m", "Good text, café."), "");
+  b.add(S("m", {}, 1));
+  b.finish();
+  ASSERT_EQ(metadata.size(), 1u);
+  EXPECT_EQ(metadata[0].help, "Good text, café.");
+  EXPECT_EQ(metadata[0].unit, "");
+}
+
 }  // namespace
 }  // namespace promotel::remotewrite
