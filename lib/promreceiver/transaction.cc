@@ -1000,32 +1000,39 @@ struct Transaction::State {
     }
   }
 
+  // A histogram group's buckets in bound order without +Inf (that is the count), shared by the
+  // three writers. False, with a warning, when the point is dropped: counts that are NaN,
+  // decrease, or exceed _count (a stale point is kept as it is).
+  bool histogram_buckets(const Family& f, const Group& g, bool stale,
+                         std::vector<std::pair<double, double>>& buckets) {
+    buckets = g.buckets;
+    std::stable_sort(buckets.begin(), buckets.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
+      buckets.pop_back();
+    }
+    if (stale) return true;
+    bool valid = !std::isnan(g.count);
+    double previous = 0;
+    for (size_t i = 0; valid && i < buckets.size(); ++i) {
+      if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
+      previous = buckets[i].second;
+    }
+    if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
+    if (!valid) {
+      warning("dropped a data point of histogram " + f.name + ": bucket counts decrease or exceed _count");
+    }
+    return valid;
+  }
+
   void build_histogram_points(const Family& f,
                               google::protobuf::RepeatedPtrField<pb_metrics::HistogramDataPoint>* out) {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> buckets = g.buckets;
-      std::stable_sort(buckets.begin(), buckets.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
-        buckets.pop_back();
-      }
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      if (!stale) {
-        bool valid = !std::isnan(g.count);
-        double previous = 0;
-        for (size_t i = 0; valid && i < buckets.size(); ++i) {
-          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
-          previous = buckets[i].second;
-        }
-        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
-        if (!valid) {
-          warning("dropped a data point of histogram " + f.name +
-                  ": bucket counts decrease or exceed _count");
-          continue;
-        }
-      }
+      std::vector<std::pair<double, double>> buckets;
+      if (!histogram_buckets(f, g, stale, buckets)) continue;
       pb_metrics::HistogramDataPoint* p = out->Add();
       add_point_attributes(g, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
@@ -1301,27 +1308,9 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> buckets = g.buckets;
-      std::stable_sort(buckets.begin(), buckets.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
-        buckets.pop_back();
-      }
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      if (!stale) {
-        bool valid = !std::isnan(g.count);
-        double previous = 0;
-        for (size_t i = 0; valid && i < buckets.size(); ++i) {
-          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
-          previous = buckets[i].second;
-        }
-        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
-        if (!valid) {
-          warning("dropped a data point of histogram " + f.name +
-                  ": bucket counts decrease or exceed _count");
-          continue;
-        }
-      }
+      std::vector<std::pair<double, double>> buckets;
+      if (!histogram_buckets(f, g, stale, buckets)) continue;
       size_t p = wire.begin(1);
       if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
       wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
@@ -1680,27 +1669,9 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> buckets = g.buckets;
-      std::stable_sort(buckets.begin(), buckets.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
-        buckets.pop_back();
-      }
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      if (!stale) {
-        bool valid = !std::isnan(g.count);
-        double previous = 0;
-        for (size_t i = 0; valid && i < buckets.size(); ++i) {
-          if (std::isnan(buckets[i].second) || (i > 0 && buckets[i].second < previous)) valid = false;
-          previous = buckets[i].second;
-        }
-        if (valid && !buckets.empty() && g.count < buckets.back().second) valid = false;
-        if (!valid) {
-          warning("dropped a data point of histogram " + f.name +
-                  ": bucket counts decrease or exceed _count");
-          continue;
-        }
-      }
+      std::vector<std::pair<double, double>> buckets;
+      if (!histogram_buckets(f, g, stale, buckets)) continue;
       if (n > 0) o += ',';
       JsonObject p(o);
       if (g.has_created) {
