@@ -273,12 +273,18 @@ bool parse_label_float(std::string_view text, double* out) {
   return end == s.c_str() + s.size();
 }
 
-// _created seconds → ns, in the receiver's double arithmetic (A8).
+// Go's int64(float64) on amd64 (CVTTSD2SQ): NaN and out-of-range values give INT64_MIN.
+uint64_t go_int64_bits(double v) {
+  if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) return 1ULL << 63;
+  return static_cast<uint64_t>(static_cast<int64_t>(v));
+}
+
+// _created seconds → ns, in the receiver's double arithmetic (A8). Go's int64 arithmetic
+// wraps on overflow, so it is done in uint64 here: absurd _created values give Go's bytes.
 uint64_t created_to_nanos(double seconds) {
   double secs = std::trunc(seconds);
   double nanos = std::trunc((seconds - secs) * 1e9);
-  return static_cast<uint64_t>(static_cast<int64_t>(secs) * 1000000000LL +
-                               static_cast<int64_t>(nanos));
+  return go_int64_bits(secs) * 1000000000ULL + go_int64_bits(nanos);
 }
 
 uint64_t ms_to_nanos(TimestampMs ms) { return static_cast<uint64_t>(ms) * 1000000ULL; }

@@ -62,6 +62,24 @@ TEST(Transaction, OpenMetricsCounterKeepsTotalAndTakesCreated) {
   EXPECT_EQ(p.time_unix_nano(), uint64_t(kT) * 1000000);
 }
 
+// A fuzz finding: a _created value beyond int64 nanoseconds overflowed (undefined in C++).
+// Go wraps the int64 product and maps out-of-range float→int64 to INT64_MIN (amd64).
+TEST(Transaction, AbsurdCreatedWrapsLikeGo) {
+  for (auto [created, want] : {std::pair<double, uint64_t>{1.55555e18, 8679032989528621056u},
+                               {1e300, 0u}, {-1e300, 0u}}) {
+    Transaction tx(test_options());
+    tx.set_type("foo", MetricType::kCounter);
+    std::vector<Label> l = {{"a", "1"}};
+    tx.append(sample("foo_created", created, l));
+    tx.append(sample("foo_total", 7, l));
+    ExportMetricsServiceRequest r;
+    ASSERT_EQ(tx.commit(&r), 1u);
+    auto m = metrics_of(r);
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].sum().data_points(0).start_time_unix_nano(), want) << created;
+  }
+}
+
 TEST(Transaction, CounterDeclaredWithoutSuffixInTextIsStillASum) {
   Transaction tx(test_options());
   tx.set_type("bar", MetricType::kCounter);
