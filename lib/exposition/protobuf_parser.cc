@@ -151,7 +151,8 @@ bool ProtobufParser::fill(size_t wanted) {
       end_ -= begin_;
       begin_ = 0;
     }
-    if (buffer_.size() < wanted) buffer_.resize(std::max(wanted, buffer_.size() * 2));
+    // Grow only when full, so a corrupt length prefix costs memory only for bytes that arrive.
+    if (end_ == buffer_.size()) buffer_.resize(std::min(wanted, buffer_.size() * 2));
     size_t n = input_.read(buffer_.data() + end_, buffer_.size() - end_);
     if (n == 0) input_done_ = true;
     end_ += n;

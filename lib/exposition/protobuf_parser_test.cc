@@ -250,6 +250,14 @@ TEST(ProtobufParser, ErrorsNameTheRecord) {
   }
   std::string garbage = std::string("\x05\xff\xff\xff\xff\xff", 6);
   EXPECT_THROW(decode(garbage), Error);
+  // A fuzz finding: a 6-byte input whose length prefix says 1.8 GiB made the reader allocate
+  // all of it before reading; now the buffer grows only with bytes that arrive.
+  try {
+    decode(std::string("\xff\xff\xff\xff\x06\n", 6));
+    FAIL() << "accepted a truncated record";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("expected 1879048191 bytes of MetricFamily, found 1"));
+  }
   // The same family twice is rejected in strict mode.
   std::string twice = data + data;
   EXPECT_NO_THROW(decode(twice));

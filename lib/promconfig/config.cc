@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "common/input.h"
 #include "promconfig/duration.h"
@@ -207,9 +211,55 @@ SourcePosition position_of(const YAML::Node& node, const std::string& file) {
   return p;
 }
 
+namespace {
+
+// yaml-cpp 0.7 loops for ever (allocating a null document per turn) on a stray top-level flow
+// indicator such as a lone ",": the parser yields a document without consuming the token
+// (jbeder/yaml-cpp#1040, fixed upstream after 0.7). A first pass over the events only notices a
+// document that starts where the previous one started and turns it into an error.
+class StuckDocumentCheck : public YAML::EventHandler {
+ public:
+  explicit StuckDocumentCheck(const std::string& file) : file_(file) {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (has_previous_ && mark.pos == previous_.pos)
+      throw Error(SourcePosition{file_, static_cast<size_t>(mark.line + 1),
+                                 static_cast<size_t>(mark.column + 1)},
+                  "did not find expected node content");
+    previous_ = mark;
+    has_previous_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  const std::string& file_;
+  YAML::Mark previous_;
+  bool has_previous_ = false;
+};
+
+void check_yaml_terminates(const std::string& text, const std::string& file) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  StuckDocumentCheck check(file);
+  while (parser.HandleNextDocument(check)) {
+  }
+}
+
+}  // namespace
+
 YAML::Node parse_yaml(std::string_view text, const std::string& file) {
   try {
-    return YAML::Load(std::string(text));
+    std::string owned(text);
+    check_yaml_terminates(owned, file);
+    return YAML::Load(owned);
   } catch (const YAML::ParserException& e) {
     throw Error(SourcePosition{file, static_cast<size_t>(e.mark.line + 1),
                                static_cast<size_t>(e.mark.column + 1)},
@@ -219,7 +269,9 @@ YAML::Node parse_yaml(std::string_view text, const std::string& file) {
 
 std::vector<YAML::Node> parse_yaml_documents(std::string_view text, const std::string& file) {
   try {
-    return YAML::LoadAll(std::string(text));
+    std::string owned(text);
+    check_yaml_terminates(owned, file);
+    return YAML::LoadAll(owned);
   } catch (const YAML::ParserException& e) {
     throw Error(SourcePosition{file, static_cast<size_t>(e.mark.line + 1),
                                static_cast<size_t>(e.mark.column + 1)},

@@ -133,6 +133,21 @@ TEST(Config, ErrorsCarryFileLineColumn) {
             "p.yml:4:17: invalid file extension in \"x.txt\": file SD files must end in .json, .yml or .yaml");
 }
 
+// A fuzz finding: yaml-cpp 0.7 never returns from LoadAll on a stray top-level ",".
+TEST(Config, StrayFlowIndicatorIsAnErrorNotAHang) {
+  for (const char* text : {",", ", \n", "\n,\n", "a: 1\n---\n,\n"}) {
+    EXPECT_THROW(parse_yaml_documents(text, "d.yml"), Error) << text;
+    EXPECT_THROW(parse_yaml(text, "d.yml"), Error) << text;
+  }
+  try {
+    parse_yaml_documents("\n,\n", "d.yml");
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "d.yml:2:1: did not find expected node content");
+  }
+  EXPECT_EQ(parse_yaml_documents("---\n---\na: 1\n", "d.yml").size(), 2u);
+  EXPECT_EQ(parse_yaml_documents("a: [1, 2]\n---\nb: {c: d}\n", "d.yml").size(), 2u);
+}
+
 TEST(Config, EmptyIsValid) {
   EXPECT_TRUE(parse_config_text("", "e.yml").scrape_configs.empty());
   EXPECT_TRUE(parse_config_text("global: {scrape_interval: 15s}\n", "e.yml").scrape_configs.empty());
