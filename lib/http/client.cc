@@ -59,7 +59,8 @@ std::string Response::header(const std::string& lower_name) const {
   return "";
 }
 
-Response perform(const Request& request, const ClientOptions& options) {
+Response perform(const Request& request, const ClientOptions& fallback) {
+  const ClientOptions& options = request.options_or(fallback);
   global_init();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) throw Error("cannot initialise libcurl");

@@ -5,6 +5,7 @@
 // same way by promscrape, prom2otlp --endpoint and rwpush.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +42,11 @@ struct Request {
   std::string body;
   bool accept_gzip = true;           // send Accept-Encoding: gzip and decode the response
   size_t max_body_bytes = 0;         // 0 = unlimited; larger bodies fail with an error
+  // This request's own client settings (a scrape job's timeout, auth, TLS) instead of the
+  // ones given to perform() or the MultiRunner; null uses those.
+  std::shared_ptr<const ClientOptions> options;
+
+  const ClientOptions& options_or(const ClientOptions& fallback) const { return options ? *options : fallback; }
 };
 
 struct Response {

@@ -18,6 +18,7 @@ struct Slot {
   CURL* curl = nullptr;
   Transfer transfer;
   size_t index = 0;
+  double timeout_seconds = 0;
   std::chrono::system_clock::time_point started;
 };
 
@@ -56,13 +57,15 @@ MultiRunner::~MultiRunner() {
 }
 
 void MultiRunner::Impl::configure(Slot& slot, const Request& request) {
-  slot.transfer.configure(slot.curl, request, options);
+  const ClientOptions& own = request.options_or(options);
+  slot.transfer.configure(slot.curl, request, own);
+  slot.timeout_seconds = own.timeout_seconds;
   curl_easy_setopt(slot.curl, CURLOPT_PRIVATE, &slot);
   slot.started = std::chrono::system_clock::now();
 }
 
 void MultiRunner::Impl::finish(Slot& slot, CURLcode rc) {
-  slot.transfer.finish(rc, options.timeout_seconds);
+  slot.transfer.finish(rc, slot.timeout_seconds);
 }
 
 void MultiRunner::run(const std::vector<Request>& requests, const Done& on_done) {

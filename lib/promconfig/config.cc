@@ -255,6 +255,101 @@ void check_yaml_terminates(const std::string& text, const std::string& file) {
 
 }  // namespace
 
+HttpClientConfig parse_http_client_config(const ScrapeConfig& config, const std::string& base_dir) {
+  HttpClientConfig out;
+  const YAML::Node& node = config.source;
+  const std::string& file = config.position.file;
+  if (!node || !node.IsMap()) return out;
+  auto set = [](const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); };
+  auto path = [&](const YAML::Node& n, std::string_view what) {
+    return resolve_path(base_dir, scalar(n, file, what));
+  };
+  YAML::Node oauth2 = child(node, "oauth2");
+  if (set(oauth2)) fail(oauth2, file, "oauth2 is not supported by promscrape");
+  YAML::Node basic = child(node, "basic_auth");
+  YAML::Node authorization = child(node, "authorization");
+  YAML::Node bearer = child(node, "bearer_token");
+  YAML::Node bearer_file = child(node, "bearer_token_file");
+  if (set(basic) && (set(authorization) || set(bearer) || set(bearer_file)))
+    fail(basic, file, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+  if (set(authorization) && (set(bearer) || set(bearer_file)))
+    fail(authorization, file, "authorization is not compatible with bearer_token & bearer_token_file");
+  if (set(bearer) && set(bearer_file))
+    fail(bearer, file, "at most one of bearer_token & bearer_token_file must be configured");
+  if (set(basic)) {
+    require_map(basic, file, "basic_auth");
+    check_keys(basic, file, "config.BasicAuth", {"username", "username_file", "password", "password_file"});
+    YAML::Node username = child(basic, "username");
+    YAML::Node username_file = child(basic, "username_file");
+    YAML::Node password = child(basic, "password");
+    YAML::Node password_file = child(basic, "password_file");
+    if (set(username) && set(username_file))
+      fail(basic, file, "at most one of basic_auth username & username_file must be configured");
+    if (set(password) && set(password_file))
+      fail(basic, file, "at most one of basic_auth password & password_file must be configured");
+    if (set(username)) out.basic_username = scalar(username, file, "username");
+    if (set(username_file)) {
+      std::string text = read_file(path(username_file, "username_file"));
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+      out.basic_username = text;
+    }
+    if (set(password)) out.basic_password = scalar(password, file, "password");
+    if (set(password_file)) out.basic_password_file = path(password_file, "password_file");
+    out.has_auth = true;
+  }
+  if (set(authorization)) {
+    require_map(authorization, file, "authorization");
+    check_keys(authorization, file, "config.Authorization", {"type", "credentials", "credentials_file"});
+    YAML::Node type = child(authorization, "type");
+    out.authorization_type = set(type) ? scalar(type, file, "type") : "Bearer";
+    std::string lower = out.authorization_type;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "basic")
+      fail(type, file, "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+    YAML::Node credentials = child(authorization, "credentials");
+    YAML::Node credentials_file = child(authorization, "credentials_file");
+    if (set(credentials) && set(credentials_file))
+      fail(authorization, file, "at most one of authorization credentials & credentials_file must be configured");
+    if (set(credentials)) out.credentials = scalar(credentials, file, "credentials");
+    if (set(credentials_file)) out.credentials_file = path(credentials_file, "credentials_file");
+    out.has_auth = true;
+  }
+  if (set(bearer) || set(bearer_file)) {
+    out.authorization_type = "Bearer";
+    if (set(bearer)) out.credentials = scalar(bearer, file, "bearer_token");
+    if (set(bearer_file)) out.credentials_file = path(bearer_file, "bearer_token_file");
+    out.has_auth = true;
+  }
+  YAML::Node tls = child(node, "tls_config");
+  if (set(tls)) {
+    require_map(tls, file, "tls_config");
+    for (const char* inline_pem : {"ca", "cert", "key"}) {
+      YAML::Node n = child(tls, inline_pem);
+      if (set(n))
+        fail(n, file, std::string("tls_config ") + inline_pem + " (inline PEM) is not supported by promscrape; use " +
+                          inline_pem + "_file");
+    }
+    check_keys(tls, file, "config.TLSConfig",
+               {"ca", "ca_file", "cert", "cert_file", "key", "key_file", "server_name", "insecure_skip_verify",
+                "min_version", "max_version", "ca_ref", "cert_ref", "key_ref"});
+    if (YAML::Node n = child(tls, "ca_file"); set(n)) out.ca_file = path(n, "ca_file");
+    if (YAML::Node n = child(tls, "cert_file"); set(n)) out.cert_file = path(n, "cert_file");
+    if (YAML::Node n = child(tls, "key_file"); set(n)) out.key_file = path(n, "key_file");
+    if (YAML::Node n = child(tls, "server_name"); set(n)) out.server_name = scalar(n, file, "server_name");
+    if (YAML::Node n = child(tls, "insecure_skip_verify"); set(n)) out.insecure_skip_verify = bool_of(n, file);
+    if (!out.cert_file.empty() && out.key_file.empty())
+      fail(tls, file, "client cert file \"" + out.cert_file + "\" specified without client key file");
+    if (out.cert_file.empty() && !out.key_file.empty())
+      fail(tls, file, "client key file \"" + out.key_file + "\" specified without client cert file");
+  }
+  return out;
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || base_dir.empty() || base_dir == ".") return path;
+  return base_dir + "/" + path;
+}
+
 YAML::Node parse_yaml(std::string_view text, const std::string& file) {
   try {
     std::string owned(text);

@@ -80,6 +80,33 @@ Config parse_config_text(std::string_view text, const std::string& file = "<inpu
 // Reads and parses a file ("-" = stdin).
 Config load_config(const std::string& path);
 
+// A scrape config's HTTP client settings (Prometheus' common HTTPClientConfig), for a scraper
+// that performs the requests. Files are resolved against the config's directory but read later.
+struct HttpClientConfig {
+  bool has_auth = false;  // basic_auth, authorization or bearer_token(_file) was set
+  std::string basic_username;
+  std::string basic_password;
+  std::string basic_password_file;
+  std::string authorization_type;  // "Bearer" unless set
+  std::string credentials;
+  std::string credentials_file;
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string server_name;
+  bool insecure_skip_verify = false;
+};
+
+// Reads basic_auth, authorization, bearer_token(_file) and tls_config of a scrape config,
+// with Prometheus' checks (at most one kind of auth, password or password_file, ...).
+// Throws promotel::Error at the offending key for settings it cannot honour (oauth2, inline
+// certificates), so nothing is silently scraped without the credentials the job asks for.
+HttpClientConfig parse_http_client_config(const ScrapeConfig& config, const std::string& base_dir);
+
+// A file named in the configuration: relative paths are relative to base_dir (the config
+// file's directory), as in Prometheus.
+std::string resolve_path(const std::string& base_dir, const std::string& path);
+
 // Parses one scrape config (global supplies the defaults); exposed for generated configs.
 ScrapeConfig parse_scrape_config(const YAML::Node& node, const GlobalConfig& global,
                                  const std::string& file);

@@ -148,6 +148,66 @@ TEST(Config, StrayFlowIndicatorIsAnErrorNotAHang) {
   EXPECT_EQ(parse_yaml_documents("a: [1, 2]\n---\nb: {c: d}\n", "d.yml").size(), 2u);
 }
 
+HttpClientConfig client_of(const std::string& job_yaml) {
+  auto c = parse_config_text("scrape_configs:\n  - job_name: j\n" + job_yaml, "p.yml", "/etc/prom");
+  return parse_http_client_config(c.scrape_configs.at(0), "/etc/prom");
+}
+
+std::string client_error_of(const std::string& job_yaml) {
+  try {
+    client_of(job_yaml);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, HttpClientConfigOfAJob) {
+  auto none = client_of("");
+  EXPECT_FALSE(none.has_auth);
+  EXPECT_TRUE(none.ca_file.empty());
+
+  auto basic = client_of("    basic_auth: {username: u, password_file: secrets/pw}\n"
+                         "    tls_config: {ca_file: ca.pem, cert_file: /abs/c.pem, key_file: k.pem,\n"
+                         "                 server_name: metrics.test, insecure_skip_verify: true}\n");
+  EXPECT_TRUE(basic.has_auth);
+  EXPECT_EQ(basic.basic_username, "u");
+  EXPECT_EQ(basic.basic_password_file, "/etc/prom/secrets/pw");
+  EXPECT_TRUE(basic.authorization_type.empty());
+  EXPECT_EQ(basic.ca_file, "/etc/prom/ca.pem");
+  EXPECT_EQ(basic.cert_file, "/abs/c.pem");
+  EXPECT_EQ(basic.key_file, "/etc/prom/k.pem");
+  EXPECT_EQ(basic.server_name, "metrics.test");
+  EXPECT_TRUE(basic.insecure_skip_verify);
+
+  auto authorization = client_of("    authorization: {credentials_file: token}\n");
+  EXPECT_EQ(authorization.authorization_type, "Bearer");
+  EXPECT_EQ(authorization.credentials_file, "/etc/prom/token");
+  auto custom = client_of("    authorization: {type: Token, credentials: abc}\n");
+  EXPECT_EQ(custom.authorization_type, "Token");
+  EXPECT_EQ(custom.credentials, "abc");
+  auto legacy = client_of("    bearer_token: xyz\n");
+  EXPECT_EQ(legacy.authorization_type, "Bearer");
+  EXPECT_EQ(legacy.credentials, "xyz");
+}
+
+TEST(Config, HttpClientConfigErrors) {
+  EXPECT_EQ(client_error_of("    basic_auth: {username: u}\n    bearer_token: t\n"),
+            "p.yml:3:17: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+  EXPECT_EQ(client_error_of("    basic_auth: {username: u, password: p, password_file: f}\n"),
+            "p.yml:3:17: at most one of basic_auth password & password_file must be configured");
+  EXPECT_EQ(client_error_of("    authorization: {type: basic, credentials: c}\n"),
+            "p.yml:3:27: authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+  EXPECT_EQ(client_error_of("    authorization: {credentials: c}\n    bearer_token_file: f\n"),
+            "p.yml:3:20: authorization is not compatible with bearer_token & bearer_token_file");
+  EXPECT_EQ(client_error_of("    oauth2: {client_id: a}\n"), "p.yml:3:13: oauth2 is not supported by promscrape");
+  EXPECT_EQ(client_error_of("    tls_config: {ca: PEM}\n"),
+            "p.yml:3:22: tls_config ca (inline PEM) is not supported by promscrape; use ca_file");
+  EXPECT_EQ(client_error_of("    tls_config: {cert_file: c.pem}\n"),
+            "p.yml:3:17: client cert file \"/etc/prom/c.pem\" specified without client key file");
+  EXPECT_EQ(client_error_of("    basic_auth: {user: u}\n"), "p.yml:3:18: field user not found in type config.BasicAuth");
+}
+
 TEST(Config, EmptyIsValid) {
   EXPECT_TRUE(parse_config_text("", "e.yml").scrape_configs.empty());
   EXPECT_TRUE(parse_config_text("global: {scrape_interval: 15s}\n", "e.yml").scrape_configs.empty());

@@ -14,11 +14,6 @@ namespace promotel::promconfig {
 
 namespace {
 
-std::string join_path(const std::string& dir, const std::string& path) {
-  if (path.empty() || path[0] == '/' || dir.empty() || dir == ".") return path;
-  return dir + "/" + path;
-}
-
 std::vector<std::string> expand_glob(const std::string& pattern) {
   std::vector<std::string> out;
   if (pattern.find_first_of("*?[") == std::string::npos) {
@@ -93,7 +88,7 @@ std::vector<TargetGroup> discover_static_and_files(const ScrapeConfig& config,
   }
   for (const auto& fsd : config.file_sd_configs) {
     for (const auto& pattern : fsd.files) {
-      for (const auto& file : expand_glob(join_path(base_dir, pattern))) {
+      for (const auto& file : expand_glob(resolve_path(base_dir, pattern))) {
         auto more = read_file_sd(file);
         std::move(more.begin(), more.end(), std::back_inserter(groups));
       }

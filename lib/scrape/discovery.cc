@@ -1,8 +1,13 @@
 #include "scrape/discovery.h"
 
+#include <strings.h>
+
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/input.h"
 #include "promconfig/targets.h"
 #include "relabel/relabel.h"
 
@@ -82,6 +87,47 @@ Job job_for_config(const promconfig::ScrapeConfig& config, const ScrapeOptions& 
   return job;
 }
 
+bool is_authorization_header(const std::string& header) {
+  return header.size() >= 14 && strncasecmp(header.c_str(), "authorization:", 14) == 0;
+}
+
+// A config job's HTTP settings: its scrape_timeout, and its auth and TLS where it sets them,
+// over the command line's (which stay the defaults).
+std::shared_ptr<const http::ClientOptions> client_for_config(const promconfig::ScrapeConfig& config,
+                                                             const std::string& base_dir,
+                                                             const http::ClientOptions& command_line) {
+  promconfig::HttpClientConfig job = promconfig::parse_http_client_config(config, base_dir);
+  auto client = std::make_shared<http::ClientOptions>(command_line);
+  if (config.scrape_timeout_ms > 0) client->timeout_seconds = config.scrape_timeout_ms / 1000.0;
+  if (job.has_auth) {
+    client->bearer_token.clear();
+    client->bearer_token_file.clear();
+    client->basic_auth.clear();
+    client->basic_auth_password_file.clear();
+    std::erase_if(client->headers, is_authorization_header);
+    if (job.authorization_type.empty()) {
+      client->basic_auth = job.basic_username + (job.basic_password_file.empty() ? ":" + job.basic_password : "");
+      client->basic_auth_password_file = job.basic_password_file;
+    } else if (job.authorization_type == "Bearer") {
+      client->bearer_token = job.credentials;
+      client->bearer_token_file = job.credentials_file;
+    } else {
+      std::string credentials = job.credentials;
+      if (!job.credentials_file.empty()) {
+        credentials = read_file(job.credentials_file);
+        while (!credentials.empty() && std::isspace(static_cast<unsigned char>(credentials.back()))) credentials.pop_back();
+      }
+      client->headers.push_back("Authorization: " + job.authorization_type + " " + credentials);
+    }
+  }
+  if (!job.ca_file.empty()) client->ca_file = job.ca_file;
+  if (!job.cert_file.empty()) client->cert_file = job.cert_file;
+  if (!job.key_file.empty()) client->key_file = job.key_file;
+  if (!job.server_name.empty()) client->server_name = job.server_name;
+  if (job.insecure_skip_verify) client->insecure = true;
+  return client;
+}
+
 nlohmann::json get_json(const std::string& url, const http::ClientOptions& client) {
   http::Request request;
   request.url = url;
@@ -138,6 +184,7 @@ std::vector<Job> jobs_from_config(const promconfig::Config& config, const std::s
   for (const auto& scrape_config : config.scrape_configs) {
     if (!only_job.empty() && scrape_config.job_name != only_job) continue;
     Job job = job_for_config(scrape_config, base);
+    job.options.client = client_for_config(scrape_config, config.base_dir, base.client ? *base.client : http::ClientOptions{});
     add_groups(job, scrape_config, promconfig::discover_static_and_files(scrape_config, config.base_dir), defaults);
     jobs.push_back(std::move(job));
   }

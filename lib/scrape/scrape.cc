@@ -1,5 +1,6 @@
 #include "scrape/scrape.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -151,6 +152,14 @@ http::Request TargetScraper::request() const {
   request.headers.push_back("Accept: " + accept_);
   request.accept_gzip = true;
   request.max_body_bytes = options_.max_body_bytes;
+  if (options_.client) {
+    request.options = options_.client;
+    // Go's strconv.FormatFloat(seconds, 'f', -1, 64): "10", "2.5".
+    char seconds[64];
+    auto [end, ec] = std::to_chars(seconds, seconds + sizeof seconds, options_.client->timeout_seconds,
+                                   std::chars_format::fixed);
+    if (ec == std::errc()) request.headers.push_back("X-Prometheus-Scrape-Timeout-Seconds: " + std::string(seconds, end));
+  }
   return request;
 }
 

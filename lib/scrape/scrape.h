@@ -50,6 +50,9 @@ struct ScrapeOptions {
   size_t max_body_bytes = 0;  // 0 = no limit
   std::function<bool(std::string_view family)> match;  // keep families it accepts (all if empty)
   MetricRelabel metric_relabel;
+  // The job's HTTP settings (timeout, auth, TLS); null: the runner's. Its timeout is also
+  // sent as X-Prometheus-Scrape-Timeout-Seconds, as Prometheus does.
+  std::shared_ptr<const http::ClientOptions> client;
 };
 
 struct ScrapeStats {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/error.h"
 
 #include <cmath>
@@ -76,6 +78,22 @@ TEST(ScrapeTest, AcceptHeaderIsPrometheus3Default) {
   EXPECT_EQ(protocols_from_string("PrometheusText0.0.4, PrometheusProto"),
             (std::vector<Protocol>{Protocol::kPromText0, Protocol::kPromProto}));
   EXPECT_THROW(protocols_from_string("json"), Error);
+}
+
+TEST(ScrapeTest, RequestCarriesTheJobsClientAndTimeoutHeader) {
+  ScrapeOptions options;
+  TargetScraper without_client(node_target(), options);
+  EXPECT_EQ(without_client.request().options, nullptr);
+  for (auto [seconds, header] : {std::pair<double, const char*>{10, "10"}, {2.5, "2.5"}, {0.25, "0.25"}}) {
+    auto client = std::make_shared<http::ClientOptions>();
+    client->timeout_seconds = seconds;
+    options.client = client;
+    http::Request request = TargetScraper(node_target(), options).request();
+    EXPECT_EQ(request.options, client);
+    EXPECT_NE(std::find(request.headers.begin(), request.headers.end(),
+                        std::string("X-Prometheus-Scrape-Timeout-Seconds: ") + header),
+              request.headers.end());
+  }
 }
 
 TEST(ScrapeTest, OpenMetricsBodyGetsTargetLabelsTimestampsAndSyntheticSeries) {

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import tempfile
 
-from support import SOURCE, TESTDATA, run
+from support import SOURCE, TESTDATA, run, tool
 
 sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 from scrape_helpers import PortServer, run_tests, samples, support_script, value  # noqa: E402
@@ -56,6 +56,49 @@ def test_tls_failures():
         assert value(samples(p.stdout.decode()), "up") == 0
         # --insecure skips verification.
         run("promscrape", url, "--insecure", "--basic-auth", "scraper:s3cret", check=0)
+
+
+def test_config_jobs_bring_their_own_auth_and_tls():
+    """--config: each job's basic_auth, authorization and tls_config, relative to the config's
+    directory, and a job's wrong credentials fail only that job."""
+    with target() as t:
+        config = os.path.join(TMP, "prometheus.yml")
+        with open(config, "w") as f:
+            f.write(f"""scrape_configs:
+  - job_name: secure
+    scheme: https
+    scrape_timeout: 2500ms
+    basic_auth: {{username: scraper, password_file: password}}
+    tls_config: {{ca_file: cert.pem, server_name: metrics.test}}
+    static_configs: [{{targets: ["127.0.0.1:{t.port}"]}}]
+  - job_name: wrong
+    scheme: https
+    basic_auth: {{username: scraper, password: wrong}}
+    tls_config: {{ca_file: cert.pem}}
+    static_configs: [{{targets: ["127.0.0.1:{t.port}"]}}]
+""")
+        # Run from elsewhere: the files must resolve against the config's directory, and the
+        # command line's credentials must not replace a job's.
+        p = subprocess.run([tool("promscrape"), "--config", config, "--basic-auth", "scraper:wrong"],
+                           capture_output=True, cwd="/", timeout=60)
+        assert p.returncode == 1, p.stderr
+        s = samples(p.stdout.decode())
+        assert value(s, "up", job="secure") == 1
+        assert value(s, "scrape_samples_scraped", job="secure") == 507
+        assert value(s, "up", job="wrong") == 0
+        err = p.stderr.decode()
+        assert "HTTP status 401" in err, err
+        assert "s3cret" not in err and "s3cret" not in p.stdout.decode()
+        # Without auth or TLS in the file, the command line's apply.
+        with open(config, "w") as f:
+            f.write(f"""scrape_configs:
+  - job_name: plain
+    scheme: https
+    static_configs: [{{targets: ["127.0.0.1:{t.port}"]}}]
+""")
+        s = samples(run("promscrape", "--config", config, "--cacert", CERT, "--basic-auth", "scraper:s3cret",
+                        check=0).stdout.decode())
+        assert value(s, "up", job="plain") == 1
 
 
 if __name__ == "__main__":

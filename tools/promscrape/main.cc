@@ -147,6 +147,7 @@ int run(Flags& f) {
   base.synthetic = !f.no_synthetic;
   base.strict = f.strict;
   base.max_body_bytes = f.body_size_limit;
+  base.client = std::make_shared<http::ClientOptions>(f.client);
   std::shared_ptr<RE2> match;
   if (!f.match.empty()) {
     match = std::make_shared<RE2>(f.match);
