@@ -91,6 +91,8 @@ TextParser::TextParser(Reader& input, ParseOptions options)
   capacity_ = kInitialBuffer;
   buffer_.reset(new char[capacity_ + 1]);  // + the sentinel after an unterminated last line
   pos_ = end_ = scan_from_ = buffer_.get();
+  *end_ = '\n';
+  lf_bounded_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   if (options_.format == Format::kOpenMetrics && options_.strict)
@@ -105,6 +107,7 @@ TextParser::TextParser(std::string_view data, std::string name, ParseOptions opt
   char* begin = const_cast<char*>(data.data());
   pos_ = scan_from_ = begin;
   end_ = begin + data.size();
+  lf_bounded_ = !data.empty() && data.back() == '\n';
   input_done_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
@@ -147,6 +150,7 @@ void TextParser::refill() {
   size_t n = input_->read(end_, capacity_ - pending);
   if (n == 0) input_done_ = true;
   end_ += n;
+  *end_ = '\n';  // the sentinel (the buffer has one byte more than its capacity)
 }
 
 bool TextParser::fetch_line() {
@@ -187,6 +191,7 @@ bool TextParser::fetch_line() {
 Entry TextParser::next() {
   if (finished_) return Entry::kEnd;
   bool openmetrics = options_.format == Format::kOpenMetrics;
+  if (!openmetrics && !options_.strict && lf_bounded_ && parse_plain_sample()) return entry_;
   for (;;) {
     if (!fetch_line()) {
       if (openmetrics) {
@@ -212,6 +217,8 @@ Entry TextParser::next() {
 // after the closing quote. Escapes: \\ \" \n; any other \x is kept as the two characters.
 // The common case of a quoted string: plain ASCII without escapes. Returns the position after
 // the closing quote, or nullptr when the general path is needed.
+// kStopAtLF: `end` is not the line's end, so a '\n' must end the search too.
+template <bool kStopAtLF = false>
 static inline __attribute__((always_inline)) const char* quoted_fast(const char* p, const char* end,
                                                                      std::string_view& out) {
   const char* begin = p;
@@ -222,6 +229,7 @@ static inline __attribute__((always_inline)) const char* quoted_fast(const char*
   while (end - q >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
     __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    if (kStopAtLF) stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)) | static_cast<unsigned>(_mm_movemask_epi8(v));
     if (mask) {
       q += __builtin_ctz(mask);
@@ -235,13 +243,18 @@ static inline __attribute__((always_inline)) const char* quoted_fast(const char*
     std::memcpy(&w, q, 8);
     uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
     uint64_t hit = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | w) & kHigh;
+    if (kStopAtLF) {
+      uint64_t lf = w ^ (kOnes * '\n');
+      hit |= (lf - kOnes) & ~lf & kHigh;
+    }
     if (hit) {
       q += __builtin_ctzll(hit) / 8;
       goto found;
     }
     q += 8;
   }
-  while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80)) ++q;
+  while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80) && !(kStopAtLF && *q == '\n'))
+    ++q;
 found:
   if (q < end && *q == '"') [[likely]] {
     out = std::string_view(begin, static_cast<size_t>(q - begin));
@@ -320,6 +333,59 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
   }
   scratch_used_ += static_cast<size_t>(dst - begin);
   return std::string_view(begin, static_cast<size_t>(dst - begin));
+}
+
+// The common text 0.0.4 sample line, parsed without splitting lines first:
+//   name{label="value",...} value LF
+// (ASCII label values without escapes, no blanks beyond the one before the value, no
+// timestamp). Scans stop at the '\n' that lf_bounded_ guarantees; a '\n' found at end_ is the
+// sentinel after a partial line. Anything else returns false having changed nothing the general
+// path depends on, and the general path parses the same line again (and reports its errors).
+bool TextParser::parse_plain_sample() {
+  const char* p = pos_;
+  const char* limit = end_;
+  if (p >= limit || !is_metric_start(*p)) return false;
+  const char* q = scan_name<true>(p + 1, limit);
+  std::string_view name(p, static_cast<size_t>(q - p));
+  labels_.clear();
+  if (*q == '{') {
+    ++q;
+    do {
+      if (!is_label_start(*q)) return false;
+      const char* b = q;
+      for (++q; is_label_char(*q);) ++q;
+      if (q[0] != '=' || q[1] != '"') return false;
+      std::string_view label(b, static_cast<size_t>(q - b));
+      std::string_view value;
+      q = quoted_fast<true>(q + 2, limit, value);
+      if (!q) return false;
+      labels_.push_back({label, value});
+    } while (*q++ == ',');
+    if (q[-1] != '}') return false;
+  }
+  if (*q != ' ') return false;
+  double value;
+  const char* e = parse_plain_decimal(++q, limit, value);
+  if (!e) [[unlikely]] {  // more than 15 digits, NaN, Inf, ...
+    for (e = q; *e != '\n' && !is_blank(*e);) ++e;
+    auto parsed = parse_value(std::string_view(q, static_cast<size_t>(e - q)));
+    if (!parsed) return false;
+    value = *parsed;
+  }
+  if (e == limit || *e != '\n') return false;
+  line_begin_ = p;
+  line_end_ = e;
+  line_has_lf_ = true;
+  ++line_number_;
+  bytes_read_ += static_cast<uint64_t>(e + 1 - p);
+  pos_ = scan_from_ = const_cast<char*>(e + 1);
+  sample_.name = name;
+  sample_.labels = model::Labels(labels_.data(), labels_.size());
+  sample_.value = value;
+  sample_.timestamp.reset();
+  sample_.exemplar = nullptr;
+  entry_ = Entry::kSample;
+  return true;
 }
 
 // p points at '{'. Parses label pairs into `out`. With allow_metric_name, a first element that

@@ -57,6 +57,7 @@ class TextParser final : public Parser {
 
  private:
   bool fetch_line();
+  bool parse_plain_sample();
   void refill();
   bool parse_prom_line();           // false: nothing to report (blank line / comment)
   bool parse_om_line();
@@ -85,6 +86,9 @@ class TextParser final : public Parser {
   char* end_ = nullptr;   // end of data read
   char* scan_from_ = nullptr;  // where the search for the next LF continues
   bool input_done_ = false;
+  // A '\n' is readable at or before end_ (the sentinel written after every read, or the last
+  // byte of in-memory input), so parse_plain_sample may scan ahead without knowing the line end.
+  bool lf_bounded_ = false;
   bool finished_ = false;
   uint64_t bytes_read_ = 0;
 
