@@ -350,11 +350,27 @@ bool TextParser::parse_plain_sample() {
   labels_.clear();
   if (*q == '{') {
     ++q;
+    size_t index = 0;
     do {
-      if (!is_label_start(*q)) return false;
       const char* b = q;
+      // Label names repeat from line to line (the series of a family share them): try the
+      // previous line's name at this position, with its `="`, as two 8-byte compares.
+      if (index < kNameGuesses && limit - q >= 16 && name_guesses_[index].length != 0) [[likely]] {
+        const NameGuess& guess = name_guesses_[index];
+        uint64_t w0, w1;
+        std::memcpy(&w0, q, 8);
+        std::memcpy(&w1, q + 8, 8);
+        if ((((w0 ^ guess.word[0]) & guess.mask[0]) | ((w1 ^ guess.word[1]) & guess.mask[1])) == 0) [[likely]] {
+          q += guess.length;
+          goto have_name;
+        }
+      }
+      if (!is_label_start(*q)) return false;
       for (++q; is_label_char(*q);) ++q;
       if (q[0] != '=' || q[1] != '"') return false;
+      if (index < kNameGuesses) remember_name(index, b, q, limit);
+    have_name:
+      ++index;
       std::string_view label(b, static_cast<size_t>(q - b));
       std::string_view value;
       q = quoted_fast<true>(q + 2, limit, value);
@@ -386,6 +402,26 @@ bool TextParser::parse_plain_sample() {
   sample_.exemplar = nullptr;
   entry_ = Entry::kSample;
   return true;
+}
+
+// Keeps the valid label name [b, q) followed by `="` as the guess for label `index` of the next
+// line, if it fits in 16 bytes that are readable.
+void TextParser::remember_name(size_t index, const char* b, const char* q, const char* limit) {
+  size_t length = static_cast<size_t>(q - b);
+  size_t total = length + 2;
+  NameGuess& guess = name_guesses_[index];
+  if (total > 16 || limit - b < 16) {
+    guess.length = 0;
+    return;
+  }
+  auto bytes = [](size_t n) { return n >= 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * n)) - 1; };
+  guess.mask[0] = bytes(total);
+  guess.mask[1] = total > 8 ? bytes(total - 8) : 0;
+  std::memcpy(&guess.word[0], b, 8);
+  std::memcpy(&guess.word[1], b + 8, 8);
+  guess.word[0] &= guess.mask[0];
+  guess.word[1] &= guess.mask[1];
+  guess.length = static_cast<uint32_t>(length);
 }
 
 // p points at '{'. Parses label pairs into `out`. With allow_metric_name, a first element that

@@ -58,6 +58,7 @@ class TextParser final : public Parser {
  private:
   bool fetch_line();
   bool parse_plain_sample();
+  void remember_name(size_t index, const char* b, const char* q, const char* limit);
   void refill();
   bool parse_prom_line();           // false: nothing to report (blank line / comment)
   bool parse_om_line();
@@ -109,6 +110,15 @@ class TextParser final : public Parser {
   model::Exemplar exemplar_;
   std::vector<model::Label> labels_;
   std::vector<model::Label> exemplar_labels_;
+
+  // parse_plain_sample's guesses of the label names: bytes `name="` of the last line's labels.
+  struct NameGuess {
+    uint64_t word[2] = {0, 0};
+    uint64_t mask[2] = {0, 0};
+    uint32_t length = 0;  // of the name; 0 = no guess
+  };
+  static constexpr size_t kNameGuesses = 8;
+  NameGuess name_guesses_[kNameGuesses];
   std::string scratch_;
   size_t scratch_used_ = 0;
 

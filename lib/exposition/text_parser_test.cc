@@ -296,6 +296,9 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
       "a 1.00000000000000000001",
       "a 1e400",
       "a_very_long_metric_name_that_is_longer_than_thirty_two_bytes{le=\"+Inf\"} 9",
+      // label names that differ from the previous line's at the same position
+      "a{x=\"1\",yy=\"2\"} 1", "a{xy=\"1\",y=\"2\"} 2", "a{x=\"1\",y=\"2\",yy=\"3\"} 3",
+      "a{a_label_name_of_15=\"1\",a_label_name_of_14=\"2\"} 4", "a{a_label_name_of_1=\"1\"} 5",
       "# HELP a help",
       "# TYPE a counter",
       "# a comment",
@@ -306,6 +309,7 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
       "a{x=\"1\" y=\"2\"} 1", "a{x=\"1} 1", "a{x=1} 1", "a{1x=\"1\"} 1", "a{x=\"1\"}1",
       "a 1 2 3", "a 0x10", "a{x=\"1\"} 1\r", "a{x=\"\xff\"} 1", "a{x=\"1\"", "a{x", "a 1 1.5",
       "a{x=\"1\"} ", "0a 1",
+      "a{-=\"1\"} 1", "a{x-=\"1\"} 1", "a{x=1\"} 1",  // next to the previous line's `x="`
   };
   std::string text;
   size_t entries = 0;  // everything but the plain comment and the blank lines
@@ -344,7 +348,7 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
   };
   EXPECT_EQ(both_agree(text), 8 * entries);
   EXPECT_EQ(both_agree(text.substr(0, text.size() - 1)), 8 * entries);  // no final LF
-  std::string head = text.substr(0, 5000);
+  std::string head = text.substr(0, text.find('\n', 5000) + 1);
   for (size_t step : {1, 5, 64}) {
     TrickleReader trickle(head, step);
     StringReader whole(head, "t");
