@@ -191,7 +191,7 @@ bool TextParser::fetch_line() {
 Entry TextParser::next() {
   if (finished_) return Entry::kEnd;
   bool openmetrics = options_.format == Format::kOpenMetrics;
-  if (!openmetrics && !options_.strict && lf_bounded_ && parse_plain_sample()) return entry_;
+  if (!options_.strict && lf_bounded_ && parse_plain_sample()) return entry_;
   for (;;) {
     if (!fetch_line()) {
       if (openmetrics) {
@@ -335,10 +335,11 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
   return std::string_view(begin, static_cast<size_t>(dst - begin));
 }
 
-// The common text 0.0.4 sample line, parsed without splitting lines first:
+// The common sample line, parsed without splitting lines first:
 //   name{label="value",...} value LF
 // (ASCII label values without escapes, no blanks beyond the one before the value, no
-// timestamp). Scans stop at the '\n' that lf_bounded_ guarantees; a '\n' found at end_ is the
+// timestamp, no exemplar): the same syntax in text 0.0.4 and OpenMetrics. Strict mode always
+// takes the general path (its checks and the OpenMetrics validator live there). Scans stop at the '\n' that lf_bounded_ guarantees; a '\n' found at end_ is the
 // sentinel after a partial line. Anything else returns false having changed nothing the general
 // path depends on, and the general path parses the same line again (and reports its errors).
 bool TextParser::parse_plain_sample() {
