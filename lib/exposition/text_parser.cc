@@ -92,7 +92,7 @@ TextParser::TextParser(Reader& input, ParseOptions options)
   buffer_.reset(new char[capacity_ + 1]);  // + the sentinel after an unterminated last line
   pos_ = end_ = scan_from_ = buffer_.get();
   *end_ = '\n';
-  lf_bounded_ = true;
+  plain_fast_path_ = !options_.strict;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   if (options_.format == Format::kOpenMetrics && options_.strict)
@@ -107,7 +107,7 @@ TextParser::TextParser(std::string_view data, std::string name, ParseOptions opt
   char* begin = const_cast<char*>(data.data());
   pos_ = scan_from_ = begin;
   end_ = begin + data.size();
-  lf_bounded_ = !data.empty() && data.back() == '\n';
+  plain_fast_path_ = !options_.strict && !data.empty() && data.back() == '\n';
   input_done_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
@@ -189,9 +189,13 @@ bool TextParser::fetch_line() {
 }
 
 Entry TextParser::next() {
+  if (plain_fast_path_ && !finished_ && parse_plain_sample()) return Entry::kSample;
+  return next_line();
+}
+
+Entry TextParser::next_line() {
   if (finished_) return Entry::kEnd;
   bool openmetrics = options_.format == Format::kOpenMetrics;
-  if (!options_.strict && lf_bounded_ && parse_plain_sample()) return entry_;
   for (;;) {
     if (!fetch_line()) {
       if (openmetrics) {
@@ -339,7 +343,7 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
 //   name{label="value",...} value LF
 // (ASCII label values without escapes, no blanks beyond the one before the value, no
 // timestamp, no exemplar): the same syntax in text 0.0.4 and OpenMetrics. Strict mode always
-// takes the general path (its checks and the OpenMetrics validator live there). Scans stop at the '\n' that lf_bounded_ guarantees; a '\n' found at end_ is the
+// takes the general path (its checks and the OpenMetrics validator live there). Scans stop at the '\n' that plain_fast_path_ guarantees; a '\n' found at end_ is the
 // sentinel after a partial line. Anything else returns false having changed nothing the general
 // path depends on, and the general path parses the same line again (and reports its errors).
 bool TextParser::parse_plain_sample() {

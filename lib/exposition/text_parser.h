@@ -57,6 +57,7 @@ class TextParser final : public Parser {
 
  private:
   bool fetch_line();
+  [[gnu::noinline]] Entry next_line();  // the general path: one line at a time
   bool parse_plain_sample();
   void remember_name(size_t index, const char* b, const char* q, const char* limit);
   void refill();
@@ -87,9 +88,10 @@ class TextParser final : public Parser {
   char* end_ = nullptr;   // end of data read
   char* scan_from_ = nullptr;  // where the search for the next LF continues
   bool input_done_ = false;
-  // A '\n' is readable at or before end_ (the sentinel written after every read, or the last
-  // byte of in-memory input), so parse_plain_sample may scan ahead without knowing the line end.
-  bool lf_bounded_ = false;
+  // Not strict, and a '\n' is readable at or before end_ (the sentinel written after every read,
+  // or the last byte of in-memory input), so parse_plain_sample may scan ahead without knowing
+  // the line end.
+  bool plain_fast_path_ = false;
   bool finished_ = false;
   uint64_t bytes_read_ = 0;
 
