@@ -8,6 +8,12 @@
 // scratch buffer reused for every line. There is no allocation per sample once the buffers
 // have grown to the longest line and the largest label count.
 //
+// Speed: in lenient mode the common sample line (`name{l="v",...} value`, ASCII values without
+// escapes, no timestamp or exemplar) is parsed by one pass that does not split lines first and
+// tries the previous line's label names before scanning characters; every other line, and any
+// line the fast pass declines, goes through the general line-at-a-time parser, which reports
+// all errors. Both give the same entries (text_parser_test checks it against strict mode).
+//
 // Decisions (documented in PROBES.md):
 //  * Escapes: "\\" → "\", "\n" → LF, "\"" → '"' (label values in both formats, HELP in
 //    OpenMetrics); any other "\x" is kept as the two characters "\x" (as Prometheus does).
