@@ -91,6 +91,8 @@ TextParser::TextParser(Reader& input, ParseOptions options)
   capacity_ = kInitialBuffer;
   buffer_.reset(new char[capacity_ + 1]);  // + the sentinel after an unterminated last line
   pos_ = end_ = scan_from_ = buffer_.get();
+  *end_ = '\n';
+  plain_fast_path_ = !options_.strict;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   if (options_.format == Format::kOpenMetrics && options_.strict)
@@ -105,6 +107,7 @@ TextParser::TextParser(std::string_view data, std::string name, ParseOptions opt
   char* begin = const_cast<char*>(data.data());
   pos_ = scan_from_ = begin;
   end_ = begin + data.size();
+  plain_fast_path_ = !options_.strict && !data.empty() && data.back() == '\n';
   input_done_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
@@ -147,6 +150,7 @@ void TextParser::refill() {
   size_t n = input_->read(end_, capacity_ - pending);
   if (n == 0) input_done_ = true;
   end_ += n;
+  *end_ = '\n';  // the sentinel (the buffer has one byte more than its capacity)
 }
 
 bool TextParser::fetch_line() {
@@ -185,6 +189,11 @@ bool TextParser::fetch_line() {
 }
 
 Entry TextParser::next() {
+  if (plain_fast_path_ && !finished_ && parse_plain_sample()) return Entry::kSample;
+  return next_line();
+}
+
+Entry TextParser::next_line() {
   if (finished_) return Entry::kEnd;
   bool openmetrics = options_.format == Format::kOpenMetrics;
   for (;;) {
@@ -212,6 +221,8 @@ Entry TextParser::next() {
 // after the closing quote. Escapes: \\ \" \n; any other \x is kept as the two characters.
 // The common case of a quoted string: plain ASCII without escapes. Returns the position after
 // the closing quote, or nullptr when the general path is needed.
+// kStopAtLF: `end` is not the line's end, so a '\n' must end the search too.
+template <bool kStopAtLF = false>
 static inline __attribute__((always_inline)) const char* quoted_fast(const char* p, const char* end,
                                                                      std::string_view& out) {
   const char* begin = p;
@@ -222,6 +233,7 @@ static inline __attribute__((always_inline)) const char* quoted_fast(const char*
   while (end - q >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
     __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    if (kStopAtLF) stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop)) | static_cast<unsigned>(_mm_movemask_epi8(v));
     if (mask) {
       q += __builtin_ctz(mask);
@@ -235,13 +247,18 @@ static inline __attribute__((always_inline)) const char* quoted_fast(const char*
     std::memcpy(&w, q, 8);
     uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
     uint64_t hit = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | w) & kHigh;
+    if (kStopAtLF) {
+      uint64_t lf = w ^ (kOnes * '\n');
+      hit |= (lf - kOnes) & ~lf & kHigh;
+    }
     if (hit) {
       q += __builtin_ctzll(hit) / 8;
       goto found;
     }
     q += 8;
   }
-  while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80)) ++q;
+  while (q < end && *q != '"' && *q != '\\' && !(static_cast<unsigned char>(*q) & 0x80) && !(kStopAtLF && *q == '\n'))
+    ++q;
 found:
   if (q < end && *q == '"') [[likely]] {
     out = std::string_view(begin, static_cast<size_t>(q - begin));
@@ -320,6 +337,96 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
   }
   scratch_used_ += static_cast<size_t>(dst - begin);
   return std::string_view(begin, static_cast<size_t>(dst - begin));
+}
+
+// The common sample line, parsed without splitting lines first:
+//   name{label="value",...} value LF
+// (ASCII label values without escapes, no blanks beyond the one before the value, no
+// timestamp, no exemplar): the same syntax in text 0.0.4 and OpenMetrics. Strict mode always
+// takes the general path (its checks and the OpenMetrics validator live there). Scans stop at the '\n' that plain_fast_path_ guarantees; a '\n' found at end_ is the
+// sentinel after a partial line. Anything else returns false having changed nothing the general
+// path depends on, and the general path parses the same line again (and reports its errors).
+bool TextParser::parse_plain_sample() {
+  const char* p = pos_;
+  const char* limit = end_;
+  if (p >= limit || !is_metric_start(*p)) return false;
+  const char* q = scan_name<true>(p + 1, limit);
+  std::string_view name(p, static_cast<size_t>(q - p));
+  labels_.clear();
+  if (*q == '{') {
+    ++q;
+    size_t index = 0;
+    do {
+      const char* b = q;
+      // Label names repeat from line to line (the series of a family share them): try the
+      // previous line's name at this position, with its `="`, as two 8-byte compares.
+      if (index < kNameGuesses && limit - q >= 16 && name_guesses_[index].length != 0) [[likely]] {
+        const NameGuess& guess = name_guesses_[index];
+        uint64_t w0, w1;
+        std::memcpy(&w0, q, 8);
+        std::memcpy(&w1, q + 8, 8);
+        if ((((w0 ^ guess.word[0]) & guess.mask[0]) | ((w1 ^ guess.word[1]) & guess.mask[1])) == 0) [[likely]] {
+          q += guess.length;
+          goto have_name;
+        }
+      }
+      if (!is_label_start(*q)) return false;
+      for (++q; is_label_char(*q);) ++q;
+      if (q[0] != '=' || q[1] != '"') return false;
+      if (index < kNameGuesses) remember_name(index, b, q, limit);
+    have_name:
+      ++index;
+      std::string_view label(b, static_cast<size_t>(q - b));
+      std::string_view value;
+      q = quoted_fast<true>(q + 2, limit, value);
+      if (!q) return false;
+      labels_.push_back({label, value});
+    } while (*q++ == ',');
+    if (q[-1] != '}') return false;
+  }
+  if (*q != ' ') return false;
+  double value;
+  const char* e = parse_plain_decimal(++q, limit, value);
+  if (!e) [[unlikely]] {  // more than 15 digits, NaN, Inf, ...
+    for (e = q; *e != '\n' && !is_blank(*e);) ++e;
+    auto parsed = parse_value(std::string_view(q, static_cast<size_t>(e - q)));
+    if (!parsed) return false;
+    value = *parsed;
+  }
+  if (e == limit || *e != '\n') return false;
+  line_begin_ = p;
+  line_end_ = e;
+  line_has_lf_ = true;
+  ++line_number_;
+  bytes_read_ += static_cast<uint64_t>(e + 1 - p);
+  pos_ = scan_from_ = const_cast<char*>(e + 1);
+  sample_.name = name;
+  sample_.labels = model::Labels(labels_.data(), labels_.size());
+  sample_.value = value;
+  sample_.timestamp.reset();
+  sample_.exemplar = nullptr;
+  entry_ = Entry::kSample;
+  return true;
+}
+
+// Keeps the valid label name [b, q) followed by `="` as the guess for label `index` of the next
+// line, if it fits in 16 bytes that are readable.
+void TextParser::remember_name(size_t index, const char* b, const char* q, const char* limit) {
+  size_t length = static_cast<size_t>(q - b);
+  size_t total = length + 2;
+  NameGuess& guess = name_guesses_[index];
+  if (total > 16 || limit - b < 16) {
+    guess.length = 0;
+    return;
+  }
+  auto bytes = [](size_t n) { return n >= 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * n)) - 1; };
+  guess.mask[0] = bytes(total);
+  guess.mask[1] = total > 8 ? bytes(total - 8) : 0;
+  std::memcpy(&guess.word[0], b, 8);
+  std::memcpy(&guess.word[1], b + 8, 8);
+  guess.word[0] &= guess.mask[0];
+  guess.word[1] &= guess.mask[1];
+  guess.length = static_cast<uint32_t>(length);
 }
 
 // p points at '{'. Parses label pairs into `out`. With allow_metric_name, a first element that

@@ -8,6 +8,12 @@
 // scratch buffer reused for every line. There is no allocation per sample once the buffers
 // have grown to the longest line and the largest label count.
 //
+// Speed: in lenient mode the common sample line (`name{l="v",...} value`, ASCII values without
+// escapes, no timestamp or exemplar) is parsed by one pass that does not split lines first and
+// tries the previous line's label names before scanning characters; every other line, and any
+// line the fast pass declines, goes through the general line-at-a-time parser, which reports
+// all errors. Both give the same entries (text_parser_test checks it against strict mode).
+//
 // Decisions (documented in PROBES.md):
 //  * Escapes: "\\" → "\", "\n" → LF, "\"" → '"' (label values in both formats, HELP in
 //    OpenMetrics); any other "\x" is kept as the two characters "\x" (as Prometheus does).
@@ -57,6 +63,9 @@ class TextParser final : public Parser {
 
  private:
   bool fetch_line();
+  [[gnu::noinline]] Entry next_line();  // the general path: one line at a time
+  bool parse_plain_sample();
+  void remember_name(size_t index, const char* b, const char* q, const char* limit);
   void refill();
   bool parse_prom_line();           // false: nothing to report (blank line / comment)
   bool parse_om_line();
@@ -85,6 +94,10 @@ class TextParser final : public Parser {
   char* end_ = nullptr;   // end of data read
   char* scan_from_ = nullptr;  // where the search for the next LF continues
   bool input_done_ = false;
+  // Not strict, and a '\n' is readable at or before end_ (the sentinel written after every read,
+  // or the last byte of in-memory input), so parse_plain_sample may scan ahead without knowing
+  // the line end.
+  bool plain_fast_path_ = false;
   bool finished_ = false;
   uint64_t bytes_read_ = 0;
 
@@ -105,6 +118,15 @@ class TextParser final : public Parser {
   model::Exemplar exemplar_;
   std::vector<model::Label> labels_;
   std::vector<model::Label> exemplar_labels_;
+
+  // parse_plain_sample's guesses of the label names: bytes `name="` of the last line's labels.
+  struct NameGuess {
+    uint64_t word[2] = {0, 0};
+    uint64_t mask[2] = {0, 0};
+    uint32_t length = 0;  // of the name; 0 = no guess
+  };
+  static constexpr size_t kNameGuesses = 8;
+  NameGuess name_guesses_[kNameGuesses];
   std::string scratch_;
   size_t scratch_used_ = 0;
 

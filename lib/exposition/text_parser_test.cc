@@ -269,3 +269,139 @@ TEST(TextParser, StreamsAnyInputSizeInBoundedMemory) {
 
 }  // namespace
 }  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+// Lenient text 0.0.4 parses common sample lines on a fast path that does not split lines first;
+// strict mode (which differs only in rejecting duplicate label names) always takes the general
+// path. Both must see the same entries and report the same errors, wherever lines fall in the
+// buffer.
+TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
+  const std::vector<std::string> lines = {
+      "a 1",
+      "a_b:c{x=\"1\",yy=\"two words\",z_3=\"\"} -2.5e-3",
+      "a{x=\"1\",} 1",
+      "a{} 7",
+      "a { x = \"1\" } 2",
+      "a{x=\"1\"}\t3",
+      "a{x=\"1\"}  4",
+      "a{x=\"1\"} 5 1700000000000",
+      "a{x=\"esc \\\"q\\\" \\\\ \\n\"} 6",
+      "a{x=\"caf\xc3\xa9\"} 7",
+      "{\"quoted.name\",x=\"1\"} 8",
+      "a{x=\"1\"} NaN",
+      "a{x=\"1\"} +Inf",
+      "a 12345678901234567890",
+      "a 1.00000000000000000001",
+      "a 1e400",
+      "a_very_long_metric_name_that_is_longer_than_thirty_two_bytes{le=\"+Inf\"} 9",
+      // label names that differ from the previous line's at the same position
+      "a{x=\"1\",yy=\"2\"} 1", "a{xy=\"1\",y=\"2\"} 2", "a{x=\"1\",y=\"2\",yy=\"3\"} 3",
+      "a{a_label_name_of_15=\"1\",a_label_name_of_14=\"2\"} 4", "a{a_label_name_of_1=\"1\"} 5",
+      "# HELP a help",
+      "# TYPE a counter",
+      "# a comment",
+      "",
+      "   ",
+  };
+  const std::vector<std::string> bad = {
+      "a{x=\"1\" y=\"2\"} 1", "a{x=\"1} 1", "a{x=1} 1", "a{1x=\"1\"} 1", "a{x=\"1\"}1",
+      "a 1 2 3", "a 0x10", "a{x=\"1\"} 1\r", "a{x=\"\xff\"} 1", "a{x=\"1\"", "a{x", "a 1 1.5",
+      "a{x=\"1\"} ", "0a 1",
+      "a{-=\"1\"} 1", "a{x-=\"1\"} 1", "a{x=1\"} 1",  // next to the previous line's `x="`
+  };
+  std::string text;
+  size_t entries = 0;  // everything but the plain comment and the blank lines
+  for (size_t i = 0; i < 3000; ++i) {
+    const std::string& line = lines[i % lines.size()];
+    text += line + "\n";
+    entries += line.find_first_not_of(' ') != std::string::npos && line != "# a comment";
+  }
+  for (int copy = 0; copy < 3; ++copy) text += text;                          // past the 256 KB buffer
+  auto both_agree = [](const std::string& input) {
+    StringReader a(input, "t"), b(input, "t");
+    TextParser lenient(a, {.format = Format::kPrometheusText});
+    TextParser general(b, {.format = Format::kPrometheusText, .strict = true});
+    std::vector<OwnedEntry> got, want;
+    std::string got_error, want_error;
+    try {
+      got = collect(lenient);
+    } catch (const Error& e) {
+      got_error = e.what();
+    }
+    try {
+      want = collect(general);
+    } catch (const Error& e) {
+      want_error = e.what();
+    }
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(got_error, want_error);
+    TextParser in_place(std::string_view(input), "t", {.format = Format::kPrometheusText});
+    try {
+      EXPECT_EQ(collect(in_place), want);
+      EXPECT_EQ("", want_error);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.what(), want_error);
+    }
+    return want_error.empty() ? want.size() : 0;
+  };
+  EXPECT_EQ(both_agree(text), 8 * entries);
+  EXPECT_EQ(both_agree(text.substr(0, text.size() - 1)), 8 * entries);  // no final LF
+  std::string head = text.substr(0, text.find('\n', 5000) + 1);
+  for (size_t step : {1, 5, 64}) {
+    TrickleReader trickle(head, step);
+    StringReader whole(head, "t");
+    TextParser a(trickle, {.format = Format::kPrometheusText});
+    TextParser b(whole, {.format = Format::kPrometheusText, .strict = true});
+    EXPECT_EQ(collect(a), collect(b)) << "step " << step;
+  }
+  for (const auto& line : bad) {
+    std::string input = "ok{x=\"1\"} 1\n" + line + "\nok 2\n";
+    both_agree(input);
+    EXPECT_THAT(error_of(input, Format::kPrometheusText), HasSubstr("test.prom:2:")) << line;
+    both_agree(input.substr(0, input.size() - 5));  // the bad line last, without its LF
+  }
+}
+
+}  // namespace
+}  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+// The same for lenient OpenMetrics: on valid input strict mode (the general path plus the
+// validator) sees the same entries; syntax errors in sample lines read the same.
+TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPathInOpenMetrics) {
+  std::string text = "# TYPE g gauge\n# HELP g a gauge\n";
+  for (size_t i = 0; i < 40000; ++i) {  // ~1.5 MB, past the buffer several times
+    std::string id = std::to_string(i);
+    switch (i % 5) {
+      case 0: text += "g{id=\"" + id + "\"} " + id + "\n"; break;
+      case 1: text += "g{id=\"" + id + "\",zone=\"eu\"} -" + id + ".5e-3\n"; break;
+      case 2: text += "g{id=\"" + id + "\",x=\"esc \\\"q\\\"\"} NaN\n"; break;
+      case 3: text += "g{zone=\"eu\",id=\"" + id + "\"} 1 " + id + "\n"; break;
+      default: text += "g{id=\"" + id + "\",a_long_label_name=\"v\"} 123456789012345678\n"; break;
+    }
+  }
+  text += "# EOF\n";
+  StringReader a(text, "t"), b(text, "t");
+  TextParser lenient(a, {.format = Format::kOpenMetrics});
+  TextParser general(b, {.format = Format::kOpenMetrics, .strict = true});
+  auto want = collect(general);
+  EXPECT_EQ(want.size(), 40002u);
+  EXPECT_EQ(collect(lenient), want);
+  TextParser in_place(std::string_view(text), "t", {.format = Format::kOpenMetrics});
+  EXPECT_EQ(collect(in_place), want);
+
+  for (std::string bad : {"g{id=\"1\" zone=\"2\"} 1", "g{id=\"1\",} 1", "g{id=\"1\"}  1", "g{id=\"1\"} 1\r",
+                          "g{id=\"1\"}\t1", "g{id=1} 1", "g{id=\"1\"} 0x1"}) {
+    std::string input = "# TYPE g gauge\ng{id=\"0\"} 1\n" + bad + "\n# EOF\n";
+    std::string lenient_error = error_of(input, Format::kOpenMetrics);
+    EXPECT_THAT(lenient_error, HasSubstr("test.prom:3:")) << bad;
+    EXPECT_EQ(lenient_error, error_of(input, Format::kOpenMetrics, true)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace promotel::exposition
