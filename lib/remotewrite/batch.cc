@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+// Inlined: the hashed keys are short, and a call into the library costs more than hashing them.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "remotewrite/wire.h"
@@ -239,11 +241,26 @@ void Batch::clear() {
 }
 
 void decode_labels(std::string_view encoded, std::vector<model::Label>& out) {
-  wire::Reader r{encoded.data(), encoded.data() + encoded.size()};
-  while (!r.done()) {
+  const char* p = encoded.data();
+  const char* end = p + encoded.size();
+  constexpr char kEntryTag = char(wire::tag(1, wire::kLengthDelimited));
+  constexpr char kValueTag = char(wire::tag(2, wire::kLengthDelimited));
+  while (p < end) {
+    // What append_labels writes for short entries: 0a L 0a N name 12 V value, L = N + V + 4 < 128.
+    if (end - p >= 6 && p[0] == kEntryTag && p[2] == kEntryTag) {
+      size_t entry = uint8_t(p[1]), name = uint8_t(p[3]);
+      if (entry < 128 && name + 4 <= entry && size_t(end - p) >= entry + 2 && p[4 + name] == kValueTag &&
+          uint8_t(p[5 + name]) == entry - 4 - name) {
+        out.push_back(model::Label{std::string_view(p + 4, name), std::string_view(p + 6 + name, entry - 4 - name)});
+        p += 2 + entry;
+        continue;
+      }
+    }
+    wire::Reader r{p, end};
     uint64_t tag;
     std::string_view entry;
     if (!r.varint(tag) || !r.bytes(entry)) return;
+    p = r.p;
     wire::Reader e{entry.data(), entry.data() + entry.size()};
     model::Label label;
     while (!e.done()) {

@@ -1,12 +1,15 @@
 #include "remotewrite/encode.h"
 
 #include <snappy.h>
+// Inlined: symbols are short, and a call into the library costs more than hashing them.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
 #include <bit>
 
 #include "common/error.h"
+#include "remotewrite/bytes.h"
 #include "remotewrite/wire.h"
 
 namespace promotel::remotewrite {
@@ -139,7 +142,7 @@ uint32_t V2Encoder::symbol(std::string_view s) {
   size_t mask = table_.size() - 1;
   size_t slot = hash & mask;
   while (uint32_t entry = table_[slot]) {
-    if (hashes_[entry - 1] == hash && symbols_[entry - 1] == s) return entry - 1;
+    if (hashes_[entry - 1] == hash && same_bytes(symbols_[entry - 1], s)) return entry - 1;
     slot = (slot + 1) & mask;
   }
   uint32_t index = uint32_t(symbols_.size());
