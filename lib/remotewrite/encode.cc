@@ -176,15 +176,32 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
 
   // Symbol references: per series its label refs, per exemplar its label refs, per metadata
   // entry help and unit, all appended to refs_ in that order.
+  // Consecutive series mostly share their label names and many values: a string equal to the
+  // one at the same place in the previous series takes its reference without a lookup.
   std::vector<uint32_t> series_refs(series.size() + 1);
+  std::vector<uint32_t> series_refs_size(series.size());  // packed bytes
+  previous_labels_.clear();
   for (uint32_t i = 0; i < series.size(); ++i) {
-    series_refs[i] = uint32_t(refs_.size());
+    uint32_t first = uint32_t(refs_.size());
+    series_refs[i] = first;
     labels_.clear();
     decode_labels(b.bytes(series[i].labels), labels_);
-    for (const auto& l : labels_) {
-      refs_.push_back(symbol(l.name));
-      refs_.push_back(symbol(l.value));
+    refs_.resize(first + 2 * labels_.size());
+    uint32_t* refs = refs_.data() + first;
+    const uint32_t* previous = refs_.data() + (i > 0 ? series_refs[i - 1] : first);
+    size_t shared = std::min(labels_.size(), previous_labels_.size());
+    size_t packed = 0;
+    for (size_t k = 0; k < labels_.size(); ++k) {
+      const auto& l = labels_[k];
+      bool near = k < shared;
+      uint32_t name = near && same_bytes(l.name, previous_labels_[k].name) ? previous[2 * k] : symbol(l.name);
+      uint32_t value = near && same_bytes(l.value, previous_labels_[k].value) ? previous[2 * k + 1] : symbol(l.value);
+      refs[2 * k] = name;
+      refs[2 * k + 1] = value;
+      packed += wire::varint_size(name) + wire::varint_size(value);
     }
+    series_refs_size[i] = uint32_t(packed);
+    std::swap(labels_, previous_labels_);
   }
   series_refs[series.size()] = uint32_t(refs_.size());
   std::vector<uint32_t> exemplar_refs(exemplars.size() + 1);
@@ -246,7 +263,7 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
     while (c.sample < samples.size() && samples[c.sample].series == i) ++c.sample;
     while (c.histogram < histograms.size() && histograms[c.histogram].series == i) ++c.histogram;
     while (c.exemplar < exemplars.size() && exemplars[c.exemplar].series == i) ++c.exemplar;
-    size_t label_refs = packed_size(series_refs[i], series_refs[i + 1]);
+    size_t label_refs = series_refs_size[i];
     size_t common = field_size_bytes(label_refs);
     size_t meta = metadata_body(series[i].metadata);
     if (series[i].metadata != Batch::kNoMetadata) common += field_size_bytes(meta);
@@ -274,7 +291,7 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
   for (const auto& part : parts) {
     uint32_t i = part.series;
     p = wire::put_field_header(p, 5, part.body);
-    p = wire::put_field_header(p, 1, packed_size(series_refs[i], series_refs[i + 1]));
+    p = wire::put_field_header(p, 1, series_refs_size[i]);
     for (uint32_t k = series_refs[i]; k < series_refs[i + 1]; ++k) p = wire::put_varint(p, refs_[k]);
     if (part.floats) {
       for (size_t k = part.first; k < part.last; ++k) {
