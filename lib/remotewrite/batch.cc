@@ -240,38 +240,30 @@ void Batch::clear() {
   estimated_bytes_ = 0;
 }
 
-void decode_labels(std::string_view encoded, std::vector<model::Label>& out) {
-  const char* p = encoded.data();
-  const char* end = p + encoded.size();
-  constexpr char kEntryTag = char(wire::tag(1, wire::kLengthDelimited));
-  constexpr char kValueTag = char(wire::tag(2, wire::kLengthDelimited));
-  while (p < end) {
-    // What append_labels writes for short entries: 0a L 0a N name 12 V value, L = N + V + 4 < 128.
-    if (end - p >= 6 && p[0] == kEntryTag && p[2] == kEntryTag) {
-      size_t entry = uint8_t(p[1]), name = uint8_t(p[3]);
-      if (entry < 128 && name + 4 <= entry && size_t(end - p) >= entry + 2 && p[4 + name] == kValueTag &&
-          uint8_t(p[5 + name]) == entry - 4 - name) {
-        out.push_back(model::Label{std::string_view(p + 4, name), std::string_view(p + 6 + name, entry - 4 - name)});
-        p += 2 + entry;
-        continue;
-      }
-    }
-    wire::Reader r{p, end};
-    uint64_t tag;
-    std::string_view entry;
-    if (!r.varint(tag) || !r.bytes(entry)) return;
-    p = r.p;
-    wire::Reader e{entry.data(), entry.data() + entry.size()};
-    model::Label label;
-    while (!e.done()) {
-      uint64_t t;
-      std::string_view s;
-      if (!e.varint(t) || !e.bytes(s)) break;
-      if ((t >> 3) == 1) label.name = s;
-      if ((t >> 3) == 2) label.value = s;
-    }
-    out.push_back(label);
+bool LabelReader::next_in_general(model::Label& label) {
+  wire::Reader r{p_, end_};
+  uint64_t tag;
+  std::string_view entry;
+  if (!r.varint(tag) || !r.bytes(entry)) {
+    p_ = end_;
+    return false;
   }
+  p_ = r.p;
+  wire::Reader e{entry.data(), entry.data() + entry.size()};
+  label = model::Label{};
+  while (!e.done()) {
+    uint64_t t;
+    std::string_view s;
+    if (!e.varint(t) || !e.bytes(s)) break;
+    if ((t >> 3) == 1) label.name = s;
+    if ((t >> 3) == 2) label.value = s;
+  }
+  return true;
+}
+
+void decode_labels(std::string_view encoded, std::vector<model::Label>& out) {
+  LabelReader reader(encoded);
+  for (model::Label l; reader.next(l);) out.push_back(l);
 }
 
 }  // namespace promotel::remotewrite

@@ -138,7 +138,7 @@ void encode_v1(const Batch& b, std::string& out) {
 }
 
 uint32_t V2Encoder::symbol(std::string_view s) {
-  uint64_t hash = XXH3_64bits(s.data(), s.size());
+  uint64_t hash = s.size() <= 16 ? short_hash(s.data(), s.size()) : XXH3_64bits(s.data(), s.size());
   size_t mask = table_.size() - 1;
   size_t slot = hash & mask;
   while (uint32_t entry = table_[slot]) {
@@ -180,27 +180,31 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
   // one at the same place in the previous series takes its reference without a lookup.
   std::vector<uint32_t> series_refs(series.size() + 1);
   std::vector<uint32_t> series_refs_size(series.size());  // packed bytes
-  previous_labels_.clear();
+  size_t previous_count = 0;  // labels in previous_labels_
   for (uint32_t i = 0; i < series.size(); ++i) {
-    uint32_t first = uint32_t(refs_.size());
+    const uint32_t first = uint32_t(refs_.size());
+    const uint32_t previous_first = i > 0 ? series_refs[i - 1] : 0;
     series_refs[i] = first;
-    labels_.clear();
-    decode_labels(b.bytes(series[i].labels), labels_);
-    refs_.resize(first + 2 * labels_.size());
-    uint32_t* refs = refs_.data() + first;
-    const uint32_t* previous = refs_.data() + (i > 0 ? series_refs[i - 1] : first);
-    size_t shared = std::min(labels_.size(), previous_labels_.size());
-    size_t packed = 0;
-    for (size_t k = 0; k < labels_.size(); ++k) {
-      const auto& l = labels_[k];
-      bool near = k < shared;
-      uint32_t name = near && same_bytes(l.name, previous_labels_[k].name) ? previous[2 * k] : symbol(l.name);
-      uint32_t value = near && same_bytes(l.value, previous_labels_[k].value) ? previous[2 * k + 1] : symbol(l.value);
-      refs[2 * k] = name;
-      refs[2 * k + 1] = value;
+    LabelReader reader(b.bytes(series[i].labels));
+    size_t count = 0, packed = 0;
+    for (model::Label l; reader.next(l); ++count) {
+      if (count == labels_.size()) labels_.resize(count + 1);
+      labels_[count] = l;
+      uint32_t name, value;
+      if (count < previous_count) {
+        const model::Label& before = previous_labels_[count];
+        name = same_bytes(l.name, before.name) ? refs_[previous_first + 2 * count] : symbol(l.name);
+        value = same_bytes(l.value, before.value) ? refs_[previous_first + 2 * count + 1] : symbol(l.value);
+      } else {
+        name = symbol(l.name);
+        value = symbol(l.value);
+      }
+      refs_.push_back(name);
+      refs_.push_back(value);
       packed += wire::varint_size(name) + wire::varint_size(value);
     }
     series_refs_size[i] = uint32_t(packed);
+    previous_count = count;
     std::swap(labels_, previous_labels_);
   }
   series_refs[series.size()] = uint32_t(refs_.size());
@@ -287,12 +291,14 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
 
   out.resize(total);
   char* p = out.data();
-  for (const auto& s : symbols_) p = wire::put_field_bytes(p, 4, s);
+  for (const auto& s : symbols_) p = wire::put_short_bytes(wire::put_field_header(p, 4, s.size()), s);
   for (const auto& part : parts) {
     uint32_t i = part.series;
     p = wire::put_field_header(p, 5, part.body);
     p = wire::put_field_header(p, 1, series_refs_size[i]);
-    for (uint32_t k = series_refs[i]; k < series_refs[i + 1]; ++k) p = wire::put_varint(p, refs_[k]);
+    for (const uint32_t *r = refs_.data() + series_refs[i], *end = refs_.data() + series_refs[i + 1]; r < end; ++r) {
+      p = wire::put_varint(p, *r);
+    }
     if (part.floats) {
       for (size_t k = part.first; k < part.last; ++k) {
         const auto& s = samples[k];

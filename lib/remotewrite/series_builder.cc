@@ -181,7 +181,7 @@ std::string SeriesBuilder::unit(std::string_view family, std::string_view unit) 
 
 uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogram) {
   if (have_family_ &&
-      (name == family_.family ||
+      (same_bytes(name, family_.family) ||
        (name.starts_with(family_.family) &&
         suffix_belongs(family_.type, name.substr(family_.family.size()))))) {
     if (gauge_histogram) *gauge_histogram = family_.type == model::MetricType::kGaugeHistogram;
@@ -235,7 +235,7 @@ void SeriesBuilder::remember_layout(model::Labels input, const std::vector<int32
 
 std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
   // Consecutive samples mostly share their metric name: check each name once.
-  if (name.empty() || name != last_valid_name_) {
+  if (name.empty() || !same_bytes(name, last_valid_name_)) {
     if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
     last_valid_name_.assign(name);
   }
@@ -251,13 +251,16 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     // The names were checked, renamed and sorted for this layout already; only values change.
     const size_t n = layout_.outputs.size();
     labels_.resize(n);
-    bool ascii = true;
+    bool ascii = true;  // the metric name and --label values are known to be valid
     for (size_t k = 0; k < n; ++k) {
       const auto& o = layout_.outputs[k];
-      std::string_view value = o.source >= 0                          ? input[o.source].value
-                               : o.source == LabelLayout::kMetricName ? name
-                                                                      : o.value;
-      ascii &= is_ascii(value);
+      std::string_view value;
+      if (o.source >= 0) {
+        value = input[o.source].value;
+        ascii &= is_ascii(value);
+      } else {
+        value = o.source == LabelLayout::kMetricName ? name : o.value;
+      }
       labels_[k] = model::Label{o.name, value};
     }
     return ascii ? std::string() : check_values();
