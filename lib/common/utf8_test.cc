@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 namespace promotel {
 namespace {
 
@@ -10,6 +13,22 @@ TEST(Utf8, AsciiEightBytesAtATimeAndTheTail) {
   EXPECT_TRUE(is_ascii("plain ascii text, longer than eight bytes"));
   EXPECT_FALSE(is_ascii("0123456789abcde\xc3\xa9"));  // in the tail
   EXPECT_FALSE(is_ascii("\xc3\xa9" "0123456789abcdef"));  // in the first word
+}
+
+TEST(Utf8, AsciiFindsAHighByteAtEveryPositionOfEveryLength) {
+  // Inside a larger buffer, so that a load outside the view would see the high bytes around it.
+  std::string buffer(80, '\x80');
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string_view text(buffer.data() + 20, n);
+    std::fill(buffer.begin() + 20, buffer.begin() + 20 + n, 'a');
+    EXPECT_TRUE(is_ascii(text)) << n;
+    for (size_t at = 0; at < n; ++at) {
+      buffer[20 + at] = '\xff';
+      EXPECT_FALSE(is_ascii(text)) << n << " " << at;
+      buffer[20 + at] = 'a';
+    }
+    std::fill(buffer.begin() + 20, buffer.begin() + 20 + n, '\x80');
+  }
 }
 
 TEST(Utf8, StrictLikeGo) {

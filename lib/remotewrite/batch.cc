@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+// Inlined: the hashed keys are short, and a call into the library costs more than hashing them.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "remotewrite/wire.h"
@@ -238,23 +240,30 @@ void Batch::clear() {
   estimated_bytes_ = 0;
 }
 
-void decode_labels(std::string_view encoded, std::vector<model::Label>& out) {
-  wire::Reader r{encoded.data(), encoded.data() + encoded.size()};
-  while (!r.done()) {
-    uint64_t tag;
-    std::string_view entry;
-    if (!r.varint(tag) || !r.bytes(entry)) return;
-    wire::Reader e{entry.data(), entry.data() + entry.size()};
-    model::Label label;
-    while (!e.done()) {
-      uint64_t t;
-      std::string_view s;
-      if (!e.varint(t) || !e.bytes(s)) break;
-      if ((t >> 3) == 1) label.name = s;
-      if ((t >> 3) == 2) label.value = s;
-    }
-    out.push_back(label);
+bool LabelReader::next_in_general(model::Label& label) {
+  wire::Reader r{p_, end_};
+  uint64_t tag;
+  std::string_view entry;
+  if (!r.varint(tag) || !r.bytes(entry)) {
+    p_ = end_;
+    return false;
   }
+  p_ = r.p;
+  wire::Reader e{entry.data(), entry.data() + entry.size()};
+  label = model::Label{};
+  while (!e.done()) {
+    uint64_t t;
+    std::string_view s;
+    if (!e.varint(t) || !e.bytes(s)) break;
+    if ((t >> 3) == 1) label.name = s;
+    if ((t >> 3) == 2) label.value = s;
+  }
+  return true;
+}
+
+void decode_labels(std::string_view encoded, std::vector<model::Label>& out) {
+  LabelReader reader(encoded);
+  for (model::Label l; reader.next(l);) out.push_back(l);
 }
 
 }  // namespace promotel::remotewrite

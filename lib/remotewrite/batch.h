@@ -155,6 +155,34 @@ class Batch {
   size_t estimated_bytes_ = 0;
 };
 
+// Walks an encoded label list (views into `encoded`), label by label.
+class LabelReader {
+ public:
+  explicit LabelReader(std::string_view encoded) : p_(encoded.data()), end_(p_ + encoded.size()) {}
+  // The next label, or false at the end (or at bytes that are not a label entry).
+  bool next(model::Label& label) {
+    if (end_ - p_ >= 6 && p_[0] == kEntryTag && p_[2] == kEntryTag) {
+      // What Batch writes for short entries: 0a L 0a N name 12 V value, L = N + V + 4 < 128.
+      size_t entry = uint8_t(p_[1]), name = uint8_t(p_[3]);
+      if (entry < 128 && name + 4 <= entry && size_t(end_ - p_) >= entry + 2 && p_[4 + name] == kValueTag &&
+          uint8_t(p_[5 + name]) == entry - 4 - name) {
+        label = model::Label{std::string_view(p_ + 4, name), std::string_view(p_ + 6 + name, entry - 4 - name)};
+        p_ += 2 + entry;
+        return true;
+      }
+    }
+    return p_ < end_ && next_in_general(label);
+  }
+
+ private:
+  static constexpr char kEntryTag = 0x0a;  // field 1, length-delimited
+  static constexpr char kValueTag = 0x12;  // field 2, length-delimited
+  bool next_in_general(model::Label& label);
+
+  const char* p_;
+  const char* end_;
+};
+
 // Decodes an encoded label list into views (into `encoded`), appended to out.
 void decode_labels(std::string_view encoded, std::vector<model::Label>& out);
 

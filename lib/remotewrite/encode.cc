@@ -1,12 +1,15 @@
 #include "remotewrite/encode.h"
 
 #include <snappy.h>
+// Inlined: symbols are short, and a call into the library costs more than hashing them.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
 #include <bit>
 
 #include "common/error.h"
+#include "remotewrite/bytes.h"
 #include "remotewrite/wire.h"
 
 namespace promotel::remotewrite {
@@ -135,11 +138,11 @@ void encode_v1(const Batch& b, std::string& out) {
 }
 
 uint32_t V2Encoder::symbol(std::string_view s) {
-  uint64_t hash = XXH3_64bits(s.data(), s.size());
+  uint64_t hash = s.size() <= 16 ? short_hash(s.data(), s.size()) : XXH3_64bits(s.data(), s.size());
   size_t mask = table_.size() - 1;
   size_t slot = hash & mask;
   while (uint32_t entry = table_[slot]) {
-    if (hashes_[entry - 1] == hash && symbols_[entry - 1] == s) return entry - 1;
+    if (hashes_[entry - 1] == hash && same_bytes(symbols_[entry - 1], s)) return entry - 1;
     slot = (slot + 1) & mask;
   }
   uint32_t index = uint32_t(symbols_.size());
@@ -173,15 +176,36 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
 
   // Symbol references: per series its label refs, per exemplar its label refs, per metadata
   // entry help and unit, all appended to refs_ in that order.
+  // Consecutive series mostly share their label names and many values: a string equal to the
+  // one at the same place in the previous series takes its reference without a lookup.
   std::vector<uint32_t> series_refs(series.size() + 1);
+  std::vector<uint32_t> series_refs_size(series.size());  // packed bytes
+  size_t previous_count = 0;  // labels in previous_labels_
   for (uint32_t i = 0; i < series.size(); ++i) {
-    series_refs[i] = uint32_t(refs_.size());
-    labels_.clear();
-    decode_labels(b.bytes(series[i].labels), labels_);
-    for (const auto& l : labels_) {
-      refs_.push_back(symbol(l.name));
-      refs_.push_back(symbol(l.value));
+    const uint32_t first = uint32_t(refs_.size());
+    const uint32_t previous_first = i > 0 ? series_refs[i - 1] : 0;
+    series_refs[i] = first;
+    LabelReader reader(b.bytes(series[i].labels));
+    size_t count = 0, packed = 0;
+    for (model::Label l; reader.next(l); ++count) {
+      if (count == labels_.size()) labels_.resize(count + 1);
+      labels_[count] = l;
+      uint32_t name, value;
+      if (count < previous_count) {
+        const model::Label& before = previous_labels_[count];
+        name = same_bytes(l.name, before.name) ? refs_[previous_first + 2 * count] : symbol(l.name);
+        value = same_bytes(l.value, before.value) ? refs_[previous_first + 2 * count + 1] : symbol(l.value);
+      } else {
+        name = symbol(l.name);
+        value = symbol(l.value);
+      }
+      refs_.push_back(name);
+      refs_.push_back(value);
+      packed += wire::varint_size(name) + wire::varint_size(value);
     }
+    series_refs_size[i] = uint32_t(packed);
+    previous_count = count;
+    std::swap(labels_, previous_labels_);
   }
   series_refs[series.size()] = uint32_t(refs_.size());
   std::vector<uint32_t> exemplar_refs(exemplars.size() + 1);
@@ -243,7 +267,7 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
     while (c.sample < samples.size() && samples[c.sample].series == i) ++c.sample;
     while (c.histogram < histograms.size() && histograms[c.histogram].series == i) ++c.histogram;
     while (c.exemplar < exemplars.size() && exemplars[c.exemplar].series == i) ++c.exemplar;
-    size_t label_refs = packed_size(series_refs[i], series_refs[i + 1]);
+    size_t label_refs = series_refs_size[i];
     size_t common = field_size_bytes(label_refs);
     size_t meta = metadata_body(series[i].metadata);
     if (series[i].metadata != Batch::kNoMetadata) common += field_size_bytes(meta);
@@ -267,12 +291,14 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
 
   out.resize(total);
   char* p = out.data();
-  for (const auto& s : symbols_) p = wire::put_field_bytes(p, 4, s);
+  for (const auto& s : symbols_) p = wire::put_short_bytes(wire::put_field_header(p, 4, s.size()), s);
   for (const auto& part : parts) {
     uint32_t i = part.series;
     p = wire::put_field_header(p, 5, part.body);
-    p = wire::put_field_header(p, 1, packed_size(series_refs[i], series_refs[i + 1]));
-    for (uint32_t k = series_refs[i]; k < series_refs[i + 1]; ++k) p = wire::put_varint(p, refs_[k]);
+    p = wire::put_field_header(p, 1, series_refs_size[i]);
+    for (const uint32_t *r = refs_.data() + series_refs[i], *end = refs_.data() + series_refs[i + 1]; r < end; ++r) {
+      p = wire::put_varint(p, *r);
+    }
     if (part.floats) {
       for (size_t k = part.first; k < part.last; ++k) {
         const auto& s = samples[k];

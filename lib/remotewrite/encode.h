@@ -35,6 +35,7 @@ class V2Encoder {
   std::vector<uint32_t> table_;   // open addressing: symbol index + 1, 0 = empty
   std::vector<uint32_t> refs_;
   std::vector<model::Label> labels_;
+  std::vector<model::Label> previous_labels_;  // the previous series' labels
 };
 
 // Snappy block format (not the framed stream format), replacing `out`.

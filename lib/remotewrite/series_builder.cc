@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "remotewrite/bytes.h"
 
 namespace promotel::remotewrite {
 
@@ -180,7 +181,7 @@ std::string SeriesBuilder::unit(std::string_view family, std::string_view unit) 
 
 uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogram) {
   if (have_family_ &&
-      (name == family_.family ||
+      (same_bytes(name, family_.family) ||
        (name.starts_with(family_.family) &&
         suffix_belongs(family_.type, name.substr(family_.family.size()))))) {
     if (gauge_histogram) *gauge_histogram = family_.type == model::MetricType::kGaugeHistogram;
@@ -195,20 +196,89 @@ uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogra
   return unknown_index_;
 }
 
+bool SeriesBuilder::layout_matches(model::Labels input) const {
+  if (input.size() != layout_.inputs.size()) return false;
+  const char* names = layout_.names.data();
+  uint32_t start = 0;
+  for (size_t i = 0; i < input.size(); ++i) {
+    const auto& l = input[i];
+    const auto& cached = layout_.inputs[i];
+    if (l.name.size() != cached.name_end - start || l.value.empty() != cached.empty_value ||
+        !same_bytes(l.name.data(), names + start, l.name.size())) {
+      return false;
+    }
+    start = cached.name_end;
+  }
+  return true;
+}
+
+void SeriesBuilder::remember_layout(model::Labels input, const std::vector<int32_t>& sources) {
+  layout_.names.clear();
+  layout_.inputs.clear();
+  for (const auto& l : input) {
+    layout_.names += l.name;
+    layout_.inputs.push_back(LabelLayout::Input{uint32_t(layout_.names.size()), l.value.empty()});
+  }
+  layout_.outputs.clear();
+  for (size_t k = 0; k < labels_.size(); ++k) {
+    int32_t source = sources[k];
+    std::string_view name = labels_[k].name;
+    if (source >= 0 && name.data() == input[source].name.data()) {
+      // Not renamed: the same bytes, kept in `names` (the input's own views move on).
+      uint32_t start = source == 0 ? 0 : layout_.inputs[source - 1].name_end;
+      name = std::string_view(layout_.names).substr(start, name.size());
+    }
+    layout_.outputs.push_back(LabelLayout::Output{name, source, source == LabelLayout::kFixed ? labels_[k].value : ""});
+  }
+  layout_.valid = true;
+}
+
 std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
   // Consecutive samples mostly share their metric name: check each name once.
-  if (name.empty() || name != last_valid_name_) {
+  if (name.empty() || !same_bytes(name, last_valid_name_)) {
     if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
     last_valid_name_.assign(name);
   }
+  auto check_values = [&]() -> std::string {
+    for (const auto& l : labels_) {
+      if (!is_ascii(l.value) && !is_valid_utf8(l.value)) {
+        return "invalid UTF-8 in the value of label \"" + std::string(l.name) + "\"";
+      }
+    }
+    return {};
+  };
+  if (layout_.valid && layout_matches(input)) {
+    // The names were checked, renamed and sorted for this layout already; only values change.
+    const size_t n = layout_.outputs.size();
+    labels_.resize(n);
+    bool ascii = true;  // the metric name and --label values are known to be valid
+    for (size_t k = 0; k < n; ++k) {
+      const auto& o = layout_.outputs[k];
+      std::string_view value;
+      if (o.source >= 0) {
+        value = input[o.source].value;
+        ascii &= is_ascii(value);
+      } else {
+        value = o.source == LabelLayout::kMetricName ? name : o.value;
+      }
+      labels_[k] = model::Label{o.name, value};
+    }
+    return ascii ? std::string() : check_values();
+  }
+
+  layout_.valid = false;  // its names may point into renamed_
   labels_.clear();
+  label_sources_.clear();
   if (!renamed_.empty()) renamed_.clear();
   labels_.push_back(model::Label{"__name__", name});
-  for (const auto& l : input) {
+  label_sources_.push_back(LabelLayout::kMetricName);
+  for (size_t i = 0; i < input.size(); ++i) {
+    const auto& l = input[i];
     if (!is_valid_label_name(l.name)) return "invalid label name \"" + std::string(l.name) + "\"";
     if (is_reserved(l.name)) return "reserved label name \"" + std::string(l.name) + "\"";
     if (l.value.empty()) continue;
     labels_.push_back(l);
+    label_sources_.push_back(int32_t(i));
   }
   for (const auto& [k, v] : options_.extra_labels) {
     auto clash = std::find_if(labels_.begin() + 1, labels_.end(),
@@ -232,6 +302,7 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
       clash->name = renamed_.back();
     }
     labels_.push_back(model::Label{k, v});
+    label_sources_.push_back(LabelLayout::kFixed);
   }
   // Most inputs give their labels sorted already: check that first; otherwise (or on a
   // repeated name) an insertion sort, label sets being small.
@@ -242,9 +313,14 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
   if (!sorted) {
     for (size_t i = 1; i < labels_.size(); ++i) {
       model::Label l = labels_[i];
+      int32_t source = label_sources_[i];
       size_t j = i;
-      for (; j > 0 && compare_names(l.name, labels_[j - 1].name) < 0; --j) labels_[j] = labels_[j - 1];
+      for (; j > 0 && compare_names(l.name, labels_[j - 1].name) < 0; --j) {
+        labels_[j] = labels_[j - 1];
+        label_sources_[j] = label_sources_[j - 1];
+      }
       labels_[j] = l;
+      label_sources_[j] = source;
     }
     for (size_t i = 1; i < labels_.size(); ++i) {
       if (labels_[i].name == labels_[i - 1].name) {
@@ -252,12 +328,8 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
       }
     }
   }
-  for (const auto& l : labels_) {
-    if (!is_ascii(l.value) && !is_valid_utf8(l.value)) {
-      return "invalid UTF-8 in the value of label \"" + std::string(l.name) + "\"";
-    }
-  }
-  return {};
+  remember_layout(input, label_sources_);
+  return check_values();
 }
 
 std::string SeriesBuilder::exemplar_labels(model::Labels input) {

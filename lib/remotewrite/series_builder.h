@@ -103,7 +103,33 @@ class SeriesBuilder {
   std::string unknown_name_;  // the last family-less sample name and its metadata index
   uint32_t unknown_index_ = Batch::kNoMetadata;
 
+  // What series_labels decided for the last label-name layout: the input's names (and which
+  // values were empty, as those labels are dropped) and, for each output label in sorted
+  // order, its name and where its value comes from. Consecutive samples mostly share their
+  // layout, so a sample whose names match skips the name checks, renaming and sorting.
+  struct LabelLayout {
+    static constexpr int32_t kMetricName = -1;  // the value is the metric name
+    static constexpr int32_t kFixed = -2;       // the value is `value` (a --label pair)
+    struct Output {
+      std::string_view name;   // into names, or a --label/renamed_/"__name__" string
+      int32_t source;          // input label index, kMetricName or kFixed
+      std::string_view value;  // kFixed only
+    };
+    bool valid = false;
+    std::string names;                // the input names, concatenated
+    struct Input {
+      uint32_t name_end;  // in `names`
+      bool empty_value;
+    };
+    std::vector<Input> inputs;
+    std::vector<Output> outputs;
+  };
+  bool layout_matches(model::Labels input) const;
+  void remember_layout(model::Labels input, const std::vector<int32_t>& sources);
+
   std::vector<model::Label> labels_;
+  std::vector<int32_t> label_sources_;  // per labels_ entry while a layout is worked out
+  LabelLayout layout_;
   std::vector<model::Label> exemplar_labels_;
   std::deque<std::string> renamed_;  // storage for exported_* names
   std::string last_valid_name_;      // the last metric name found valid

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "common/error.h"
 
 namespace promotel::remotewrite {
@@ -127,6 +129,68 @@ TEST(SeriesBuilder, RefusesInvalidSeries) {
   EXPECT_EQ(errors[6], "");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0], (Pairs{{"__name__", "good"}, {"a", "1"}}));
+}
+
+// Consecutive samples share a label-name layout that is worked out once; every sample must come
+// out (series and errors) as it does from a builder that sees it alone. The samples' names are
+// copied into fresh buffers each time, as a parser's views move on.
+TEST(SeriesBuilder, LayoutCacheGivesWhatAFreshBuilderGives) {
+  using Spec = std::vector<std::pair<std::string, std::string>>;
+  std::vector<Spec> specs = {
+      {{"job", "a"}, {"instance", "1"}},
+      {{"job", "b"}, {"instance", "2"}},        // same layout
+      {{"job", ""}, {"instance", "3"}},         // an empty value drops the label
+      {{"job", "c"}, {"instance", ""}},
+      {{"job", "d"}, {"instance", "4"}},
+      {{"job", "caf\xc3\xa9"}, {"instance", "5"}},
+      {{"job", "\xff"}, {"instance", "6"}},    // same layout, bad value
+      {{"job", "e"}, {"instance", "7"}},
+      {{"job", "e"}, {"job", "7"}},             // same count, duplicate
+      {{"job", "e"}, {"job", ""}},              // the empty duplicate is dropped
+      {{"job", "e"}, {"jobs", "7"}},
+      {{"jobs", "e"}, {"job", "7"}},
+      {{"a", "1"}, {"b", "2"}, {"c", "3"}},
+      {{"a", "1"}, {"1b", "2"}, {"c", "3"}},    // invalid name
+      {{"a", "1"}, {"b", "2"}, {"c", "3"}},
+      {{"a", "1"}, {"__b", "2"}, {"c", "3"}},   // reserved
+      {{"exported_job", "x"}, {"job", "y"}},
+      {{"exported_job", "z"}, {"job", "w"}},
+      {{}},
+      {},
+      {},
+      {{"instance", "9"}},
+  };
+  const char* kNames[] = {"m0", "m1", "m2", "m3"};  // no label set repeats under one name
+  std::vector<BuilderOptions> variants(3);
+  variants[1].extra_labels = {{"job", "j"}, {"zone", "z"}};
+  variants[2].extra_labels = {{"job", "j"}};
+  variants[2].honor_labels = true;
+  for (const auto& options : variants) {
+    std::vector<std::deque<std::string>> storage;  // every sample's own copies
+    std::vector<std::vector<Label>> labels;
+    std::vector<Sample> samples;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      storage.emplace_back();
+      labels.emplace_back();
+      for (const auto& [n, v] : specs[i]) {
+        storage.back().push_back(n);
+        std::string_view name = storage.back().back();
+        storage.back().push_back(v);
+        labels.back().push_back(Label{name, storage.back().back()});
+      }
+    }
+    for (size_t i = 0; i < specs.size(); ++i) samples.push_back(S(kNames[i % 4], labels[i], double(i)));
+    std::vector<std::string> errors;
+    auto together = series_of(options, samples, &errors);
+    std::vector<std::vector<std::pair<std::string, std::string>>> alone;
+    std::vector<std::string> alone_errors;
+    for (const auto& sample : samples) {
+      auto one = series_of(options, {sample}, &alone_errors);
+      alone.insert(alone.end(), one.begin(), one.end());
+    }
+    EXPECT_EQ(errors, alone_errors);
+    EXPECT_EQ(together, alone);
+  }
 }
 
 TEST(SeriesBuilder, ValidatesExtraLabels) {

@@ -15,7 +15,8 @@ enum WireType : uint8_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2 };
 
 constexpr uint8_t tag(uint32_t field, WireType type) { return uint8_t(field << 3 | type); }
 
-inline size_t varint_size(uint64_t v) { return (std::bit_width(v | 1) + 6) / 7; }
+// Most of ours (symbol references, lengths of labels) are below 128.
+inline size_t varint_size(uint64_t v) { return v < 0x80 ? 1 : (std::bit_width(v) + 6) / 7; }
 
 inline uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
 
@@ -67,7 +68,11 @@ inline char* put_short_bytes(char* p, std::string_view s) {
     std::memcpy(p, &head, 4);
     std::memcpy(p + n - 4, &tail, 4);
   } else if (n < 4) {
-    for (size_t i = 0; i < n; ++i) p[i] = q[i];
+    if (n > 0) {  // first, middle and last byte: all of them for n <= 3
+      p[0] = q[0];
+      p[n / 2] = q[n / 2];
+      p[n - 1] = q[n - 1];
+    }
   } else {
     std::memcpy(p, q, n);
   }
