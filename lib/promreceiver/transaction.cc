@@ -52,6 +52,48 @@ std::string_view text_of(const std::unique_ptr<std::string>& text) {
   return text ? std::string_view(*text) : std::string_view();
 }
 
+// The families' metadata, like Prometheus' metadata cache but bounded: an input with ever new
+// families (every 10x more input, 10x more families) would otherwise grow without end. Two
+// generations: entries are made or used in the current one; at a commit, once it holds
+// kGeneration families, it becomes the previous one and the older one is forgotten. So the
+// metadata of any family set or used within the last kGeneration families is always known
+// (families are normally contiguous; one reappearing after thousands of others is the only
+// case that can lose its metadata).
+class MetadataCache {
+ public:
+  static constexpr size_t kGeneration = 4096;
+
+  Metadata& operator[](std::string_view family) {
+    if (auto it = current_.find(family); it != current_.end()) return it->second;
+    if (Metadata* m = promote(family)) return *m;
+    return current_[std::string(family)];
+  }
+
+  // Null when the family has no metadata; a hit is kept for the next generation.
+  const Metadata* find(std::string_view family) {
+    if (auto it = current_.find(family); it != current_.end()) return &it->second;
+    return promote(family);
+  }
+
+  // At a commit, when nothing views the metadata strings any more.
+  void age() {
+    if (current_.size() < kGeneration) return;
+    previous_ = std::move(current_);
+    current_.clear();
+  }
+
+ private:
+  Metadata* promote(std::string_view family) {
+    auto it = previous_.find(family);
+    if (it == previous_.end()) return nullptr;
+    auto node = previous_.extract(it);
+    return &current_.insert(std::move(node)).position->second;
+  }
+
+  StringMap<Metadata> current_;
+  StringMap<Metadata> previous_;
+};
+
 // The OTLP shape a family becomes (A5). kEmpty is the receiver's type for gauge histograms:
 // their samples become Gauge points.
 enum class Kind { kGauge, kSum, kHistogram, kSummary, kExponentialHistogram, kEmpty };
@@ -101,6 +143,71 @@ const SyntheticMetric* find_synthetic(std::string_view name) {
   return nullptr;
 }
 
+// A growable byte buffer whose growth does not zero-fill (std::string::resize would).
+class ByteBuffer {
+ public:
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  // Room for n more bytes at the end; they become part of the buffer.
+  char* grow(size_t n) {
+    if (size_ + n > capacity_) {
+      size_t capacity = std::max(capacity_ * 2, size_ + n + 4096);
+      std::unique_ptr<char[]> bigger(new char[capacity]);
+      if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      capacity_ = capacity;
+    }
+    char* p = data_.get() + size_;
+    size_ += n;
+    return p;
+  }
+  void truncate(size_t n) { size_ = n; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+// A KeyValue with a string value as a length-delimited field `field` of its parent: the exact
+// bytes the generated message serialises to.
+struct KeyValueBytes {
+  size_t any;  // the AnyValue's length
+  size_t kv;   // the KeyValue's length
+
+  KeyValueBytes(std::string_view key, std::string_view value)
+      : any(1 + WireWriter::varint_size(value.size()) + value.size()),
+        kv((key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
+           WireWriter::varint_size(any) + any) {}
+
+  // An upper bound of the bytes put() writes.
+  size_t bound() const { return 5 + WireWriter::varint_size(kv) + kv; }
+
+  // Writes the field; *key_at and *value_at tell where the key's and value's bytes went.
+  char* put(char* p, uint32_t field, std::string_view key, std::string_view value,
+            char** key_at = nullptr, char** value_at = nullptr) const {
+    p = WireWriter::put_varint(p, (field << 3) | WireWriter::kLength);
+    p = WireWriter::put_varint(p, kv);
+    if (!key.empty()) {
+      *p++ = (1 << 3) | WireWriter::kLength;
+      p = WireWriter::put_varint(p, key.size());
+      if (key_at) *key_at = p;
+      std::memcpy(p, key.data(), key.size());
+      p += key.size();
+    } else if (key_at) {
+      *key_at = p;
+    }
+    *p++ = (2 << 3) | WireWriter::kLength;
+    p = WireWriter::put_varint(p, any);
+    *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
+    p = WireWriter::put_varint(p, value.size());
+    if (value_at) *value_at = p;
+    std::memcpy(p, value.data(), value.size());
+    return p + value.size();
+  }
+};
+
 struct OwnedExemplar {
   std::vector<Attribute> labels;  // sorted, non-empty values
   double value = 0;
@@ -136,6 +243,10 @@ struct Group {
   uint32_t family = 0;
   uint32_t attributes_begin = 0;  // into State::attribute_refs
   uint32_t attributes_size = 0;
+  // The attributes as the data point's serialised KeyValue fields (in State::strings): the
+  // point's identity, and what the wire writer copies.
+  uint32_t identity_offset = 0;
+  uint32_t identity_size = 0;
   TimestampMs timestamp = 0;
   bool has_timestamp = false;
   double value = 0;
@@ -206,8 +317,10 @@ struct Resource {
 struct LabelRef {
   std::string_view name;
   std::string_view value;
-  bool is_attribute = false;  // of the data point (identity_hash)
+  bool is_attribute = false;  // of the data point (lay_out_identity)
   uint32_t source = 0;        // index of the sample label it comes from
+  uint32_t name_at = 0;       // where lay_out_identity put the name and the value
+  uint32_t value_at = 0;
 };
 
 // The layout of the last label set prepare_labels sorted (names in input order, which values
@@ -311,7 +424,7 @@ void add_attributes(const std::vector<Attribute>& attrs,
 struct Transaction::State {
   Options options;
   Warn warn;
-  StringMap<Metadata> metadata;
+  MetadataCache metadata;
   // HELP/UNIT texts replaced while families still view them (freed at commit).
   std::vector<std::unique_ptr<std::string>> retired_metadata;
 
@@ -328,7 +441,7 @@ struct Transaction::State {
   // Data points of the pending batch. Group objects are recycled across commits.
   std::vector<Group> groups;
   size_t groups_used = 0;
-  std::string strings;                      // attribute names and values of the batch
+  ByteBuffer strings;  // the points' attributes (Group::identity_offset) of the batch
   std::vector<AttributeRef> attribute_refs;
   // Open-addressing index: (family, identity hash) → group; empty slots have group kNone.
   struct Slot {
@@ -337,7 +450,7 @@ struct Transaction::State {
   };
   std::vector<Slot> slots = std::vector<Slot>(1024);
   size_t slots_used = 0;
-  std::string identity;  // scratch for the identity hash
+  uint32_t last_group = kNone;  // the group the last sample went to
   // The last family found (consecutive samples nearly always share it).
   uint32_t last_family = kNone;
   uint32_t last_family_scope = kNone;
@@ -365,7 +478,7 @@ struct Transaction::State {
     std::string metadata_name;
   };
 
-  Lookup lookup_metadata(std::string_view name) const {
+  Lookup lookup_metadata(std::string_view name) {
     Lookup out;
     if (const SyntheticMetric* s = find_synthetic(name)) {
       out.type = MetricType::kGauge;
@@ -375,21 +488,21 @@ struct Transaction::State {
       out.metadata_name = out.family_name;
       return out;
     }
-    if (auto it = metadata.find(name); it != metadata.end()) {
-      out.type = it->second.type;
-      out.help = text_of(it->second.help);
-      out.unit = text_of(it->second.unit);
+    if (const Metadata* m = metadata.find(name)) {
+      out.type = m->type;
+      out.help = text_of(m->help);
+      out.unit = text_of(m->unit);
       out.family_name = std::string(name);
       out.metadata_name = out.family_name;
       return out;
     }
     std::string_view base = normalize_metric_name(name);
-    if (auto it = metadata.find(base); it != metadata.end()) {
-      out.type = it->second.type;
-      out.help = text_of(it->second.help);
-      out.unit = text_of(it->second.unit);
+    if (const Metadata* m = metadata.find(base)) {
+      out.type = m->type;
+      out.help = text_of(m->help);
+      out.unit = text_of(m->unit);
       out.metadata_name = std::string(base);
-      if (it->second.type == MetricType::kCounter) {
+      if (m->type == MetricType::kCounter) {
         out.family_name =
             has_suffix(name, "_created") ? std::string(base) + "_total" : std::string(name);
       } else {
@@ -402,8 +515,8 @@ struct Transaction::State {
     return out;
   }
 
-  bool has_metadata(std::string_view name) const {
-    return find_synthetic(name) != nullptr || metadata.count(name) != 0;
+  bool has_metadata(std::string_view name) {
+    return find_synthetic(name) != nullptr || metadata.find(name) != nullptr;
   }
 
   // --- resources and scopes ---
@@ -547,8 +660,7 @@ struct Transaction::State {
       candidate = std::string(base);
     }
     if (has_suffix(name, "_created")) {
-      if (auto it = metadata.find(base);
-          it != metadata.end() && it->second.type == MetricType::kCounter) {
+      if (const Metadata* m = metadata.find(base); m != nullptr && m->type == MetricType::kCounter) {
         candidate = std::string(base) + "_total";
       }
     }
@@ -697,26 +809,64 @@ struct Transaction::State {
     return true;
   }
 
-  // Lays the point's identity labels out in `identity` as name 0xff value 0xff ... and returns
-  // their hash mixed with the family. A new group keeps these bytes as its attribute strings.
-  uint64_t identity_hash(uint32_t family, Kind kind) {
+  // The field number of a data point's attributes in the point message of each kind.
+  static uint32_t attributes_field(Kind kind) {
+    switch (kind) {
+      case Kind::kHistogram:
+        return 9;
+      case Kind::kExponentialHistogram:
+        return 1;
+      default:
+        return 7;  // NumberDataPoint, SummaryDataPoint
+    }
+  }
+
+  // Lays the point's attribute labels out at the end of `strings` as the point's serialised
+  // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
+  // for a known one. Returns where they begin.
+  size_t lay_out_identity(Kind kind) {
     size_t total = 0;
     for (LabelRef& l : labels) {
       l.is_attribute = is_point_attribute(l.name, kind);
-      if (l.is_attribute) total += l.name.size() + l.value.size() + 2;
+      // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or
+      // lengths of up to 10 bytes and a tag).
+      if (l.is_attribute) total += l.name.size() + l.value.size() + 48;
     }
-    identity.resize(total);
-    char* p = identity.data();
-    for (const LabelRef& l : labels) {
+    uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
+    size_t at = strings.size();
+    char* begin = strings.grow(total);
+    char* p = begin;
+    for (LabelRef& l : labels) {
       if (!l.is_attribute) continue;
-      std::memcpy(p, l.name.data(), l.name.size());
-      p += l.name.size();
-      *p++ = '\xff';
-      std::memcpy(p, l.value.data(), l.value.size());
-      p += l.value.size();
-      *p++ = '\xff';
+      size_t any = 2 + l.value.size();
+      size_t kv = 2 + l.name.size() + 2 + any;
+      char* key_at;
+      char* value_at;
+      if (kv < 0x80 && tag < 0x80 && !l.name.empty()) {
+        // Every length fits one byte (nearly all labels): the fields written straight out.
+        p[0] = static_cast<char>(tag);
+        p[1] = static_cast<char>(kv);
+        p[2] = (1 << 3) | WireWriter::kLength;
+        p[3] = static_cast<char>(l.name.size());
+        key_at = p + 4;
+        std::memcpy(key_at, l.name.data(), l.name.size());
+        p = key_at + l.name.size();
+        p[0] = (2 << 3) | WireWriter::kLength;
+        p[1] = static_cast<char>(any);
+        p[2] = (1 << 3) | WireWriter::kLength;
+        p[3] = static_cast<char>(l.value.size());
+        value_at = p + 4;
+        std::memcpy(value_at, l.value.data(), l.value.size());
+        p = value_at + l.value.size();
+      } else {
+        p = KeyValueBytes(l.name, l.value)
+                .put(p, attributes_field(kind), l.name, l.value, &key_at, &value_at);
+      }
+      l.name_at = static_cast<uint32_t>(key_at - begin);
+      l.value_at = static_cast<uint32_t>(value_at - begin);
     }
-    return XXH3_64bits_withSeed(identity.data(), identity.size(), family);
+    strings.truncate(at + static_cast<size_t>(p - begin));
+    return at;
   }
 
   void grow_slots() {
@@ -730,19 +880,34 @@ struct Transaction::State {
     }
   }
 
-  uint32_t append_string(std::string_view s) {
-    uint32_t offset = static_cast<uint32_t>(strings.size());
-    strings.append(s);
-    return offset;
+  bool same_identity(const Group& g, const char* identity, size_t size) const {
+    return g.identity_size == size &&
+           std::memcmp(strings.data() + g.identity_offset, identity, size) == 0;
   }
 
   Group& group_for(uint32_t family_index) {
     Family& f = families[family_index];
-    uint64_t h = identity_hash(family_index, f.kind);
+    size_t at = lay_out_identity(f.kind);
+    const char* identity = strings.data() + at;
+    size_t size = strings.size() - at;
+    // Consecutive samples of one point (a histogram's buckets, _sum and _count): no hashing.
+    if (last_group != kNone) {
+      Group& last = groups[last_group];
+      if (last.family == family_index && same_identity(last, identity, size)) {
+        strings.truncate(at);
+        return last;
+      }
+    }
+    uint64_t h = XXH3_64bits_withSeed(identity, size, family_index);
     size_t i = h & (slots.size() - 1);
     while (slots[i].group != kNone) {
-      if (slots[i].key == h && groups[slots[i].group].family == family_index) {
-        return groups[slots[i].group];
+      if (slots[i].key == h) {
+        Group& g = groups[slots[i].group];
+        if (g.family == family_index && same_identity(g, identity, size)) {
+          strings.truncate(at);
+          last_group = slots[i].group;
+          return g;
+        }
       }
       i = (i + 1) & (slots.size() - 1);
     }
@@ -752,19 +917,20 @@ struct Transaction::State {
     if (++slots_used * 2 > slots.size()) grow_slots();
     Group& g = groups[id];
     g.reset(family_index);
+    g.identity_offset = static_cast<uint32_t>(at);
+    g.identity_size = static_cast<uint32_t>(size);
     g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
-    uint32_t at = append_string(identity);  // the attributes' bytes, laid out by identity_hash
     for (const LabelRef& l : labels) {
-      if (!l.is_attribute) continue;  // set by identity_hash
-      uint32_t name = at;
-      uint32_t value = name + static_cast<uint32_t>(l.name.size()) + 1;
-      at = value + static_cast<uint32_t>(l.value.size()) + 1;
-      attribute_refs.push_back({name, static_cast<uint32_t>(l.name.size()), value,
+      if (!l.is_attribute) continue;
+      attribute_refs.push_back({static_cast<uint32_t>(at) + l.name_at,
+                                static_cast<uint32_t>(l.name.size()),
+                                static_cast<uint32_t>(at) + l.value_at,
                                 static_cast<uint32_t>(l.value.size())});
     }
     g.attributes_size = static_cast<uint32_t>(attribute_refs.size()) - g.attributes_begin;
     f.groups.push_back(id);
     ++pending_points;
+    last_group = id;
     return g;
   }
 
@@ -1233,32 +1399,15 @@ struct Transaction::State {
   // A KeyValue with a string value; its sizes are known up front, so no length is patched in.
   static void wire_key_value(WireWriter& w, uint32_t field, std::string_view key,
                              std::string_view value) {
-    size_t any = 1 + WireWriter::varint_size(value.size()) + value.size();
-    size_t kv = (key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
-                WireWriter::varint_size(any) + any;
-    char* p = w.reserve(5 + WireWriter::varint_size(kv) + kv);
-    p = WireWriter::put_varint(p, (field << 3) | WireWriter::kLength);
-    p = WireWriter::put_varint(p, kv);
-    if (!key.empty()) {
-      *p++ = (1 << 3) | WireWriter::kLength;
-      p = WireWriter::put_varint(p, key.size());
-      std::memcpy(p, key.data(), key.size());
-      p += key.size();
-    }
-    *p++ = (2 << 3) | WireWriter::kLength;
-    p = WireWriter::put_varint(p, any);
-    *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
-    p = WireWriter::put_varint(p, value.size());
-    std::memcpy(p, value.data(), value.size());
-    w.advance_to(p + value.size());
+    KeyValueBytes kv(key, value);
+    w.advance_to(kv.put(w.reserve(kv.bound()), field, key, value));
   }
 
-  void wire_point_attributes(const Group& g, uint32_t field) {
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      wire_key_value(wire, field, std::string_view(strings.data() + a.name_offset, a.name_size),
-                     std::string_view(strings.data() + a.value_offset, a.value_size));
-    }
+  // The attributes, already serialised with the point kind's field number.
+  void wire_point_attributes(const Group& g) {
+    char* p = wire.reserve(g.identity_size);
+    std::memcpy(p, strings.data() + g.identity_offset, g.identity_size);
+    wire.advance_to(p + g.identity_size);
   }
 
   static bool is_trace_id(const Attribute& a) {
@@ -1301,7 +1450,7 @@ struct Transaction::State {
       bool stale = model::is_stale_nan(g.value);
       if (!stale) wire.double_field(4, g.value);
       wire_exemplars(g, 5);
-      wire_point_attributes(g, 7);
+      wire_point_attributes(g);
       if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       wire.end(p);
       ++n;
@@ -1342,7 +1491,7 @@ struct Transaction::State {
         for (const auto& b : buckets) wire.double_bits(b.first);
       }
       wire_exemplars(g, 8);
-      wire_point_attributes(g, 9);
+      wire_point_attributes(g);
       if (stale) wire.varint_if_set(10, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       wire.end(p);
       ++n;
@@ -1372,7 +1521,7 @@ struct Transaction::State {
         wire.double_if_set(2, stale ? 0 : q.second);
         wire.end(v);
       }
-      wire_point_attributes(g, 7);
+      wire_point_attributes(g);
       if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       wire.end(p);
       ++n;
@@ -1403,7 +1552,7 @@ struct Transaction::State {
       const NativePoint& np = *g.native;
       bool stale = model::is_stale_nan(np.sum);
       size_t p = wire.begin(1);
-      wire_point_attributes(g, 1);
+      wire_point_attributes(g);
       if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
       wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
       if (!stale) {
@@ -1978,6 +2127,7 @@ struct Transaction::State {
     families.clear();
     family_index.clear();
     groups_used = 0;
+    last_group = kNone;
     strings.clear();
     attribute_refs.clear();
     if (slots_used != 0) {
@@ -1987,6 +2137,7 @@ struct Transaction::State {
     last_family = kNone;
     dropped_families.clear();
     retired_metadata.clear();
+    metadata.age();
     pending_points = 0;
   }
 
@@ -2031,17 +2182,17 @@ Transaction::Transaction(Options options, Warn warn) : state_(std::make_unique<S
 Transaction::~Transaction() = default;
 
 void Transaction::set_type(std::string_view family, model::MetricType type) {
-  state_->metadata[std::string(family)].type = type;
+  state_->metadata[family].type = type;
 }
 
 void Transaction::set_help(std::string_view family, std::string_view help) {
-  std::unique_ptr<std::string>& text = state_->metadata[std::string(family)].help;
+  std::unique_ptr<std::string>& text = state_->metadata[family].help;
   if (text) state_->retired_metadata.push_back(std::move(text));
   text = std::make_unique<std::string>(help);
 }
 
 void Transaction::set_unit(std::string_view family, std::string_view unit) {
-  std::unique_ptr<std::string>& text = state_->metadata[std::string(family)].unit;
+  std::unique_ptr<std::string>& text = state_->metadata[family].unit;
   if (text) state_->retired_metadata.push_back(std::move(text));
   text = std::make_unique<std::string>(unit);
 }
