@@ -1693,6 +1693,67 @@ struct Transaction::State {
   // message (field-number order, default values left out, 64-bit integers quoted), so the text
   // equals encode_json(commit()) (checked on every golden input by a test).
 
+  // Raw writing for the hot parts: room for a bound is made at the end of o, written through
+  // a pointer, and o is cut back to where the pointer ended.
+  static char* json_begin(std::string& o, size_t bound) {
+    size_t used = o.size();
+    o.resize(used + bound);
+    return o.data() + used;
+  }
+  static void json_end(std::string& o, char* p) { o.resize(static_cast<size_t>(p - o.data())); }
+
+  template <size_t N>
+  static char* put(char* p, const char (&literal)[N]) {
+    std::memcpy(p, literal, N - 1);
+    return p + N - 1;
+  }
+
+  // The most bytes put_json_string writes for s: every byte may become a 6-byte escape.
+  static size_t json_string_bound(std::string_view s) { return 6 * s.size() + 2; }
+
+  // otlp::append_json_string's text: plain printable ASCII (nearly all) is copied at once.
+  static char* put_json_string(char* p, std::string_view s) {
+    bool plain = true;
+    for (unsigned char c : s) {
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+        plain = false;
+        break;
+      }
+    }
+    if (!plain) {
+      std::string escaped;
+      otlp::append_json_string(escaped, s);
+      std::memcpy(p, escaped.data(), escaped.size());
+      return p + escaped.size();
+    }
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    return p;
+  }
+
+  static constexpr size_t kJsonNumberBound = 40;
+
+  static char* put_quoted(char* p, uint64_t v) {
+    *p++ = '"';
+    p = std::to_chars(p, p + 24, v).ptr;
+    *p++ = '"';
+    return p;
+  }
+
+  // otlp::append_json_double's text. Integers not ending in 0 print the same with the integer
+  // formatter (std::to_chars picks the fixed form for them: the exponent form is longer).
+  static char* put_double(char* p, double v) {
+    if (v >= -9007199254740992.0 && v <= 9007199254740992.0) {
+      int64_t i = static_cast<int64_t>(v);
+      if (static_cast<double>(i) == v && i % 10 != 0) return std::to_chars(p, p + 24, i).ptr;
+    }
+    if (std::isnan(v)) return put(p, "\"NaN\"");
+    if (std::isinf(v)) return v > 0 ? put(p, "\"Infinity\"") : put(p, "\"-Infinity\"");
+    return std::to_chars(p, p + 32, v).ptr;
+  }
+
   static void json_number(std::string& o, uint64_t v) {
     char buffer[24];
     auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
@@ -1743,14 +1804,28 @@ struct Transaction::State {
   }
 
   void json_point_attributes(std::string& o, const Group& g) const {
-    o += '[';
+    size_t bound = 2;
     for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      if (i > 0) o += ',';
       const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      json_key_value(o, std::string_view(strings.data() + a.name_offset, a.name_size),
-                     std::string_view(strings.data() + a.value_offset, a.value_size));
+      bound += 6 * (a.name_size + a.value_size) + 48;
     }
-    o += ']';
+    char* p = json_begin(o, bound);
+    *p++ = '[';
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      if (i > 0) *p++ = ',';
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      if (a.name_size == 0) {
+        p = put(p, "{\"value\":{\"stringValue\":");
+      } else {
+        p = put(p, "{\"key\":");
+        p = put_json_string(p, std::string_view(strings.data() + a.name_offset, a.name_size));
+        p = put(p, ",\"value\":{\"stringValue\":");
+      }
+      p = put_json_string(p, std::string_view(strings.data() + a.value_offset, a.value_size));
+      p = put(p, "}}");
+    }
+    *p++ = ']';
+    json_end(o, p);
   }
 
   // Trace and span ids: the label's hex digits as the bytes' lowercase hex.
@@ -1800,20 +1875,45 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_value) continue;
-      if (n > 0) o += ',';
-      JsonObject p(o);
+      // The members up to asDouble written raw; `next` is what precedes the next member.
+      char* p = json_begin(o, 3 * kJsonNumberBound + 64);
+      if (n > 0) *p++ = ',';
+      char next = '{';
       if (f.kind == Kind::kSum && g.has_created) {
         if (uint64_t t = created_to_nanos(g.created); t != 0) {
-          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+          *p++ = next;
+          next = ',';
+          p = put_quoted(put(p, "\"startTimeUnixNano\":"), t);
         }
       }
-      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) {
+        *p++ = next;
+        next = ',';
+        p = put_quoted(put(p, "\"timeUnixNano\":"), t);
+      }
       bool stale = model::is_stale_nan(g.value);
-      if (!stale) otlp::append_json_double(p.key("\"asDouble\":"), g.value);
-      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
-      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
-      p.close();
+      if (!stale) {
+        *p++ = next;
+        next = ',';
+        p = put_double(put(p, "\"asDouble\":"), g.value);
+      }
+      json_end(o, p);
+      if (!g.exemplars.empty()) {
+        o += next;
+        next = ',';
+        json_exemplars(o += "\"exemplars\":"sv, g);
+      }
+      if (g.attributes_size != 0) {
+        o += next;
+        next = ',';
+        json_point_attributes(o += "\"attributes\":"sv, g);
+      }
+      if (stale) {
+        o += next;
+        next = ',';
+        json_number(o += "\"flags\":"sv, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      }
+      o += next == '{' ? "{}"sv : "}"sv;
       ++n;
     }
     return n;
