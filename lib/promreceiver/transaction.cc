@@ -1711,16 +1711,37 @@ struct Transaction::State {
   // The most bytes put_json_string writes for s: every byte may become a 6-byte escape.
   static size_t json_string_bound(std::string_view s) { return 6 * s.size() + 2; }
 
+  // True when none of the 8 bytes needs escaping or UTF-8 checking (a control character, '"',
+  // '\\' or a byte >= 0x80), tested on the whole word at once.
+  static bool plain_word(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    uint64_t special = (w & kHigh) | ((w - 0x20 * kOnes) & ~w & kHigh) |
+                       has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes));
+    return special == 0;
+  }
+
+  static bool plain_json(std::string_view s) {
+    uint64_t w;
+    if (s.size() < 8) {
+      char padded[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+      std::memcpy(padded, s.data(), s.size());
+      std::memcpy(&w, padded, 8);
+      return plain_word(w);
+    }
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::memcpy(&w, s.data() + i, 8);
+      if (!plain_word(w)) return false;
+    }
+    std::memcpy(&w, s.data() + s.size() - 8, 8);  // the tail, overlapping
+    return plain_word(w);
+  }
+
   // otlp::append_json_string's text: plain printable ASCII (nearly all) is copied at once.
   static char* put_json_string(char* p, std::string_view s) {
-    bool plain = true;
-    for (unsigned char c : s) {
-      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
-        plain = false;
-        break;
-      }
-    }
-    if (!plain) {
+    if (!plain_json(s)) {
       std::string escaped;
       otlp::append_json_string(escaped, s);
       std::memcpy(p, escaped.data(), escaped.size());
