@@ -314,6 +314,36 @@ struct Resource {
   StringMap<std::vector<Attribute>> scope_info;
 };
 
+// a == b for the short strings compared on every sample (label names and values, metric
+// names), without a call: overlapping word loads instead of a byte loop.
+inline bool same_text(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  auto half = [](const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (word(x + i) != word(y + i)) return false;
+    }
+    return word(x + n - 8) == word(y + n - 8);
+  }
+  if (n >= 4) return half(x) == half(y) && half(x + n - 4) == half(y + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return false;
+  }
+  return true;
+}
+
 struct LabelRef {
   std::string_view name;
   std::string_view value;
@@ -339,8 +369,7 @@ struct LabelLayout {
     if (!valid || input.size() != names.size()) return false;
     for (size_t i = 0; i < input.size(); ++i) {
       const model::Label& l = input[i];
-      if (l.value.empty() != (empty[i] != 0) || l.name.size() != names[i].size() ||
-          std::memcmp(l.name.data(), names[i].data(), l.name.size()) != 0) {
+      if (l.value.empty() != (empty[i] != 0) || !same_text(l.name, names[i])) {
         return false;
       }
     }
@@ -451,6 +480,8 @@ struct Transaction::State {
   std::vector<Slot> slots = std::vector<Slot>(1024);
   size_t slots_used = 0;
   uint32_t last_group = kNone;  // the group the last sample went to
+  uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
+  uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
   // The last family found (consecutive samples nearly always share it).
   uint32_t last_family = kNone;
   uint32_t last_family_scope = kNone;
@@ -522,8 +553,8 @@ struct Transaction::State {
   // --- resources and scopes ---
 
   uint32_t resource_for(std::string_view job, std::string_view instance) {
-    if (last_resource != kNone && resources[last_resource].job == job &&
-        resources[last_resource].instance == instance) {
+    if (last_resource != kNone && same_text(resources[last_resource].job, job) &&
+        same_text(resources[last_resource].instance, instance)) {
       return last_resource;
     }
     key.assign(job);
@@ -636,7 +667,7 @@ struct Transaction::State {
 
   uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
     if (last_family != kNone && last_family_scope == scope && last_family_native == native &&
-        last_family_sample == name) {
+        same_text(last_family_sample, name)) {
       return last_family;
     }
     uint32_t index = find_or_create_family(scope, native, name);
@@ -736,6 +767,7 @@ struct Transaction::State {
       return;
     }
     layout.valid = false;
+    ++layout_serial;
     labels.clear();
     *job = options.job;
     *instance = options.instance;
@@ -885,8 +917,29 @@ struct Transaction::State {
            std::memcmp(strings.data() + g.identity_offset, identity, size) == 0;
   }
 
+  // Whether the labels (laid out in the same layout as the last group's) have its values.
+  bool has_values_of(const Group& g) const {
+    uint32_t k = g.attributes_begin;
+    for (const LabelRef& l : labels) {
+      if (!l.is_attribute) continue;
+      const AttributeRef& a = attribute_refs[k++];
+      if (!same_text(l.value, std::string_view(strings.data() + a.value_offset, a.value_size))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   Group& group_for(uint32_t family_index) {
     Family& f = families[family_index];
+    // The next sample of the last point in the same label layout (a histogram's buckets, _sum
+    // and _count): its values compared in place, nothing laid out or hashed. The labels'
+    // is_attribute flags are still those lay_out_identity set for that point.
+    if (last_group != kNone && last_group_layout == layout_serial) {
+      Group& last = groups[last_group];
+      if (last.family == family_index && has_values_of(last)) return last;
+    }
+    last_group_layout = layout_serial;
     size_t at = lay_out_identity(f.kind);
     const char* identity = strings.data() + at;
     size_t size = strings.size() - at;
