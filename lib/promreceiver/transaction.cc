@@ -316,7 +316,7 @@ struct Resource {
 
 // a == b for the short strings compared on every sample (label names and values, metric
 // names), without a call: overlapping word loads instead of a byte loop.
-inline bool same_text(std::string_view a, std::string_view b) {
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) {
   size_t n = a.size();
   if (n != b.size()) return false;
   const char* x = a.data();
@@ -342,6 +342,28 @@ inline bool same_text(std::string_view a, std::string_view b) {
     if (x[i] != y[i]) return false;
   }
   return true;
+}
+
+// memcpy for the short names and values copied on every sample, without a call: overlapping
+// word loads and stores.
+[[gnu::always_inline]] inline void copy_text(char* to, const char* from, size_t n) {
+  if (n > 16) {
+    std::memcpy(to, from, n);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + n - 8, 8);
+    std::memcpy(to, &a, 8);
+    std::memcpy(to + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, from, 4);
+    std::memcpy(&b, from + n - 4, 4);
+    std::memcpy(to, &a, 4);
+    std::memcpy(to + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) to[i] = from[i];
+  }
 }
 
 struct LabelRef {
@@ -881,14 +903,14 @@ struct Transaction::State {
         p[2] = (1 << 3) | WireWriter::kLength;
         p[3] = static_cast<char>(l.name.size());
         key_at = p + 4;
-        std::memcpy(key_at, l.name.data(), l.name.size());
+        copy_text(key_at, l.name.data(), l.name.size());
         p = key_at + l.name.size();
         p[0] = (2 << 3) | WireWriter::kLength;
         p[1] = static_cast<char>(any);
         p[2] = (1 << 3) | WireWriter::kLength;
         p[3] = static_cast<char>(l.value.size());
         value_at = p + 4;
-        std::memcpy(value_at, l.value.data(), l.value.size());
+        copy_text(value_at, l.value.data(), l.value.size());
         p = value_at + l.value.size();
       } else {
         p = KeyValueBytes(l.name, l.value)
