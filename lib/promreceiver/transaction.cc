@@ -247,6 +247,7 @@ struct Group {
   // point's identity, and what the wire writer copies.
   uint32_t identity_offset = 0;
   uint32_t identity_size = 0;
+  uint64_t hash = 0;  // of the identity
   TimestampMs timestamp = 0;
   bool has_timestamp = false;
   double value = 0;
@@ -276,6 +277,11 @@ struct Group {
   }
 };
 
+struct PointSlot {
+  uint64_t key = 0;  // the identity's hash
+  uint32_t group = UINT32_MAX;  // kNone: empty
+};
+
 struct Family {
   std::string name;           // the OTLP metric name before suffix trimming
   std::string metadata_name;  // the name its metadata is registered under
@@ -286,6 +292,9 @@ struct Family {
   std::string_view help;
   std::string_view unit;  // raw Prometheus unit
   std::vector<uint32_t> groups;  // into State::groups, first-seen order
+  // Open-addressing index of the groups by identity hash: one small table per family stays in
+  // cache where one for the whole batch missed it on nearly every new point.
+  std::vector<PointSlot> index;
   bool dropped = false;
 };
 
@@ -494,13 +503,6 @@ struct Transaction::State {
   size_t groups_used = 0;
   ByteBuffer strings;  // the points' attributes (Group::identity_offset) of the batch
   std::vector<AttributeRef> attribute_refs;
-  // Open-addressing index: (family, identity hash) → group; empty slots have group kNone.
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t group = kNone;
-  };
-  std::vector<Slot> slots = std::vector<Slot>(1024);
-  size_t slots_used = 0;
   uint32_t last_group = kNone;  // the group the last sample went to
   uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
@@ -923,14 +925,19 @@ struct Transaction::State {
     return at;
   }
 
-  void grow_slots() {
-    std::vector<Slot> old(slots.size() * 2);
-    old.swap(slots);
-    for (const Slot& s : old) {
-      if (s.group == kNone) continue;
-      size_t i = s.key & (slots.size() - 1);
-      while (slots[i].group != kNone) i = (i + 1) & (slots.size() - 1);
-      slots[i] = s;
+  // Families with few points are searched linearly; beyond, through their index.
+  static constexpr size_t kLinearSearch = 8;
+
+  // Rebuilds the family's index with room for twice its points (so never more than half full).
+  void rebuild_index(Family& f) {
+    size_t size = 32;
+    while (size < 4 * f.groups.size()) size *= 2;
+    f.index.assign(size, PointSlot{});
+    for (uint32_t id : f.groups) {
+      uint64_t h = groups[id].hash;
+      size_t i = h & (size - 1);
+      while (f.index[i].group != kNone) i = (i + 1) & (size - 1);
+      f.index[i] = {h, id};
     }
   }
 
@@ -974,24 +981,38 @@ struct Transaction::State {
       }
     }
     uint64_t h = XXH3_64bits_withSeed(identity, size, family_index);
-    size_t i = h & (slots.size() - 1);
-    while (slots[i].group != kNone) {
-      if (slots[i].key == h) {
-        Group& g = groups[slots[i].group];
-        if (g.family == family_index && same_identity(g, identity, size)) {
+    size_t slot = 0;
+    if (f.groups.size() < kLinearSearch) {
+      for (uint32_t id : f.groups) {
+        Group& g = groups[id];
+        if (g.hash == h && same_identity(g, identity, size)) {
           strings.truncate(at);
-          last_group = slots[i].group;
+          last_group = id;
           return g;
         }
       }
-      i = (i + 1) & (slots.size() - 1);
+    } else {
+      if (2 * (f.groups.size() + 1) > f.index.size()) rebuild_index(f);
+      size_t mask = f.index.size() - 1;
+      slot = h & mask;
+      while (f.index[slot].group != kNone) {
+        if (f.index[slot].key == h) {
+          Group& g = groups[f.index[slot].group];
+          if (same_identity(g, identity, size)) {
+            strings.truncate(at);
+            last_group = f.index[slot].group;
+            return g;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
     }
     uint32_t id = static_cast<uint32_t>(groups_used++);
     if (id == groups.size()) groups.emplace_back();
-    slots[i] = {h, id};
-    if (++slots_used * 2 > slots.size()) grow_slots();
+    if (!f.index.empty()) f.index[slot] = {h, id};
     Group& g = groups[id];
     g.reset(family_index);
+    g.hash = h;
     g.identity_offset = static_cast<uint32_t>(at);
     g.identity_size = static_cast<uint32_t>(size);
     g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
@@ -2326,10 +2347,6 @@ struct Transaction::State {
     last_group = kNone;
     strings.clear();
     attribute_refs.clear();
-    if (slots_used != 0) {
-      std::fill(slots.begin(), slots.end(), Slot{});
-      slots_used = 0;
-    }
     last_family = kNone;
     dropped_families.clear();
     retired_metadata.clear();
