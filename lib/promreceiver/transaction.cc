@@ -702,24 +702,40 @@ struct Transaction::State {
     return index;
   }
 
+  // What a sample name means for its family, from the metadata: the same in every scope, so
+  // kept for the last name (an input where every series is another target asks for the same
+  // name again and again). Forgotten when metadata changes and at every commit.
+  struct Resolution {
+    bool valid = false;
+    std::string name;
+    std::string candidate;  // the family name the sample joins if that family includes it
+    Lookup found;           // the family it makes otherwise
+  };
+  Resolution resolution;
+
+  const Resolution& resolve(std::string_view name) {
+    if (resolution.valid && resolution.name == name) return resolution;
+    resolution.valid = true;
+    resolution.name.assign(name);
+    std::string_view base = normalize_metric_name(name);
+    resolution.candidate.assign(has_metadata(name) ? name : base);
+    if (has_suffix(name, "_created")) {
+      if (const Metadata* m = metadata.find(base); m != nullptr && m->type == MetricType::kCounter) {
+        resolution.candidate.assign(base);
+        resolution.candidate.append("_total");
+      }
+    }
+    resolution.found = lookup_metadata(name);
+    return resolution;
+  }
+
   uint32_t find_or_create_family(uint32_t scope, bool native, std::string_view name) {
     family_key(scope, native, name);
     if (auto it = family_index.find(std::string_view(key)); it != family_index.end()) {
       return it->second;
     }
-    std::string candidate;
-    std::string_view base = normalize_metric_name(name);
-    if (has_metadata(name)) {
-      candidate = std::string(name);
-    } else {
-      candidate = std::string(base);
-    }
-    if (has_suffix(name, "_created")) {
-      if (const Metadata* m = metadata.find(base); m != nullptr && m->type == MetricType::kCounter) {
-        candidate = std::string(base) + "_total";
-      }
-    }
-    family_key(scope, native, candidate);
+    const Resolution& r = resolve(name);
+    family_key(scope, native, r.candidate);
     if (auto it = family_index.find(std::string_view(key)); it != family_index.end()) {
       if (includes(families[it->second], name)) {
         uint32_t index = it->second;
@@ -728,10 +744,10 @@ struct Transaction::State {
         return index;
       }
     }
-    Lookup found = lookup_metadata(name);
+    const Lookup& found = r.found;
     Family f;
-    f.name = std::move(found.family_name);
-    f.metadata_name = std::move(found.metadata_name);
+    f.name = found.family_name;
+    f.metadata_name = found.metadata_name;
     f.prom_type = found.type;
     f.kind = kind_of(found.type, native);
     f.help = found.help;
@@ -2351,6 +2367,7 @@ struct Transaction::State {
     dropped_families.clear();
     retired_metadata.clear();
     metadata.age();
+    resolution.valid = false;
     pending_points = 0;
   }
 
@@ -2395,16 +2412,19 @@ Transaction::Transaction(Options options, Warn warn) : state_(std::make_unique<S
 Transaction::~Transaction() = default;
 
 void Transaction::set_type(std::string_view family, model::MetricType type) {
+  state_->resolution.valid = false;
   state_->metadata[family].type = type;
 }
 
 void Transaction::set_help(std::string_view family, std::string_view help) {
+  state_->resolution.valid = false;
   std::unique_ptr<std::string>& text = state_->metadata[family].help;
   if (text) state_->retired_metadata.push_back(std::move(text));
   text = std::make_unique<std::string>(help);
 }
 
 void Transaction::set_unit(std::string_view family, std::string_view unit) {
+  state_->resolution.valid = false;
   std::unique_ptr<std::string>& text = state_->metadata[family].unit;
   if (text) state_->retired_metadata.push_back(std::move(text));
   text = std::make_unique<std::string>(unit);
