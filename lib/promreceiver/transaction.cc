@@ -492,7 +492,8 @@ struct Transaction::State {
   StringMap<uint32_t> resource_index;  // job '\0' instance
   std::vector<Scope> scopes;
   StringMap<uint32_t> scope_index;     // resource, name, version, schema, attributes
-  std::vector<Family> families;
+  std::vector<Family> families;  // [0, families_used) are the batch's
+  size_t families_used = 0;
   StringMap<uint32_t> family_index;    // scope, native flag, name (and aliases)
   size_t pending_points = 0;
   size_t samples_seen = 0;
@@ -745,16 +746,19 @@ struct Transaction::State {
       }
     }
     const Lookup& found = r.found;
-    Family f;
-    f.name = found.family_name;
-    f.metadata_name = found.metadata_name;
+    // Family objects are recycled across commits (their strings and vectors keep capacity).
+    uint32_t index = static_cast<uint32_t>(families_used++);
+    if (index == families.size()) families.emplace_back();
+    Family& f = families[index];
+    f.name.assign(found.family_name);
+    f.metadata_name.assign(found.metadata_name);
     f.prom_type = found.type;
     f.kind = kind_of(found.type, native);
     f.help = found.help;
     f.unit = found.unit;
+    f.groups.clear();
+    f.index.clear();
     f.dropped = is_dropped(f);
-    families.push_back(std::move(f));
-    uint32_t index = static_cast<uint32_t>(families.size() - 1);
     scopes[scope].families.push_back(index);
     family_key(scope, native, families[index].name);
     family_index.insert_or_assign(key, index);
@@ -2357,7 +2361,7 @@ struct Transaction::State {
       last_resource = kNone;
     }
     for (Scope& s : scopes) s.families.clear();
-    families.clear();
+    families_used = 0;
     family_index.clear();
     groups_used = 0;
     last_group = kNone;
@@ -2439,7 +2443,10 @@ void Transaction::append_native_histogram(std::string_view family_name,
 
 void Transaction::drop_family(std::string_view family) {
   state_->dropped_families.emplace_back(family);
-  for (Family& f : state_->families) f.dropped = f.dropped || state_->is_dropped(f);
+  for (size_t i = 0; i < state_->families_used; ++i) {
+    Family& f = state_->families[i];
+    f.dropped = f.dropped || state_->is_dropped(f);
+  }
 }
 
 void Transaction::add_scrape_metrics(const ScrapeReport& report) {
@@ -2448,7 +2455,7 @@ void Transaction::add_scrape_metrics(const ScrapeReport& report) {
 
 size_t Transaction::pending_points() const { return state_->pending_points; }
 
-size_t Transaction::pending_metrics() const { return state_->families.size(); }
+size_t Transaction::pending_metrics() const { return state_->families_used; }
 
 size_t Transaction::samples_seen() const { return state_->samples_seen; }
 
