@@ -488,9 +488,11 @@ struct Transaction::State {
   // HELP/UNIT texts replaced while families still view them (freed at commit).
   std::vector<std::unique_ptr<std::string>> retired_metadata;
 
-  std::vector<Resource> resources;
+  std::vector<Resource> resources;  // [0, resources_used) are the remembered targets
+  size_t resources_used = 0;
   StringMap<uint32_t> resource_index;  // job '\0' instance
-  std::vector<Scope> scopes;
+  std::vector<Scope> scopes;  // [0, scopes_used) are theirs
+  size_t scopes_used = 0;
   StringMap<uint32_t> scope_index;     // resource, name, version, schema, attributes
   std::vector<Family> families;  // [0, families_used) are the batch's
   size_t families_used = 0;
@@ -587,25 +589,44 @@ struct Transaction::State {
     key.append(instance);
     auto it = resource_index.find(std::string_view(key));
     if (it == resource_index.end()) {
-      Resource r;
-      r.job = std::string(job);
-      r.instance = std::string(instance);
-      r.attributes = target_resource_attributes(job, instance, options.scheme);
-      resources.push_back(std::move(r));
-      it = resource_index.emplace(key, static_cast<uint32_t>(resources.size() - 1)).first;
+      // Resource objects are recycled (strings and vectors keep their capacity).
+      uint32_t index = static_cast<uint32_t>(resources_used++);
+      if (index == resources.size()) resources.emplace_back();
+      Resource& r = resources[index];
+      r.job.assign(job);
+      r.instance.assign(instance);
+      assign_target_resource_attributes(r.attributes, job, instance, options.scheme);
+      r.scopes.clear();
+      r.default_scope = kNone;
+      r.scope_info.clear();
+      it = resource_index.emplace(key, index).first;
     }
     last_resource = it->second;
     return last_resource;
   }
 
+  // A recycled Scope object, emptied.
+  uint32_t new_scope() {
+    uint32_t index = static_cast<uint32_t>(scopes_used++);
+    if (index == scopes.size()) scopes.emplace_back();
+    Scope& s = scopes[index];
+    s.is_default = false;
+    s.name.clear();
+    s.version.clear();
+    s.schema_url.clear();
+    s.attributes.clear();
+    s.families.clear();
+    return index;
+  }
+
   uint32_t default_scope(uint32_t resource) {
     Resource& r = resources[resource];
     if (r.default_scope == kNone) {
-      Scope s;
+      uint32_t index = new_scope();
+      Scope& s = scopes[index];
       s.is_default = true;
-      s.version = options.scope_version;
-      scopes.push_back(std::move(s));
-      r.default_scope = static_cast<uint32_t>(scopes.size() - 1);
+      s.version.assign(options.scope_version);
+      r.default_scope = index;
     }
     return r.default_scope;
   }
@@ -649,16 +670,15 @@ struct Transaction::State {
     }
     auto it = scope_index.find(std::string_view(key));
     if (it != scope_index.end()) return it->second;
-    Scope s;
-    s.name = std::string(name);
-    s.version = std::string(version);
-    s.schema_url = std::string(schema_url);
+    uint32_t index = new_scope();
+    Scope& s = scopes[index];
+    s.name.assign(name);
+    s.version.assign(version);
+    s.schema_url.assign(schema_url);
     for (const LabelRef& l : labels) {
       if (!is_scope_attribute_label(l.name)) continue;
       s.attributes.emplace_back(std::string(l.name.substr(11)), std::string(l.value));
     }
-    scopes.push_back(std::move(s));
-    uint32_t index = static_cast<uint32_t>(scopes.size() - 1);
     resources[resource].scopes.push_back(index);
     scope_index.emplace(key, index);
     return index;
@@ -1471,7 +1491,8 @@ struct Transaction::State {
   size_t commit(pb_collector::ExportMetricsServiceRequest* request) {
     request->Clear();
     size_t points = 0;
-    for (Resource& r : resources) {
+    for (size_t ri = 0; ri < resources_used; ++ri) {
+      Resource& r = resources[ri];
       pb_metrics::ResourceMetrics* rm = nullptr;
       for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
@@ -1746,7 +1767,8 @@ struct Transaction::State {
   size_t commit_serialized(std::string* out) {
     wire.clear();
     size_t points = 0;
-    for (Resource& r : resources) {
+    for (size_t ri = 0; ri < resources_used; ++ri) {
+      Resource& r = resources[ri];
       WireWriter::Mark resource_start = wire.mark();
       size_t rm = 0;
       bool rm_open = false;
@@ -2275,7 +2297,8 @@ struct Transaction::State {
     size_t points = 0;
     size_t resource_metrics = 0;
     o += "{\"resourceMetrics\":["sv;
-    for (Resource& r : resources) {
+    for (size_t ri = 0; ri < resources_used; ++ri) {
+      Resource& r = resources[ri];
       size_t resource_start = o.size();
       bool rm_open = false;
       size_t rm_scopes = 0;
@@ -2353,14 +2376,14 @@ struct Transaction::State {
   static constexpr size_t kMaxRememberedTargets = 1000;
 
   void forget_pending() {
-    if (resources.size() > kMaxRememberedTargets) {
-      resources.clear();
+    if (resources_used > kMaxRememberedTargets) {
+      resources_used = 0;
       resource_index.clear();
-      scopes.clear();
+      scopes_used = 0;
       scope_index.clear();
       last_resource = kNone;
     }
-    for (Scope& s : scopes) s.families.clear();
+    for (size_t i = 0; i < scopes_used; ++i) scopes[i].families.clear();
     families_used = 0;
     family_index.clear();
     groups_used = 0;
@@ -2378,7 +2401,9 @@ struct Transaction::State {
   void add_scrape_metrics(const ScrapeReport& report) {
     double scraped = static_cast<double>(samples_seen);
     std::vector<std::pair<std::string, std::string>> targets;
-    for (const Resource& r : resources) targets.emplace_back(r.job, r.instance);
+    for (size_t i = 0; i < resources_used; ++i) {
+      targets.emplace_back(resources[i].job, resources[i].instance);
+    }
     if (targets.empty()) targets.emplace_back(options.job, options.instance);
     const std::pair<std::string_view, double> series[] = {
         {"up", report.up ? 1.0 : 0.0},
