@@ -1860,7 +1860,7 @@ struct Transaction::State {
     return special == 0;
   }
 
-  static bool plain_json(std::string_view s) {
+  [[gnu::always_inline]] static bool plain_json(std::string_view s) {
     uint64_t w;
     if (s.size() < 8) {
       char padded[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
@@ -1878,7 +1878,7 @@ struct Transaction::State {
   }
 
   // otlp::append_json_string's text: plain printable ASCII (nearly all) is copied at once.
-  static char* put_json_string(char* p, std::string_view s) {
+  [[gnu::always_inline]] static char* put_json_string(char* p, std::string_view s) {
     if (!plain_json(s)) {
       std::string escaped;
       otlp::append_json_string(escaped, s);
@@ -1886,7 +1886,7 @@ struct Transaction::State {
       return p + escaped.size();
     }
     *p++ = '"';
-    std::memcpy(p, s.data(), s.size());
+    copy_text(p, s.data(), s.size());
     p += s.size();
     *p++ = '"';
     return p;
