@@ -1,5 +1,6 @@
 #include "promreceiver/transaction.h"
 
+#include <fast_float/fast_float.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -439,6 +441,30 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 // Go's strconv.ParseFloat for le/quantile label values: decimal, hex, Inf/NaN spellings.
 bool parse_label_float(std::string_view text, double* out) {
   if (text.empty()) return false;
+  // Plain decimals ([-]digits[.digits], nearly every le and quantile value) without the copy
+  // and strtod: fast_float rounds them exactly as strtod does.
+  size_t i = text[0] == '-' ? 1 : 0;
+  size_t digits = 0;
+  bool plain = text.size() <= 40;
+  bool point = false;
+  for (; plain && i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      plain = false;
+    }
+  }
+  if (plain && digits > 0) {
+    auto r = fast_float::from_chars(text.data(), text.data() + text.size(), *out);
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size()) return true;
+  }
+  if (text == "+Inf") {
+    *out = std::numeric_limits<double>::infinity();
+    return true;
+  }
   std::string s(text);
   if (s.find('_') != std::string::npos) return false;
   char* end = nullptr;
