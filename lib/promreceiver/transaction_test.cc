@@ -324,5 +324,27 @@ TEST(Transaction, BucketBoundsParseLikeGoParseFloat) {
   EXPECT_EQ(warnings.size(), 5u);  // one per bad bound ("" is no le label at all)
 }
 
+TEST(Transaction, MetadataIsRememberedForTheLastFamiliesOnly) {
+  // One family per commit, as a long input with ever new families is converted: the metadata
+  // of a recent family is still known, that of one 10000 families back is forgotten.
+  Transaction tx(test_options());
+  ExportMetricsServiceRequest r;
+  auto family = [](int i) { return "fam_" + std::to_string(i); };
+  for (int i = 0; i < 10000; ++i) {
+    tx.set_type(family(i), MetricType::kCounter);
+    tx.append(sample(family(i) + "_total", 1));
+    ASSERT_EQ(tx.commit(&r), 1u);
+  }
+  tx.append(sample(family(9000) + "_total", 2));  // 1000 families back: still a counter
+  tx.append(sample(family(0) + "_total", 3));     // 10000 back: no metadata, a gauge
+  ASSERT_EQ(tx.commit(&r), 2u);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].name(), "fam_9000_total");
+  EXPECT_TRUE(m[0].has_sum());
+  EXPECT_EQ(m[1].name(), "fam_0_total");
+  EXPECT_TRUE(m[1].has_gauge());
+}
+
 }  // namespace
 }  // namespace promotel::promreceiver
