@@ -51,15 +51,27 @@ bool is_discernible_host(std::string_view host) {
 
 std::vector<Attribute> target_resource_attributes(std::string_view job, std::string_view instance,
                                                   std::string_view scheme) {
-  auto [host, port] = split_host_port(instance);
   std::vector<Attribute> attrs;
-  attrs.reserve(5);
-  attrs.emplace_back("service.name", std::string(job));
-  if (is_discernible_host(host)) attrs.emplace_back("server.address", host);
-  attrs.emplace_back("service.instance.id", std::string(instance));
-  attrs.emplace_back("server.port", port);
-  attrs.emplace_back("url.scheme", std::string(scheme));
+  assign_target_resource_attributes(attrs, job, instance, scheme);
   return attrs;
+}
+
+void assign_target_resource_attributes(std::vector<Attribute>& attrs, std::string_view job,
+                                       std::string_view instance, std::string_view scheme) {
+  auto [host, port] = split_host_port(instance);
+  size_t n = 0;
+  auto put = [&](std::string_view key, std::string_view value) {
+    if (n == attrs.size()) attrs.emplace_back();
+    attrs[n].first.assign(key);
+    attrs[n].second.assign(value);
+    ++n;
+  };
+  put("service.name", job);
+  if (is_discernible_host(host)) put("server.address", host);
+  put("service.instance.id", instance);
+  put("server.port", port);
+  put("url.scheme", scheme);
+  attrs.resize(n);
 }
 
 }  // namespace promotel::promreceiver

@@ -22,5 +22,8 @@ bool is_discernible_host(std::string_view host);
 // service.name, [server.address,] service.instance.id, server.port, url.scheme — in this order.
 std::vector<Attribute> target_resource_attributes(std::string_view job, std::string_view instance,
                                                   std::string_view scheme);
+// The same into attrs, reusing its strings' capacity.
+void assign_target_resource_attributes(std::vector<Attribute>& attrs, std::string_view job,
+                                       std::string_view instance, std::string_view scheme);
 
 }  // namespace promotel::promreceiver

@@ -223,5 +223,39 @@ TEST(ConvertJson, SameTextOnTheBenchmarkShapeAndAwkwardValues) {
   expect_same("time zero", data, options, Path::kBuiltJson, Path::kDirectJson);
 }
 
+TEST(ConvertSerialized, SameBytesForLongLabelsNumbersAndRepeatedSeries) {
+  // Label names and values past one-byte lengths (multi-byte varints in the laid-out
+  // attributes), strings around the 8-byte word of the JSON check, integral values that do
+  // and do not end in 0, and series that come back inside their family.
+  std::string long_value(200, 'v');
+  std::string long_name = "n" + std::string(130, 'x');
+  std::string data = "# TYPE g gauge\n";
+  data += "g{" + long_name + "=\"" + long_value + "\"} 1230\n";
+  data += "g{a=\"1234567\"} 1234567\n";
+  data += "g{a=\"12345678\"} 9007199254740993\n";
+  data += "g{a=\"123456789\"} -9007199254740992\n";
+  data += "g{a=\"1234567\\\\8\"} 100000000000000000000000\n";
+  data += "g{a=\"\xc3\xa9 is not ASCII, in a value longer than a word\"} -7\n";
+  data += "g{a=\"1234567\"} 5\n";  // a duplicate, not next to its first sample
+  data += "# TYPE h histogram\n";
+  for (int i = 0; i < 3; ++i) {
+    std::string l = "b=\"" + std::to_string(i) + "\",k=\"" + long_value + "\"";
+    data += "h_bucket{" + l + ",le=\"1\"} 1\nh_bucket{" + l + ",le=\"+Inf\"} 20\n";
+    data += "h_sum{" + l + "} 21\nh_count{" + l + "} 20\n";
+  }
+  data += "h_sum{b=\"0\",k=\"" + long_value + "\"} 22\n";  // back to the first point
+  ConvertOptions options;
+  options.parse.format = exposition::Format::kPrometheusText;
+  options.receiver.scrape_time_ms = 1700000000000;
+  expect_same("proto", data, options);
+  expect_same("json", data, options, Path::kBuiltJson, Path::kDirectJson);
+  options.batch_size = 2;
+  expect_same("proto, batch size 2", data, options);
+  expect_same("json, batch size 2", data, options, Path::kBuiltJson, Path::kDirectJson);
+  Outcome direct = run(data, options, Path::kDirectJson);
+  ASSERT_FALSE(direct.requests.empty()) << direct.error;
+  EXPECT_NE(direct.requests[0].find("\"asDouble\":1230"), std::string::npos) << direct.requests[0];
+}
+
 }  // namespace
 }  // namespace promotel::promreceiver

@@ -1,5 +1,6 @@
 #include "promreceiver/transaction.h"
 
+#include <fast_float/fast_float.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +53,48 @@ struct Metadata {
 std::string_view text_of(const std::unique_ptr<std::string>& text) {
   return text ? std::string_view(*text) : std::string_view();
 }
+
+// The families' metadata, like Prometheus' metadata cache but bounded: an input with ever new
+// families (every 10x more input, 10x more families) would otherwise grow without end. Two
+// generations: entries are made or used in the current one; at a commit, once it holds
+// kGeneration families, it becomes the previous one and the older one is forgotten. So the
+// metadata of any family set or used within the last kGeneration families is always known
+// (families are normally contiguous; one reappearing after thousands of others is the only
+// case that can lose its metadata).
+class MetadataCache {
+ public:
+  static constexpr size_t kGeneration = 4096;
+
+  Metadata& operator[](std::string_view family) {
+    if (auto it = current_.find(family); it != current_.end()) return it->second;
+    if (Metadata* m = promote(family)) return *m;
+    return current_[std::string(family)];
+  }
+
+  // Null when the family has no metadata; a hit is kept for the next generation.
+  const Metadata* find(std::string_view family) {
+    if (auto it = current_.find(family); it != current_.end()) return &it->second;
+    return promote(family);
+  }
+
+  // At a commit, when nothing views the metadata strings any more.
+  void age() {
+    if (current_.size() < kGeneration) return;
+    previous_ = std::move(current_);
+    current_.clear();
+  }
+
+ private:
+  Metadata* promote(std::string_view family) {
+    auto it = previous_.find(family);
+    if (it == previous_.end()) return nullptr;
+    auto node = previous_.extract(it);
+    return &current_.insert(std::move(node)).position->second;
+  }
+
+  StringMap<Metadata> current_;
+  StringMap<Metadata> previous_;
+};
 
 // The OTLP shape a family becomes (A5). kEmpty is the receiver's type for gauge histograms:
 // their samples become Gauge points.
@@ -101,6 +145,71 @@ const SyntheticMetric* find_synthetic(std::string_view name) {
   return nullptr;
 }
 
+// A growable byte buffer whose growth does not zero-fill (std::string::resize would).
+class ByteBuffer {
+ public:
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  // Room for n more bytes at the end; they become part of the buffer.
+  char* grow(size_t n) {
+    if (size_ + n > capacity_) {
+      size_t capacity = std::max(capacity_ * 2, size_ + n + 4096);
+      std::unique_ptr<char[]> bigger(new char[capacity]);
+      if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      capacity_ = capacity;
+    }
+    char* p = data_.get() + size_;
+    size_ += n;
+    return p;
+  }
+  void truncate(size_t n) { size_ = n; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+// A KeyValue with a string value as a length-delimited field `field` of its parent: the exact
+// bytes the generated message serialises to.
+struct KeyValueBytes {
+  size_t any;  // the AnyValue's length
+  size_t kv;   // the KeyValue's length
+
+  KeyValueBytes(std::string_view key, std::string_view value)
+      : any(1 + WireWriter::varint_size(value.size()) + value.size()),
+        kv((key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
+           WireWriter::varint_size(any) + any) {}
+
+  // An upper bound of the bytes put() writes.
+  size_t bound() const { return 5 + WireWriter::varint_size(kv) + kv; }
+
+  // Writes the field; *key_at and *value_at tell where the key's and value's bytes went.
+  char* put(char* p, uint32_t field, std::string_view key, std::string_view value,
+            char** key_at = nullptr, char** value_at = nullptr) const {
+    p = WireWriter::put_varint(p, (field << 3) | WireWriter::kLength);
+    p = WireWriter::put_varint(p, kv);
+    if (!key.empty()) {
+      *p++ = (1 << 3) | WireWriter::kLength;
+      p = WireWriter::put_varint(p, key.size());
+      if (key_at) *key_at = p;
+      std::memcpy(p, key.data(), key.size());
+      p += key.size();
+    } else if (key_at) {
+      *key_at = p;
+    }
+    *p++ = (2 << 3) | WireWriter::kLength;
+    p = WireWriter::put_varint(p, any);
+    *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
+    p = WireWriter::put_varint(p, value.size());
+    if (value_at) *value_at = p;
+    std::memcpy(p, value.data(), value.size());
+    return p + value.size();
+  }
+};
+
 struct OwnedExemplar {
   std::vector<Attribute> labels;  // sorted, non-empty values
   double value = 0;
@@ -136,6 +245,11 @@ struct Group {
   uint32_t family = 0;
   uint32_t attributes_begin = 0;  // into State::attribute_refs
   uint32_t attributes_size = 0;
+  // The attributes as the data point's serialised KeyValue fields (in State::strings): the
+  // point's identity, and what the wire writer copies.
+  uint32_t identity_offset = 0;
+  uint32_t identity_size = 0;
+  uint64_t hash = 0;  // of the identity
   TimestampMs timestamp = 0;
   bool has_timestamp = false;
   double value = 0;
@@ -165,6 +279,11 @@ struct Group {
   }
 };
 
+struct PointSlot {
+  uint64_t key = 0;  // the identity's hash
+  uint32_t group = UINT32_MAX;  // kNone: empty
+};
+
 struct Family {
   std::string name;           // the OTLP metric name before suffix trimming
   std::string metadata_name;  // the name its metadata is registered under
@@ -175,6 +294,9 @@ struct Family {
   std::string_view help;
   std::string_view unit;  // raw Prometheus unit
   std::vector<uint32_t> groups;  // into State::groups, first-seen order
+  // Open-addressing index of the groups by identity hash: one small table per family stays in
+  // cache where one for the whole batch missed it on nearly every new point.
+  std::vector<PointSlot> index;
   bool dropped = false;
 };
 
@@ -203,11 +325,65 @@ struct Resource {
   StringMap<std::vector<Attribute>> scope_info;
 };
 
+// a == b for the short strings compared on every sample (label names and values, metric
+// names), without a call: overlapping word loads instead of a byte loop.
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  auto half = [](const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (word(x + i) != word(y + i)) return false;
+    }
+    return word(x + n - 8) == word(y + n - 8);
+  }
+  if (n >= 4) return half(x) == half(y) && half(x + n - 4) == half(y + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return false;
+  }
+  return true;
+}
+
+// memcpy for the short names and values copied on every sample, without a call: overlapping
+// word loads and stores.
+[[gnu::always_inline]] inline void copy_text(char* to, const char* from, size_t n) {
+  if (n > 16) {
+    std::memcpy(to, from, n);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + n - 8, 8);
+    std::memcpy(to, &a, 8);
+    std::memcpy(to + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, from, 4);
+    std::memcpy(&b, from + n - 4, 4);
+    std::memcpy(to, &a, 4);
+    std::memcpy(to + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) to[i] = from[i];
+  }
+}
+
 struct LabelRef {
   std::string_view name;
   std::string_view value;
-  bool is_attribute = false;  // of the data point (identity_hash)
+  bool is_attribute = false;  // of the data point (lay_out_identity)
   uint32_t source = 0;        // index of the sample label it comes from
+  uint32_t name_at = 0;       // where lay_out_identity put the name and the value
+  uint32_t value_at = 0;
 };
 
 // The layout of the last label set prepare_labels sorted (names in input order, which values
@@ -226,8 +402,7 @@ struct LabelLayout {
     if (!valid || input.size() != names.size()) return false;
     for (size_t i = 0; i < input.size(); ++i) {
       const model::Label& l = input[i];
-      if (l.value.empty() != (empty[i] != 0) || l.name.size() != names[i].size() ||
-          std::memcmp(l.name.data(), names[i].data(), l.name.size()) != 0) {
+      if (l.value.empty() != (empty[i] != 0) || !same_text(l.name, names[i])) {
         return false;
       }
     }
@@ -266,6 +441,30 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 // Go's strconv.ParseFloat for le/quantile label values: decimal, hex, Inf/NaN spellings.
 bool parse_label_float(std::string_view text, double* out) {
   if (text.empty()) return false;
+  // Plain decimals ([-]digits[.digits], nearly every le and quantile value) without the copy
+  // and strtod: fast_float rounds them exactly as strtod does.
+  size_t i = text[0] == '-' ? 1 : 0;
+  size_t digits = 0;
+  bool plain = text.size() <= 40;
+  bool point = false;
+  for (; plain && i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      plain = false;
+    }
+  }
+  if (plain && digits > 0) {
+    auto r = fast_float::from_chars(text.data(), text.data() + text.size(), *out);
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size()) return true;
+  }
+  if (text == "+Inf") {
+    *out = std::numeric_limits<double>::infinity();
+    return true;
+  }
   std::string s(text);
   if (s.find('_') != std::string::npos) return false;
   char* end = nullptr;
@@ -311,15 +510,18 @@ void add_attributes(const std::vector<Attribute>& attrs,
 struct Transaction::State {
   Options options;
   Warn warn;
-  StringMap<Metadata> metadata;
+  MetadataCache metadata;
   // HELP/UNIT texts replaced while families still view them (freed at commit).
   std::vector<std::unique_ptr<std::string>> retired_metadata;
 
-  std::vector<Resource> resources;
+  std::vector<Resource> resources;  // [0, resources_used) are the remembered targets
+  size_t resources_used = 0;
   StringMap<uint32_t> resource_index;  // job '\0' instance
-  std::vector<Scope> scopes;
+  std::vector<Scope> scopes;  // [0, scopes_used) are theirs
+  size_t scopes_used = 0;
   StringMap<uint32_t> scope_index;     // resource, name, version, schema, attributes
-  std::vector<Family> families;
+  std::vector<Family> families;  // [0, families_used) are the batch's
+  size_t families_used = 0;
   StringMap<uint32_t> family_index;    // scope, native flag, name (and aliases)
   size_t pending_points = 0;
   size_t samples_seen = 0;
@@ -328,16 +530,11 @@ struct Transaction::State {
   // Data points of the pending batch. Group objects are recycled across commits.
   std::vector<Group> groups;
   size_t groups_used = 0;
-  std::string strings;                      // attribute names and values of the batch
+  ByteBuffer strings;  // the points' attributes (Group::identity_offset) of the batch
   std::vector<AttributeRef> attribute_refs;
-  // Open-addressing index: (family, identity hash) → group; empty slots have group kNone.
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t group = kNone;
-  };
-  std::vector<Slot> slots = std::vector<Slot>(1024);
-  size_t slots_used = 0;
-  std::string identity;  // scratch for the identity hash
+  uint32_t last_group = kNone;  // the group the last sample went to
+  uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
+  uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
   // The last family found (consecutive samples nearly always share it).
   uint32_t last_family = kNone;
   uint32_t last_family_scope = kNone;
@@ -365,7 +562,7 @@ struct Transaction::State {
     std::string metadata_name;
   };
 
-  Lookup lookup_metadata(std::string_view name) const {
+  Lookup lookup_metadata(std::string_view name) {
     Lookup out;
     if (const SyntheticMetric* s = find_synthetic(name)) {
       out.type = MetricType::kGauge;
@@ -375,21 +572,21 @@ struct Transaction::State {
       out.metadata_name = out.family_name;
       return out;
     }
-    if (auto it = metadata.find(name); it != metadata.end()) {
-      out.type = it->second.type;
-      out.help = text_of(it->second.help);
-      out.unit = text_of(it->second.unit);
+    if (const Metadata* m = metadata.find(name)) {
+      out.type = m->type;
+      out.help = text_of(m->help);
+      out.unit = text_of(m->unit);
       out.family_name = std::string(name);
       out.metadata_name = out.family_name;
       return out;
     }
     std::string_view base = normalize_metric_name(name);
-    if (auto it = metadata.find(base); it != metadata.end()) {
-      out.type = it->second.type;
-      out.help = text_of(it->second.help);
-      out.unit = text_of(it->second.unit);
+    if (const Metadata* m = metadata.find(base)) {
+      out.type = m->type;
+      out.help = text_of(m->help);
+      out.unit = text_of(m->unit);
       out.metadata_name = std::string(base);
-      if (it->second.type == MetricType::kCounter) {
+      if (m->type == MetricType::kCounter) {
         out.family_name =
             has_suffix(name, "_created") ? std::string(base) + "_total" : std::string(name);
       } else {
@@ -402,15 +599,15 @@ struct Transaction::State {
     return out;
   }
 
-  bool has_metadata(std::string_view name) const {
-    return find_synthetic(name) != nullptr || metadata.count(name) != 0;
+  bool has_metadata(std::string_view name) {
+    return find_synthetic(name) != nullptr || metadata.find(name) != nullptr;
   }
 
   // --- resources and scopes ---
 
   uint32_t resource_for(std::string_view job, std::string_view instance) {
-    if (last_resource != kNone && resources[last_resource].job == job &&
-        resources[last_resource].instance == instance) {
+    if (last_resource != kNone && same_text(resources[last_resource].job, job) &&
+        same_text(resources[last_resource].instance, instance)) {
       return last_resource;
     }
     key.assign(job);
@@ -418,25 +615,44 @@ struct Transaction::State {
     key.append(instance);
     auto it = resource_index.find(std::string_view(key));
     if (it == resource_index.end()) {
-      Resource r;
-      r.job = std::string(job);
-      r.instance = std::string(instance);
-      r.attributes = target_resource_attributes(job, instance, options.scheme);
-      resources.push_back(std::move(r));
-      it = resource_index.emplace(key, static_cast<uint32_t>(resources.size() - 1)).first;
+      // Resource objects are recycled (strings and vectors keep their capacity).
+      uint32_t index = static_cast<uint32_t>(resources_used++);
+      if (index == resources.size()) resources.emplace_back();
+      Resource& r = resources[index];
+      r.job.assign(job);
+      r.instance.assign(instance);
+      assign_target_resource_attributes(r.attributes, job, instance, options.scheme);
+      r.scopes.clear();
+      r.default_scope = kNone;
+      r.scope_info.clear();
+      it = resource_index.emplace(key, index).first;
     }
     last_resource = it->second;
     return last_resource;
   }
 
+  // A recycled Scope object, emptied.
+  uint32_t new_scope() {
+    uint32_t index = static_cast<uint32_t>(scopes_used++);
+    if (index == scopes.size()) scopes.emplace_back();
+    Scope& s = scopes[index];
+    s.is_default = false;
+    s.name.clear();
+    s.version.clear();
+    s.schema_url.clear();
+    s.attributes.clear();
+    s.families.clear();
+    return index;
+  }
+
   uint32_t default_scope(uint32_t resource) {
     Resource& r = resources[resource];
     if (r.default_scope == kNone) {
-      Scope s;
+      uint32_t index = new_scope();
+      Scope& s = scopes[index];
       s.is_default = true;
-      s.version = options.scope_version;
-      scopes.push_back(std::move(s));
-      r.default_scope = static_cast<uint32_t>(scopes.size() - 1);
+      s.version.assign(options.scope_version);
+      r.default_scope = index;
     }
     return r.default_scope;
   }
@@ -480,16 +696,15 @@ struct Transaction::State {
     }
     auto it = scope_index.find(std::string_view(key));
     if (it != scope_index.end()) return it->second;
-    Scope s;
-    s.name = std::string(name);
-    s.version = std::string(version);
-    s.schema_url = std::string(schema_url);
+    uint32_t index = new_scope();
+    Scope& s = scopes[index];
+    s.name.assign(name);
+    s.version.assign(version);
+    s.schema_url.assign(schema_url);
     for (const LabelRef& l : labels) {
       if (!is_scope_attribute_label(l.name)) continue;
       s.attributes.emplace_back(std::string(l.name.substr(11)), std::string(l.value));
     }
-    scopes.push_back(std::move(s));
-    uint32_t index = static_cast<uint32_t>(scopes.size() - 1);
     resources[resource].scopes.push_back(index);
     scope_index.emplace(key, index);
     return index;
@@ -523,7 +738,7 @@ struct Transaction::State {
 
   uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
     if (last_family != kNone && last_family_scope == scope && last_family_native == native &&
-        last_family_sample == name) {
+        same_text(last_family_sample, name)) {
       return last_family;
     }
     uint32_t index = find_or_create_family(scope, native, name);
@@ -534,25 +749,40 @@ struct Transaction::State {
     return index;
   }
 
+  // What a sample name means for its family, from the metadata: the same in every scope, so
+  // kept for the last name (an input where every series is another target asks for the same
+  // name again and again). Forgotten when metadata changes and at every commit.
+  struct Resolution {
+    bool valid = false;
+    std::string name;
+    std::string candidate;  // the family name the sample joins if that family includes it
+    Lookup found;           // the family it makes otherwise
+  };
+  Resolution resolution;
+
+  const Resolution& resolve(std::string_view name) {
+    if (resolution.valid && resolution.name == name) return resolution;
+    resolution.valid = true;
+    resolution.name.assign(name);
+    std::string_view base = normalize_metric_name(name);
+    resolution.candidate.assign(has_metadata(name) ? name : base);
+    if (has_suffix(name, "_created")) {
+      if (const Metadata* m = metadata.find(base); m != nullptr && m->type == MetricType::kCounter) {
+        resolution.candidate.assign(base);
+        resolution.candidate.append("_total");
+      }
+    }
+    resolution.found = lookup_metadata(name);
+    return resolution;
+  }
+
   uint32_t find_or_create_family(uint32_t scope, bool native, std::string_view name) {
     family_key(scope, native, name);
     if (auto it = family_index.find(std::string_view(key)); it != family_index.end()) {
       return it->second;
     }
-    std::string candidate;
-    std::string_view base = normalize_metric_name(name);
-    if (has_metadata(name)) {
-      candidate = std::string(name);
-    } else {
-      candidate = std::string(base);
-    }
-    if (has_suffix(name, "_created")) {
-      if (auto it = metadata.find(base);
-          it != metadata.end() && it->second.type == MetricType::kCounter) {
-        candidate = std::string(base) + "_total";
-      }
-    }
-    family_key(scope, native, candidate);
+    const Resolution& r = resolve(name);
+    family_key(scope, native, r.candidate);
     if (auto it = family_index.find(std::string_view(key)); it != family_index.end()) {
       if (includes(families[it->second], name)) {
         uint32_t index = it->second;
@@ -561,17 +791,20 @@ struct Transaction::State {
         return index;
       }
     }
-    Lookup found = lookup_metadata(name);
-    Family f;
-    f.name = std::move(found.family_name);
-    f.metadata_name = std::move(found.metadata_name);
+    const Lookup& found = r.found;
+    // Family objects are recycled across commits (their strings and vectors keep capacity).
+    uint32_t index = static_cast<uint32_t>(families_used++);
+    if (index == families.size()) families.emplace_back();
+    Family& f = families[index];
+    f.name.assign(found.family_name);
+    f.metadata_name.assign(found.metadata_name);
     f.prom_type = found.type;
     f.kind = kind_of(found.type, native);
     f.help = found.help;
     f.unit = found.unit;
+    f.groups.clear();
+    f.index.clear();
     f.dropped = is_dropped(f);
-    families.push_back(std::move(f));
-    uint32_t index = static_cast<uint32_t>(families.size() - 1);
     scopes[scope].families.push_back(index);
     family_key(scope, native, families[index].name);
     family_index.insert_or_assign(key, index);
@@ -624,6 +857,7 @@ struct Transaction::State {
       return;
     }
     layout.valid = false;
+    ++layout_serial;
     labels.clear();
     *job = options.job;
     *instance = options.instance;
@@ -697,74 +931,168 @@ struct Transaction::State {
     return true;
   }
 
-  // Lays the point's identity labels out in `identity` as name 0xff value 0xff ... and returns
-  // their hash mixed with the family. A new group keeps these bytes as its attribute strings.
-  uint64_t identity_hash(uint32_t family, Kind kind) {
+  // The field number of a data point's attributes in the point message of each kind.
+  static uint32_t attributes_field(Kind kind) {
+    switch (kind) {
+      case Kind::kHistogram:
+        return 9;
+      case Kind::kExponentialHistogram:
+        return 1;
+      default:
+        return 7;  // NumberDataPoint, SummaryDataPoint
+    }
+  }
+
+  // Lays the point's attribute labels out at the end of `strings` as the point's serialised
+  // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
+  // for a known one. Returns where they begin.
+  size_t lay_out_identity(Kind kind) {
     size_t total = 0;
     for (LabelRef& l : labels) {
       l.is_attribute = is_point_attribute(l.name, kind);
-      if (l.is_attribute) total += l.name.size() + l.value.size() + 2;
+      // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or
+      // lengths of up to 10 bytes and a tag).
+      if (l.is_attribute) total += l.name.size() + l.value.size() + 48;
     }
-    identity.resize(total);
-    char* p = identity.data();
+    uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
+    size_t at = strings.size();
+    char* begin = strings.grow(total);
+    char* p = begin;
+    for (LabelRef& l : labels) {
+      if (!l.is_attribute) continue;
+      size_t any = 2 + l.value.size();
+      size_t kv = 2 + l.name.size() + 2 + any;
+      char* key_at;
+      char* value_at;
+      if (kv < 0x80 && tag < 0x80 && !l.name.empty()) {
+        // Every length fits one byte (nearly all labels): the fields written straight out.
+        p[0] = static_cast<char>(tag);
+        p[1] = static_cast<char>(kv);
+        p[2] = (1 << 3) | WireWriter::kLength;
+        p[3] = static_cast<char>(l.name.size());
+        key_at = p + 4;
+        copy_text(key_at, l.name.data(), l.name.size());
+        p = key_at + l.name.size();
+        p[0] = (2 << 3) | WireWriter::kLength;
+        p[1] = static_cast<char>(any);
+        p[2] = (1 << 3) | WireWriter::kLength;
+        p[3] = static_cast<char>(l.value.size());
+        value_at = p + 4;
+        copy_text(value_at, l.value.data(), l.value.size());
+        p = value_at + l.value.size();
+      } else {
+        p = KeyValueBytes(l.name, l.value)
+                .put(p, attributes_field(kind), l.name, l.value, &key_at, &value_at);
+      }
+      l.name_at = static_cast<uint32_t>(key_at - begin);
+      l.value_at = static_cast<uint32_t>(value_at - begin);
+    }
+    strings.truncate(at + static_cast<size_t>(p - begin));
+    return at;
+  }
+
+  // Families with few points are searched linearly; beyond, through their index.
+  static constexpr size_t kLinearSearch = 8;
+
+  // Rebuilds the family's index with room for twice its points (so never more than half full).
+  void rebuild_index(Family& f) {
+    size_t size = 32;
+    while (size < 4 * f.groups.size()) size *= 2;
+    f.index.assign(size, PointSlot{});
+    for (uint32_t id : f.groups) {
+      uint64_t h = groups[id].hash;
+      size_t i = h & (size - 1);
+      while (f.index[i].group != kNone) i = (i + 1) & (size - 1);
+      f.index[i] = {h, id};
+    }
+  }
+
+  bool same_identity(const Group& g, const char* identity, size_t size) const {
+    return g.identity_size == size &&
+           std::memcmp(strings.data() + g.identity_offset, identity, size) == 0;
+  }
+
+  // Whether the labels (laid out in the same layout as the last group's) have its values.
+  bool has_values_of(const Group& g) const {
+    uint32_t k = g.attributes_begin;
     for (const LabelRef& l : labels) {
       if (!l.is_attribute) continue;
-      std::memcpy(p, l.name.data(), l.name.size());
-      p += l.name.size();
-      *p++ = '\xff';
-      std::memcpy(p, l.value.data(), l.value.size());
-      p += l.value.size();
-      *p++ = '\xff';
+      const AttributeRef& a = attribute_refs[k++];
+      if (!same_text(l.value, std::string_view(strings.data() + a.value_offset, a.value_size))) {
+        return false;
+      }
     }
-    return XXH3_64bits_withSeed(identity.data(), identity.size(), family);
-  }
-
-  void grow_slots() {
-    std::vector<Slot> old(slots.size() * 2);
-    old.swap(slots);
-    for (const Slot& s : old) {
-      if (s.group == kNone) continue;
-      size_t i = s.key & (slots.size() - 1);
-      while (slots[i].group != kNone) i = (i + 1) & (slots.size() - 1);
-      slots[i] = s;
-    }
-  }
-
-  uint32_t append_string(std::string_view s) {
-    uint32_t offset = static_cast<uint32_t>(strings.size());
-    strings.append(s);
-    return offset;
+    return true;
   }
 
   Group& group_for(uint32_t family_index) {
     Family& f = families[family_index];
-    uint64_t h = identity_hash(family_index, f.kind);
-    size_t i = h & (slots.size() - 1);
-    while (slots[i].group != kNone) {
-      if (slots[i].key == h && groups[slots[i].group].family == family_index) {
-        return groups[slots[i].group];
+    // The next sample of the last point in the same label layout (a histogram's buckets, _sum
+    // and _count): its values compared in place, nothing laid out or hashed. The labels'
+    // is_attribute flags are still those lay_out_identity set for that point.
+    if (last_group != kNone && last_group_layout == layout_serial) {
+      Group& last = groups[last_group];
+      if (last.family == family_index && has_values_of(last)) return last;
+    }
+    last_group_layout = layout_serial;
+    size_t at = lay_out_identity(f.kind);
+    const char* identity = strings.data() + at;
+    size_t size = strings.size() - at;
+    // Consecutive samples of one point (a histogram's buckets, _sum and _count): no hashing.
+    if (last_group != kNone) {
+      Group& last = groups[last_group];
+      if (last.family == family_index && same_identity(last, identity, size)) {
+        strings.truncate(at);
+        return last;
       }
-      i = (i + 1) & (slots.size() - 1);
+    }
+    uint64_t h = XXH3_64bits_withSeed(identity, size, family_index);
+    size_t slot = 0;
+    if (f.groups.size() < kLinearSearch) {
+      for (uint32_t id : f.groups) {
+        Group& g = groups[id];
+        if (g.hash == h && same_identity(g, identity, size)) {
+          strings.truncate(at);
+          last_group = id;
+          return g;
+        }
+      }
+    } else {
+      if (2 * (f.groups.size() + 1) > f.index.size()) rebuild_index(f);
+      size_t mask = f.index.size() - 1;
+      slot = h & mask;
+      while (f.index[slot].group != kNone) {
+        if (f.index[slot].key == h) {
+          Group& g = groups[f.index[slot].group];
+          if (same_identity(g, identity, size)) {
+            strings.truncate(at);
+            last_group = f.index[slot].group;
+            return g;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
     }
     uint32_t id = static_cast<uint32_t>(groups_used++);
     if (id == groups.size()) groups.emplace_back();
-    slots[i] = {h, id};
-    if (++slots_used * 2 > slots.size()) grow_slots();
+    if (!f.index.empty()) f.index[slot] = {h, id};
     Group& g = groups[id];
     g.reset(family_index);
+    g.hash = h;
+    g.identity_offset = static_cast<uint32_t>(at);
+    g.identity_size = static_cast<uint32_t>(size);
     g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
-    uint32_t at = append_string(identity);  // the attributes' bytes, laid out by identity_hash
     for (const LabelRef& l : labels) {
-      if (!l.is_attribute) continue;  // set by identity_hash
-      uint32_t name = at;
-      uint32_t value = name + static_cast<uint32_t>(l.name.size()) + 1;
-      at = value + static_cast<uint32_t>(l.value.size()) + 1;
-      attribute_refs.push_back({name, static_cast<uint32_t>(l.name.size()), value,
+      if (!l.is_attribute) continue;
+      attribute_refs.push_back({static_cast<uint32_t>(at) + l.name_at,
+                                static_cast<uint32_t>(l.name.size()),
+                                static_cast<uint32_t>(at) + l.value_at,
                                 static_cast<uint32_t>(l.value.size())});
     }
     g.attributes_size = static_cast<uint32_t>(attribute_refs.size()) - g.attributes_begin;
     f.groups.push_back(id);
     ++pending_points;
+    last_group = id;
     return g;
   }
 
@@ -1189,7 +1517,8 @@ struct Transaction::State {
   size_t commit(pb_collector::ExportMetricsServiceRequest* request) {
     request->Clear();
     size_t points = 0;
-    for (Resource& r : resources) {
+    for (size_t ri = 0; ri < resources_used; ++ri) {
+      Resource& r = resources[ri];
       pb_metrics::ResourceMetrics* rm = nullptr;
       for (uint32_t scope_index : scope_order(r)) {
         Scope& s = scopes[scope_index];
@@ -1233,32 +1562,15 @@ struct Transaction::State {
   // A KeyValue with a string value; its sizes are known up front, so no length is patched in.
   static void wire_key_value(WireWriter& w, uint32_t field, std::string_view key,
                              std::string_view value) {
-    size_t any = 1 + WireWriter::varint_size(value.size()) + value.size();
-    size_t kv = (key.empty() ? 0 : 1 + WireWriter::varint_size(key.size()) + key.size()) + 1 +
-                WireWriter::varint_size(any) + any;
-    char* p = w.reserve(5 + WireWriter::varint_size(kv) + kv);
-    p = WireWriter::put_varint(p, (field << 3) | WireWriter::kLength);
-    p = WireWriter::put_varint(p, kv);
-    if (!key.empty()) {
-      *p++ = (1 << 3) | WireWriter::kLength;
-      p = WireWriter::put_varint(p, key.size());
-      std::memcpy(p, key.data(), key.size());
-      p += key.size();
-    }
-    *p++ = (2 << 3) | WireWriter::kLength;
-    p = WireWriter::put_varint(p, any);
-    *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
-    p = WireWriter::put_varint(p, value.size());
-    std::memcpy(p, value.data(), value.size());
-    w.advance_to(p + value.size());
+    KeyValueBytes kv(key, value);
+    w.advance_to(kv.put(w.reserve(kv.bound()), field, key, value));
   }
 
-  void wire_point_attributes(const Group& g, uint32_t field) {
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      wire_key_value(wire, field, std::string_view(strings.data() + a.name_offset, a.name_size),
-                     std::string_view(strings.data() + a.value_offset, a.value_size));
-    }
+  // The attributes, already serialised with the point kind's field number.
+  void wire_point_attributes(const Group& g) {
+    char* p = wire.reserve(g.identity_size);
+    std::memcpy(p, strings.data() + g.identity_offset, g.identity_size);
+    wire.advance_to(p + g.identity_size);
   }
 
   static bool is_trace_id(const Attribute& a) {
@@ -1301,7 +1613,7 @@ struct Transaction::State {
       bool stale = model::is_stale_nan(g.value);
       if (!stale) wire.double_field(4, g.value);
       wire_exemplars(g, 5);
-      wire_point_attributes(g, 7);
+      wire_point_attributes(g);
       if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       wire.end(p);
       ++n;
@@ -1342,7 +1654,7 @@ struct Transaction::State {
         for (const auto& b : buckets) wire.double_bits(b.first);
       }
       wire_exemplars(g, 8);
-      wire_point_attributes(g, 9);
+      wire_point_attributes(g);
       if (stale) wire.varint_if_set(10, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       wire.end(p);
       ++n;
@@ -1372,7 +1684,7 @@ struct Transaction::State {
         wire.double_if_set(2, stale ? 0 : q.second);
         wire.end(v);
       }
-      wire_point_attributes(g, 7);
+      wire_point_attributes(g);
       if (stale) wire.varint_if_set(8, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       wire.end(p);
       ++n;
@@ -1403,7 +1715,7 @@ struct Transaction::State {
       const NativePoint& np = *g.native;
       bool stale = model::is_stale_nan(np.sum);
       size_t p = wire.begin(1);
-      wire_point_attributes(g, 1);
+      wire_point_attributes(g);
       if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
       wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
       if (!stale) {
@@ -1481,7 +1793,8 @@ struct Transaction::State {
   size_t commit_serialized(std::string* out) {
     wire.clear();
     size_t points = 0;
-    for (Resource& r : resources) {
+    for (size_t ri = 0; ri < resources_used; ++ri) {
+      Resource& r = resources[ri];
       WireWriter::Mark resource_start = wire.mark();
       size_t rm = 0;
       bool rm_open = false;
@@ -1544,6 +1857,88 @@ struct Transaction::State {
   // message (field-number order, default values left out, 64-bit integers quoted), so the text
   // equals encode_json(commit()) (checked on every golden input by a test).
 
+  // Raw writing for the hot parts: room for a bound is made at the end of o, written through
+  // a pointer, and o is cut back to where the pointer ended.
+  static char* json_begin(std::string& o, size_t bound) {
+    size_t used = o.size();
+    o.resize(used + bound);
+    return o.data() + used;
+  }
+  static void json_end(std::string& o, char* p) { o.resize(static_cast<size_t>(p - o.data())); }
+
+  template <size_t N>
+  static char* put(char* p, const char (&literal)[N]) {
+    std::memcpy(p, literal, N - 1);
+    return p + N - 1;
+  }
+
+  // The most bytes put_json_string writes for s: every byte may become a 6-byte escape.
+  static size_t json_string_bound(std::string_view s) { return 6 * s.size() + 2; }
+
+  // True when none of the 8 bytes needs escaping or UTF-8 checking (a control character, '"',
+  // '\\' or a byte >= 0x80), tested on the whole word at once.
+  static bool plain_word(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    uint64_t special = (w & kHigh) | ((w - 0x20 * kOnes) & ~w & kHigh) |
+                       has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes));
+    return special == 0;
+  }
+
+  [[gnu::always_inline]] static bool plain_json(std::string_view s) {
+    uint64_t w;
+    if (s.size() < 8) {
+      char padded[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+      std::memcpy(padded, s.data(), s.size());
+      std::memcpy(&w, padded, 8);
+      return plain_word(w);
+    }
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::memcpy(&w, s.data() + i, 8);
+      if (!plain_word(w)) return false;
+    }
+    std::memcpy(&w, s.data() + s.size() - 8, 8);  // the tail, overlapping
+    return plain_word(w);
+  }
+
+  // otlp::append_json_string's text: plain printable ASCII (nearly all) is copied at once.
+  [[gnu::always_inline]] static char* put_json_string(char* p, std::string_view s) {
+    if (!plain_json(s)) {
+      std::string escaped;
+      otlp::append_json_string(escaped, s);
+      std::memcpy(p, escaped.data(), escaped.size());
+      return p + escaped.size();
+    }
+    *p++ = '"';
+    copy_text(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    return p;
+  }
+
+  static constexpr size_t kJsonNumberBound = 40;
+
+  static char* put_quoted(char* p, uint64_t v) {
+    *p++ = '"';
+    p = std::to_chars(p, p + 24, v).ptr;
+    *p++ = '"';
+    return p;
+  }
+
+  // otlp::append_json_double's text. Integers not ending in 0 print the same with the integer
+  // formatter (std::to_chars picks the fixed form for them: the exponent form is longer).
+  static char* put_double(char* p, double v) {
+    if (v >= -9007199254740992.0 && v <= 9007199254740992.0) {
+      int64_t i = static_cast<int64_t>(v);
+      if (static_cast<double>(i) == v && i % 10 != 0) return std::to_chars(p, p + 24, i).ptr;
+    }
+    if (std::isnan(v)) return put(p, "\"NaN\"");
+    if (std::isinf(v)) return v > 0 ? put(p, "\"Infinity\"") : put(p, "\"-Infinity\"");
+    return std::to_chars(p, p + 32, v).ptr;
+  }
+
   static void json_number(std::string& o, uint64_t v) {
     char buffer[24];
     auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
@@ -1594,14 +1989,28 @@ struct Transaction::State {
   }
 
   void json_point_attributes(std::string& o, const Group& g) const {
-    o += '[';
+    size_t bound = 2;
     for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      if (i > 0) o += ',';
       const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      json_key_value(o, std::string_view(strings.data() + a.name_offset, a.name_size),
-                     std::string_view(strings.data() + a.value_offset, a.value_size));
+      bound += 6 * (a.name_size + a.value_size) + 48;
     }
-    o += ']';
+    char* p = json_begin(o, bound);
+    *p++ = '[';
+    for (uint32_t i = 0; i < g.attributes_size; ++i) {
+      if (i > 0) *p++ = ',';
+      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+      if (a.name_size == 0) {
+        p = put(p, "{\"value\":{\"stringValue\":");
+      } else {
+        p = put(p, "{\"key\":");
+        p = put_json_string(p, std::string_view(strings.data() + a.name_offset, a.name_size));
+        p = put(p, ",\"value\":{\"stringValue\":");
+      }
+      p = put_json_string(p, std::string_view(strings.data() + a.value_offset, a.value_size));
+      p = put(p, "}}");
+    }
+    *p++ = ']';
+    json_end(o, p);
   }
 
   // Trace and span ids: the label's hex digits as the bytes' lowercase hex.
@@ -1651,20 +2060,45 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_value) continue;
-      if (n > 0) o += ',';
-      JsonObject p(o);
+      // The members up to asDouble written raw; `next` is what precedes the next member.
+      char* p = json_begin(o, 3 * kJsonNumberBound + 64);
+      if (n > 0) *p++ = ',';
+      char next = '{';
       if (f.kind == Kind::kSum && g.has_created) {
         if (uint64_t t = created_to_nanos(g.created); t != 0) {
-          json_quoted(p.key("\"startTimeUnixNano\":"), t);
+          *p++ = next;
+          next = ',';
+          p = put_quoted(put(p, "\"startTimeUnixNano\":"), t);
         }
       }
-      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) json_quoted(p.key("\"timeUnixNano\":"), t);
+      if (uint64_t t = ms_to_nanos(g.timestamp); t != 0) {
+        *p++ = next;
+        next = ',';
+        p = put_quoted(put(p, "\"timeUnixNano\":"), t);
+      }
       bool stale = model::is_stale_nan(g.value);
-      if (!stale) otlp::append_json_double(p.key("\"asDouble\":"), g.value);
-      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
-      if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
-      p.close();
+      if (!stale) {
+        *p++ = next;
+        next = ',';
+        p = put_double(put(p, "\"asDouble\":"), g.value);
+      }
+      json_end(o, p);
+      if (!g.exemplars.empty()) {
+        o += next;
+        next = ',';
+        json_exemplars(o += "\"exemplars\":"sv, g);
+      }
+      if (g.attributes_size != 0) {
+        o += next;
+        next = ',';
+        json_point_attributes(o += "\"attributes\":"sv, g);
+      }
+      if (stale) {
+        o += next;
+        next = ',';
+        json_number(o += "\"flags\":"sv, pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+      }
+      o += next == '{' ? "{}"sv : "}"sv;
       ++n;
     }
     return n;
@@ -1889,7 +2323,8 @@ struct Transaction::State {
     size_t points = 0;
     size_t resource_metrics = 0;
     o += "{\"resourceMetrics\":["sv;
-    for (Resource& r : resources) {
+    for (size_t ri = 0; ri < resources_used; ++ri) {
+      Resource& r = resources[ri];
       size_t resource_start = o.size();
       bool rm_open = false;
       size_t rm_scopes = 0;
@@ -1967,33 +2402,34 @@ struct Transaction::State {
   static constexpr size_t kMaxRememberedTargets = 1000;
 
   void forget_pending() {
-    if (resources.size() > kMaxRememberedTargets) {
-      resources.clear();
+    if (resources_used > kMaxRememberedTargets) {
+      resources_used = 0;
       resource_index.clear();
-      scopes.clear();
+      scopes_used = 0;
       scope_index.clear();
       last_resource = kNone;
     }
-    for (Scope& s : scopes) s.families.clear();
-    families.clear();
+    for (size_t i = 0; i < scopes_used; ++i) scopes[i].families.clear();
+    families_used = 0;
     family_index.clear();
     groups_used = 0;
+    last_group = kNone;
     strings.clear();
     attribute_refs.clear();
-    if (slots_used != 0) {
-      std::fill(slots.begin(), slots.end(), Slot{});
-      slots_used = 0;
-    }
     last_family = kNone;
     dropped_families.clear();
     retired_metadata.clear();
+    metadata.age();
+    resolution.valid = false;
     pending_points = 0;
   }
 
   void add_scrape_metrics(const ScrapeReport& report) {
     double scraped = static_cast<double>(samples_seen);
     std::vector<std::pair<std::string, std::string>> targets;
-    for (const Resource& r : resources) targets.emplace_back(r.job, r.instance);
+    for (size_t i = 0; i < resources_used; ++i) {
+      targets.emplace_back(resources[i].job, resources[i].instance);
+    }
     if (targets.empty()) targets.emplace_back(options.job, options.instance);
     const std::pair<std::string_view, double> series[] = {
         {"up", report.up ? 1.0 : 0.0},
@@ -2031,17 +2467,20 @@ Transaction::Transaction(Options options, Warn warn) : state_(std::make_unique<S
 Transaction::~Transaction() = default;
 
 void Transaction::set_type(std::string_view family, model::MetricType type) {
-  state_->metadata[std::string(family)].type = type;
+  state_->resolution.valid = false;
+  state_->metadata[family].type = type;
 }
 
 void Transaction::set_help(std::string_view family, std::string_view help) {
-  std::unique_ptr<std::string>& text = state_->metadata[std::string(family)].help;
+  state_->resolution.valid = false;
+  std::unique_ptr<std::string>& text = state_->metadata[family].help;
   if (text) state_->retired_metadata.push_back(std::move(text));
   text = std::make_unique<std::string>(help);
 }
 
 void Transaction::set_unit(std::string_view family, std::string_view unit) {
-  std::unique_ptr<std::string>& text = state_->metadata[std::string(family)].unit;
+  state_->resolution.valid = false;
+  std::unique_ptr<std::string>& text = state_->metadata[family].unit;
   if (text) state_->retired_metadata.push_back(std::move(text));
   text = std::make_unique<std::string>(unit);
 }
@@ -2055,7 +2494,10 @@ void Transaction::append_native_histogram(std::string_view family_name,
 
 void Transaction::drop_family(std::string_view family) {
   state_->dropped_families.emplace_back(family);
-  for (Family& f : state_->families) f.dropped = f.dropped || state_->is_dropped(f);
+  for (size_t i = 0; i < state_->families_used; ++i) {
+    Family& f = state_->families[i];
+    f.dropped = f.dropped || state_->is_dropped(f);
+  }
 }
 
 void Transaction::add_scrape_metrics(const ScrapeReport& report) {
@@ -2064,7 +2506,7 @@ void Transaction::add_scrape_metrics(const ScrapeReport& report) {
 
 size_t Transaction::pending_points() const { return state_->pending_points; }
 
-size_t Transaction::pending_metrics() const { return state_->families.size(); }
+size_t Transaction::pending_metrics() const { return state_->families_used; }
 
 size_t Transaction::samples_seen() const { return state_->samples_seen; }
 

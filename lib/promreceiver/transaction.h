@@ -16,9 +16,10 @@
 // job/instance labels are the target labels (promscrape writes them that way).
 //
 // Memory: the data of pending points is held until commit(); metadata (TYPE/HELP/UNIT) is kept
-// for the whole input, like Prometheus' metadata cache; targets and scopes (with the
-// target_info / otel_scope_info attributes seen so far) are kept across commits for up to 1000
-// targets, beyond that forgotten at every commit.
+// like Prometheus' metadata cache, but bounded: that of at least the last 4096 families set or
+// used (a family reappearing after more others than that is treated as having none); targets
+// and scopes (with the target_info / otel_scope_info attributes seen so far) are kept across
+// commits for up to 1000 targets, beyond that forgotten at every commit.
 
 #include <cstdint>
 #include <functional>

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -282,6 +284,66 @@ TEST(Transaction, ScrapeMetricsCountSamplesPerTarget) {
   EXPECT_EQ(m[3].gauge().data_points(0).as_double(), 0.5);
   EXPECT_EQ(m[4].gauge().data_points(0).as_double(), 2);
   EXPECT_EQ(tx.samples_seen(), 2u);
+}
+
+TEST(Transaction, BucketBoundsParseLikeGoParseFloat) {
+  // Plain decimals take a fast path; exponents, hex, Inf spellings and the rest go through
+  // strtod; underscores and junk drop the sample.
+  const std::vector<std::pair<std::string, double>> valid = {
+      {"0.005", 0.005}, {"-2.5", -2.5}, {"7", 7}, {"5.", 5}, {".25", 0.25},
+      {"1e-3", 1e-3}, {"0x1p-2", 0.25}, {"+Inf", INFINITY}, {"inf", INFINITY},
+      {"0.1000000000000000055511151231257827", 0.1}};
+  std::vector<std::string> warnings;
+  Transaction tx2(test_options(), [&](const std::string& w) { warnings.push_back(w); });
+  tx2.set_type("h", MetricType::kHistogram);
+  for (const auto& [text, value] : valid) {
+    std::vector<Label> l = {{"b", text}, {"le", text}};
+    tx2.append(sample("h_bucket", 1, l));
+    tx2.append(sample("h_count", 1, {{"b", text}}));
+  }
+  for (std::string bad : {"1_0", "1.2.3", "-", "12a", ""}) {
+    tx2.append(sample("h_bucket", 1, {{"b", "bad"}, {"le", bad}}));
+  }
+  tx2.append(sample("h_count", 1, {{"b", "bad"}}));
+  ExportMetricsServiceRequest r;
+  tx2.commit(&r);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  const auto& points = m[0].histogram().data_points();
+  ASSERT_EQ(points.size(), static_cast<int>(valid.size()) + 1);
+  for (size_t i = 0; i < valid.size(); ++i) {
+    const auto& p = points[static_cast<int>(i)];
+    if (std::isinf(valid[i].second)) {
+      EXPECT_EQ(p.explicit_bounds_size(), 0) << valid[i].first;  // +Inf is the count
+    } else {
+      ASSERT_EQ(p.explicit_bounds_size(), 1) << valid[i].first;
+      EXPECT_EQ(p.explicit_bounds(0), valid[i].second) << valid[i].first;
+    }
+  }
+  EXPECT_EQ(points[static_cast<int>(valid.size())].explicit_bounds_size(), 0);
+  EXPECT_EQ(warnings.size(), 5u);  // one per bad bound ("" is no le label at all)
+}
+
+TEST(Transaction, MetadataIsRememberedForTheLastFamiliesOnly) {
+  // One family per commit, as a long input with ever new families is converted: the metadata
+  // of a recent family is still known, that of one 10000 families back is forgotten.
+  Transaction tx(test_options());
+  ExportMetricsServiceRequest r;
+  auto family = [](int i) { return "fam_" + std::to_string(i); };
+  for (int i = 0; i < 10000; ++i) {
+    tx.set_type(family(i), MetricType::kCounter);
+    tx.append(sample(family(i) + "_total", 1));
+    ASSERT_EQ(tx.commit(&r), 1u);
+  }
+  tx.append(sample(family(9000) + "_total", 2));  // 1000 families back: still a counter
+  tx.append(sample(family(0) + "_total", 3));     // 10000 back: no metadata, a gauge
+  ASSERT_EQ(tx.commit(&r), 2u);
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].name(), "fam_9000_total");
+  EXPECT_TRUE(m[0].has_sum());
+  EXPECT_EQ(m[1].name(), "fam_0_total");
+  EXPECT_TRUE(m[1].has_gauge());
 }
 
 }  // namespace
