@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/bytes.h"
 #include "common/error.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "otlp/json_encode.h"
@@ -325,58 +326,6 @@ struct Resource {
   StringMap<std::vector<Attribute>> scope_info;
 };
 
-// a == b for the short strings compared on every sample (label names and values, metric
-// names), without a call: overlapping word loads instead of a byte loop.
-[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) {
-  size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  auto word = [](const char* p) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  };
-  auto half = [](const char* p) {
-    uint32_t w;
-    std::memcpy(&w, p, 4);
-    return w;
-  };
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      if (word(x + i) != word(y + i)) return false;
-    }
-    return word(x + n - 8) == word(y + n - 8);
-  }
-  if (n >= 4) return half(x) == half(y) && half(x + n - 4) == half(y + n - 4);
-  for (size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return false;
-  }
-  return true;
-}
-
-// memcpy for the short names and values copied on every sample, without a call: overlapping
-// word loads and stores.
-[[gnu::always_inline]] inline void copy_text(char* to, const char* from, size_t n) {
-  if (n > 16) {
-    std::memcpy(to, from, n);
-  } else if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, from, 8);
-    std::memcpy(&b, from + n - 8, 8);
-    std::memcpy(to, &a, 8);
-    std::memcpy(to + n - 8, &b, 8);
-  } else if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, from, 4);
-    std::memcpy(&b, from + n - 4, 4);
-    std::memcpy(to, &a, 4);
-    std::memcpy(to + n - 4, &b, 4);
-  } else {
-    for (size_t i = 0; i < n; ++i) to[i] = from[i];
-  }
-}
-
 struct LabelRef {
   std::string_view name;
   std::string_view value;
@@ -402,7 +351,7 @@ struct LabelLayout {
     if (!valid || input.size() != names.size()) return false;
     for (size_t i = 0; i < input.size(); ++i) {
       const model::Label& l = input[i];
-      if (l.value.empty() != (empty[i] != 0) || !same_text(l.name, names[i])) {
+      if (l.value.empty() != (empty[i] != 0) || !same_bytes(l.name, names[i])) {
         return false;
       }
     }
@@ -606,8 +555,8 @@ struct Transaction::State {
   // --- resources and scopes ---
 
   uint32_t resource_for(std::string_view job, std::string_view instance) {
-    if (last_resource != kNone && same_text(resources[last_resource].job, job) &&
-        same_text(resources[last_resource].instance, instance)) {
+    if (last_resource != kNone && same_bytes(resources[last_resource].job, job) &&
+        same_bytes(resources[last_resource].instance, instance)) {
       return last_resource;
     }
     key.assign(job);
@@ -738,7 +687,7 @@ struct Transaction::State {
 
   uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
     if (last_family != kNone && last_family_scope == scope && last_family_native == native &&
-        same_text(last_family_sample, name)) {
+        same_bytes(last_family_sample, name)) {
       return last_family;
     }
     uint32_t index = find_or_create_family(scope, native, name);
@@ -971,14 +920,14 @@ struct Transaction::State {
         p[2] = (1 << 3) | WireWriter::kLength;
         p[3] = static_cast<char>(l.name.size());
         key_at = p + 4;
-        copy_text(key_at, l.name.data(), l.name.size());
+        copy_short(key_at, l.name.data(), l.name.size());
         p = key_at + l.name.size();
         p[0] = (2 << 3) | WireWriter::kLength;
         p[1] = static_cast<char>(any);
         p[2] = (1 << 3) | WireWriter::kLength;
         p[3] = static_cast<char>(l.value.size());
         value_at = p + 4;
-        copy_text(value_at, l.value.data(), l.value.size());
+        copy_short(value_at, l.value.data(), l.value.size());
         p = value_at + l.value.size();
       } else {
         p = KeyValueBytes(l.name, l.value)
@@ -1018,7 +967,7 @@ struct Transaction::State {
     for (const LabelRef& l : labels) {
       if (!l.is_attribute) continue;
       const AttributeRef& a = attribute_refs[k++];
-      if (!same_text(l.value, std::string_view(strings.data() + a.value_offset, a.value_size))) {
+      if (!same_bytes(l.value, std::string_view(strings.data() + a.value_offset, a.value_size))) {
         return false;
       }
     }
@@ -1912,7 +1861,7 @@ struct Transaction::State {
       return p + escaped.size();
     }
     *p++ = '"';
-    copy_text(p, s.data(), s.size());
+    copy_short(p, s.data(), s.size());
     p += s.size();
     *p++ = '"';
     return p;

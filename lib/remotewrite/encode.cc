@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "common/bytes.h"
 #include "common/error.h"
-#include "remotewrite/bytes.h"
 #include "remotewrite/wire.h"
 
 namespace promotel::remotewrite {

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/bytes.h"
 #include "common/error.h"
 #include "common/utf8.h"
-#include "remotewrite/bytes.h"
 
 namespace promotel::remotewrite {
 

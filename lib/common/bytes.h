@@ -5,11 +5,11 @@
 #include <cstring>
 #include <string_view>
 
-namespace promotel::remotewrite {
+namespace promotel {
 
 // a[0..n) == b[0..n) for the short strings of label names and values, inline: word compares,
 // the last word overlapping the one before, instead of a call to memcmp.
-inline bool same_bytes(const char* a, const char* b, size_t n) {
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) {
   if (n >= 8) {
     uint64_t x, y;
     for (; n > 8; a += 8, b += 8, n -= 8) {
@@ -33,8 +33,30 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
   return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
 }
 
-inline bool same_bytes(std::string_view a, std::string_view b) {
+[[gnu::always_inline]] inline bool same_bytes(std::string_view a, std::string_view b) {
   return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
+}
+
+// memcpy for the short names and values copied on every sample, inline: overlapping word
+// loads and stores instead of a call.
+[[gnu::always_inline]] inline void copy_short(char* to, const char* from, size_t n) {
+  if (n > 16) {
+    std::memcpy(to, from, n);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + n - 8, 8);
+    std::memcpy(to, &a, 8);
+    std::memcpy(to + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, from, 4);
+    std::memcpy(&b, from + n - 4, 4);
+    std::memcpy(to, &a, 4);
+    std::memcpy(to + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) to[i] = from[i];
+  }
 }
 
 // A hash of a string of at most 16 bytes for in-memory tables (not stable across versions):
@@ -61,4 +83,4 @@ inline uint64_t short_hash(const char* p, size_t n) {
   return h ^ (h >> 32);
 }
 
-}  // namespace promotel::remotewrite
+}  // namespace promotel
