@@ -206,7 +206,7 @@ struct KeyValueBytes {
     *p++ = (1 << 3) | WireWriter::kLength;  // oneof string_value: written even when empty
     p = WireWriter::put_varint(p, value.size());
     if (value_at) *value_at = p;
-    std::memcpy(p, value.data(), value.size());
+    if (!value.empty()) std::memcpy(p, value.data(), value.size());  // an empty view may be null
     return p + value.size();
   }
 };
@@ -957,8 +957,9 @@ struct Transaction::State {
   }
 
   bool same_identity(const Group& g, const char* identity, size_t size) const {
+    // size 0: no labels, and the buffers may be null (memcmp must not see null).
     return g.identity_size == size &&
-           std::memcmp(strings.data() + g.identity_offset, identity, size) == 0;
+           (size == 0 || std::memcmp(strings.data() + g.identity_offset, identity, size) == 0);
   }
 
   // Whether the labels (laid out in the same layout as the last group's) have its values.
@@ -1517,6 +1518,7 @@ struct Transaction::State {
 
   // The attributes, already serialised with the point kind's field number.
   void wire_point_attributes(const Group& g) {
+    if (g.identity_size == 0) return;  // no labels; strings.data() may be null
     char* p = wire.reserve(g.identity_size);
     std::memcpy(p, strings.data() + g.identity_offset, g.identity_size);
     wire.advance_to(p + g.identity_size);
