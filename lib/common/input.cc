@@ -1,5 +1,7 @@
 #include "common/input.h"
 
+#include "common/text.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,5 +93,9 @@ size_t StringReader::read(char* buffer, size_t size) {
 }
 
 std::string read_file(const std::string& path) { return Input(path).read_all(); }
+
+std::string read_secret_file(const std::string& path) {
+  return std::string(trim_space(read_file(path)));
+}
 
 }  // namespace promotel

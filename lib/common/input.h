@@ -62,4 +62,8 @@ class Input : public Reader {
 // Reads a whole file ("-" for stdin) into a string.
 std::string read_file(const std::string& path);
 
+// Reads a file that holds one secret (a password, a token, a user name) without the white space
+// around it, as Prometheus' *_file settings do.
+std::string read_secret_file(const std::string& path);
+
 }  // namespace promotel

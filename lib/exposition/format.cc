@@ -4,23 +4,10 @@
 #include <optional>
 #include <string>
 
+#include "common/text.h"
+
 namespace promotel::exposition {
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
 
 // The value of parameter `name` in "type/subtype; a=b; c=\"d\"", or nullopt.
 std::optional<std::string_view> parameter(std::string_view content_type, std::string_view name) {
@@ -28,10 +15,10 @@ std::optional<std::string_view> parameter(std::string_view content_type, std::st
   while (pos != std::string_view::npos) {
     std::string_view rest = content_type.substr(pos + 1);
     size_t next = rest.find(';');
-    std::string_view item = trim(rest.substr(0, next));
+    std::string_view item = trim_space(rest.substr(0, next));
     size_t eq = item.find('=');
-    if (eq != std::string_view::npos && iequals(trim(item.substr(0, eq)), name)) {
-      std::string_view value = trim(item.substr(eq + 1));
+    if (eq != std::string_view::npos && equals_ignore_case(trim_space(item.substr(0, eq)), name)) {
+      std::string_view value = trim_space(item.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
         value = value.substr(1, value.size() - 2);
       return value;
@@ -60,14 +47,14 @@ std::optional<Format> format_from_string(std::string_view name) {
 }
 
 std::optional<Format> format_from_content_type(std::string_view content_type) {
-  std::string_view media = trim(content_type.substr(0, content_type.find(';')));
-  if (iequals(media, "application/openmetrics-text")) return Format::kOpenMetrics;
-  if (iequals(media, "text/plain")) return Format::kPrometheusText;
-  if (iequals(media, "application/vnd.google.protobuf")) {
+  std::string_view media = trim_space(content_type.substr(0, content_type.find(';')));
+  if (equals_ignore_case(media, "application/openmetrics-text")) return Format::kOpenMetrics;
+  if (equals_ignore_case(media, "text/plain")) return Format::kPrometheusText;
+  if (equals_ignore_case(media, "application/vnd.google.protobuf")) {
     auto proto = parameter(content_type, "proto");
     if (proto && *proto != "io.prometheus.client.MetricFamily") return std::nullopt;
     auto encoding = parameter(content_type, "encoding");
-    if (encoding && !iequals(*encoding, "delimited")) return std::nullopt;
+    if (encoding && !equals_ignore_case(*encoding, "delimited")) return std::nullopt;
     return Format::kProtobuf;
   }
   return std::nullopt;

@@ -10,18 +10,14 @@
 #include <ctime>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace promotel::http {
-namespace {
 
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
+bool header_is(std::string_view header, std::string_view name) {
+  return header.size() > name.size() && header[name.size()] == ':' &&
+         equals_ignore_case(header.substr(0, name.size()), name);
 }
-
-}  // namespace
 
 void add_client_options(CLI::App& app, ClientOptions& o, const std::string& group) {
   // One value per -H, so a positional argument after it is not taken as another header.
@@ -119,7 +115,7 @@ std::chrono::duration<double> parse_duration(const std::string& text) {
 }
 
 std::optional<std::chrono::duration<double>> parse_retry_after(const std::string& value) {
-  std::string v = trim(value);
+  std::string v(trim_space(value));
   if (v.empty()) return std::nullopt;
   if (std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isdigit(ch); }))
     return std::chrono::duration<double>(std::stod(v));

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct ClientOptions {
 // --basic-auth-password-file, --cacert, --cert, --key, --server-name, --insecure, --timeout
 // (seconds, or a Prometheus duration such as 10s / 500ms) on the app, into options.
 void add_client_options(CLI::App& app, ClientOptions& options, const std::string& group = "HTTP");
+
+// Whether a "Name: value" header line has this name (compared without regard to case, as HTTP
+// does); name without the colon.
+bool header_is(std::string_view header, std::string_view name);
 
 struct Request {
   std::string method = "GET";

@@ -159,3 +159,18 @@ TEST(ClientOptions, HeaderTakesOneValueSoAPositionalMayFollow) {
 
 }  // namespace
 }  // namespace promotel::http
+
+namespace promotel::http {
+namespace {
+
+TEST(HeaderIs, ComparesTheNameWithoutCaseAndNeedsTheColon) {
+  EXPECT_TRUE(header_is("Accept: text/plain", "Accept"));
+  EXPECT_TRUE(header_is("aCCEPT:x", "Accept"));
+  EXPECT_TRUE(header_is("authorization: Bearer t", "Authorization"));
+  EXPECT_FALSE(header_is("Accept-Encoding: gzip", "Accept"));
+  EXPECT_FALSE(header_is("Accept", "Accept"));
+  EXPECT_FALSE(header_is("X-Accept: 1", "Accept"));
+}
+
+}  // namespace
+}  // namespace promotel::http

@@ -7,19 +7,11 @@
 #include <sstream>
 
 #include "common/input.h"
+#include "common/text.h"
 #include "common/version.h"
 
 namespace promotel::http {
 namespace {
-
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
-std::string read_secret_file(const std::string& path) { return trim(read_file(path)); }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -45,7 +37,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   std::string name = line.substr(0, colon);
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  t->response.headers.emplace_back(name, trim(line.substr(colon + 1)));
+  t->response.headers.emplace_back(name, trim_space(std::string_view(line).substr(colon + 1)));
   return n;
 }
 

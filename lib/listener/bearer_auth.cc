@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/input.h"
+#include "common/text.h"
 
 namespace promotel::listener {
 
@@ -14,13 +15,6 @@ void sha256(std::string_view data, unsigned char (&digest)[32]) {
   unsigned int size = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1 || size != 32)
     throw Error("SHA-256 failed");
-}
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view space = " \t\r\n";
-  size_t begin = s.find_first_not_of(space);
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
 }
 
 }  // namespace
@@ -33,11 +27,11 @@ BearerAuth::BearerAuth(std::string_view token) : enabled_(true) {
 bool BearerAuth::allows(std::string_view authorization) const {
   if (!enabled_) return true;
   constexpr std::string_view scheme = "bearer ";
-  std::string_view value = trim(authorization);
+  std::string_view value = trim_space(authorization);
   bool scheme_ok = value.size() > scheme.size();
   for (size_t i = 0; scheme_ok && i < scheme.size(); ++i)
     scheme_ok = (value[i] | 0x20) == scheme[i];  // ASCII lower-case; ' ' | 0x20 == ' '
-  std::string_view offered = scheme_ok ? trim(value.substr(scheme.size())) : std::string_view();
+  std::string_view offered = scheme_ok ? trim_space(value.substr(scheme.size())) : std::string_view();
   unsigned char digest[32];
   sha256(offered, digest);
   bool same = CRYPTO_memcmp(digest, expected_digest_, sizeof digest) == 0;
@@ -51,7 +45,7 @@ std::string read_token_file(const std::string& path) {
   } catch (const Error& e) {
     throw Error("cannot read the bearer token file " + path);
   }
-  std::string token(trim(content));
+  std::string token(trim_space(content));
   if (token.empty()) throw Error("the bearer token file " + path + " is empty");
   return token;
 }

@@ -3,9 +3,9 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "google/rpc/status.pb.h"
 #include "otlp/gzip.h"
 #include "otlp/json_decode.h"
@@ -20,11 +20,8 @@ enum class BodyType { kProto, kJson, kOther };
 std::string lower_trimmed(std::string_view text) {
   size_t semicolon = text.find(';');
   if (semicolon != std::string_view::npos) text = text.substr(0, semicolon);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out(trim_space(text));
+  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
   return out;
 }
 

@@ -289,9 +289,7 @@ HttpClientConfig parse_http_client_config(const ScrapeConfig& config, const std:
       fail(basic, file, "at most one of basic_auth password & password_file must be configured");
     if (set(username)) out.basic_username = scalar(username, file, "username");
     if (set(username_file)) {
-      std::string text = read_file(path(username_file, "username_file"));
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-      out.basic_username = text;
+      out.basic_username = read_secret_file(path(username_file, "username_file"));
     }
     if (set(password)) out.basic_password = scalar(password, file, "password");
     if (set(password_file)) out.basic_password_file = path(password_file, "password_file");

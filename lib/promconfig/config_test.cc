@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace promotel::promconfig {
@@ -189,6 +191,16 @@ TEST(Config, HttpClientConfigOfAJob) {
   auto legacy = client_of("    bearer_token: xyz\n");
   EXPECT_EQ(legacy.authorization_type, "Bearer");
   EXPECT_EQ(legacy.credentials, "xyz");
+}
+
+TEST(Config, HttpClientConfigUsernameFileIsTrimmedLikePrometheus) {
+  auto dir = std::filesystem::temp_directory_path() / "promotel_config_test_username";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "user") << "  alice \r\n";
+  auto c = parse_config_text("scrape_configs:\n  - job_name: j\n    basic_auth: {username_file: user, password: p}\n",
+                             "p.yml", dir.string());
+  EXPECT_EQ(parse_http_client_config(c.scrape_configs.at(0), dir.string()).basic_username, "alice");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Config, HttpClientConfigErrors) {

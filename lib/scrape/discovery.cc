@@ -1,13 +1,10 @@
 #include "scrape/discovery.h"
 
-#include <strings.h>
-
-#include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "common/input.h"
+#include "http/client.h"
 #include "promconfig/targets.h"
 #include "relabel/relabel.h"
 
@@ -17,12 +14,6 @@ namespace {
 LabelSet to_label_set(const relabel::LabelSet& labels) {
   LabelSet out;
   for (const auto& l : labels) out.set(l.name, l.value);
-  return out;
-}
-
-relabel::LabelSet to_relabel_set(const LabelSet& labels) {
-  relabel::LabelSet out;
-  for (const auto& l : labels.labels()) out.push_back({l.name, l.value});
   return out;
 }
 
@@ -87,10 +78,6 @@ Job job_for_config(const promconfig::ScrapeConfig& config, const ScrapeOptions& 
   return job;
 }
 
-bool is_authorization_header(const std::string& header) {
-  return header.size() >= 14 && strncasecmp(header.c_str(), "authorization:", 14) == 0;
-}
-
 // A config job's HTTP settings: its scrape_timeout, and its auth and TLS where it sets them,
 // over the command line's (which stay the defaults).
 std::shared_ptr<const http::ClientOptions> client_for_config(const promconfig::ScrapeConfig& config,
@@ -104,7 +91,7 @@ std::shared_ptr<const http::ClientOptions> client_for_config(const promconfig::S
     client->bearer_token_file.clear();
     client->basic_auth.clear();
     client->basic_auth_password_file.clear();
-    std::erase_if(client->headers, is_authorization_header);
+    std::erase_if(client->headers, [](const std::string& h) { return http::header_is(h, "Authorization"); });
     if (job.authorization_type.empty()) {
       client->basic_auth = job.basic_username + (job.basic_password_file.empty() ? ":" + job.basic_password : "");
       client->basic_auth_password_file = job.basic_password_file;
@@ -114,8 +101,7 @@ std::shared_ptr<const http::ClientOptions> client_for_config(const promconfig::S
     } else {
       std::string credentials = job.credentials;
       if (!job.credentials_file.empty()) {
-        credentials = read_file(job.credentials_file);
-        while (!credentials.empty() && std::isspace(static_cast<unsigned char>(credentials.back()))) credentials.pop_back();
+        credentials = read_secret_file(job.credentials_file);
       }
       client->headers.push_back("Authorization: " + job.authorization_type + " " + credentials);
     }

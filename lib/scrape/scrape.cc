@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/input.h"
+#include "common/text.h"
 #include "exposition/parser.h"
 #include "exposition/text_parser.h"
 #include "scrape/family.h"
@@ -37,15 +38,9 @@ const ProtocolInfo& info(Protocol p) {
   return kProtocols[0];
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
-  return std::string(s);
-}
-
 // The first line of an error body, shortened, for the message of a non-2xx answer.
 std::string body_excerpt(const std::string& body) {
-  std::string line = trim(std::string_view(body).substr(0, body.find('\n')));
+  std::string line(trim_space(std::string_view(body).substr(0, body.find('\n'))));
   if (line.size() > 120) line = line.substr(0, 117) + "...";
   for (char& c : line) {
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
@@ -103,7 +98,7 @@ std::vector<Protocol> protocols_from_string(const std::string& spec) {
   size_t start = 0;
   while (start <= spec.size()) {
     size_t comma = spec.find(',', start);
-    std::string name = trim(std::string_view(spec).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    std::string name(trim_space(std::string_view(spec).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
     bool found = false;
     for (const auto& i : kProtocols) {
       if (name == i.name) {

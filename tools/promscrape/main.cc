@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <strings.h>
 #include <thread>
 #include <vector>
 
@@ -199,12 +198,11 @@ int run(Flags& f) {
     }
   }
   // An Accept header given with -H replaces the negotiated one (libcurl would send both).
-  bool own_accept = std::any_of(f.client.headers.begin(), f.client.headers.end(), [](const std::string& h) {
-    return h.size() >= 7 && strncasecmp(h.c_str(), "accept:", 7) == 0;
-  });
+  auto is_accept = [](const std::string& h) { return http::header_is(h, "Accept"); };
+  bool own_accept = std::any_of(f.client.headers.begin(), f.client.headers.end(), is_accept);
   if (own_accept) {
     for (auto& request : requests) {
-      std::erase_if(request.headers, [](const std::string& h) { return h.rfind("Accept:", 0) == 0; });
+      std::erase_if(request.headers, is_accept);
     }
   }
   if (scrapers.empty()) {
