@@ -66,6 +66,7 @@ void add_groups(Job& job, const promconfig::ScrapeConfig& config, const std::vec
 Job job_for_config(const promconfig::ScrapeConfig& config, const ScrapeOptions& base) {
   Job job;
   job.name = config.job_name;
+  job.interval_seconds = config.scrape_interval_ms / 1000.0;
   job.options = base;
   job.options.honor_labels = config.honor_labels;
   job.options.honor_timestamps = config.honor_timestamps;

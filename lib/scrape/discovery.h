@@ -28,6 +28,7 @@ struct TargetDefaults {
 struct Job {
   std::string name;
   ScrapeOptions options;  // per job (honor_labels, honor_timestamps, metric relabeling)
+  double interval_seconds = 0;  // a config job's scrape_interval; 0: none of its own (URLs, file_sd)
   std::vector<Target> targets;
   std::vector<std::string> warnings;  // targets that were invalid (Prometheus skips them too)
 };

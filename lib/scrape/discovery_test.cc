@@ -25,8 +25,10 @@ TEST(DiscoveryTest, UrlsGetDefaultsLabelsAndParams) {
 
 TEST(DiscoveryTest, ConfigRelabelsTargetsAndKeepsJobSettings) {
   promconfig::Config config = promconfig::parse_config_text(R"(
+global: {scrape_interval: 30s}
 scrape_configs:
   - job_name: a
+    scrape_interval: 5s
     honor_labels: true
     metrics_path: /probe
     params: {module: [http_2xx]}
@@ -45,6 +47,8 @@ scrape_configs:
   auto jobs = jobs_from_config(config, "", TargetDefaults{}, ScrapeOptions{});
   ASSERT_EQ(jobs.size(), 2u);
   EXPECT_TRUE(jobs[0].options.honor_labels);
+  EXPECT_EQ(jobs[0].interval_seconds, 5);
+  EXPECT_EQ(jobs[1].interval_seconds, 30);  // the global one
   ASSERT_EQ(jobs[0].targets.size(), 1u);
   EXPECT_EQ(jobs[0].targets[0].url, "http://h1:1/probe?module=http_2xx&target=h1%3A1");
   EXPECT_EQ(jobs[0].targets[0].labels.labels(),

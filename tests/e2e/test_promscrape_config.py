@@ -208,5 +208,48 @@ def test_fleet_shares_targets_through_taplan_serve():
             t.__exit__()
 
 
+def test_each_job_repeats_at_its_own_scrape_interval():
+    """--count without --interval: every config job is scraped at its own scrape_interval (the
+    global one where it sets none), as Prometheus does; --interval overrides them all."""
+    body = write("tiny.prom", "# TYPE a gauge\na 1\n")
+    with FakeTarget(body, content_type="text/plain") as fast, FakeTarget(body, content_type="text/plain") as slow:
+        config = write("intervals.yml", f"""
+global: {{scrape_interval: 900ms}}
+scrape_configs:
+  - job_name: fast
+    scrape_interval: 300ms
+    static_configs: [{{targets: ['127.0.0.1:{fast.port}']}}]
+  - job_name: slow
+    static_configs: [{{targets: ['127.0.0.1:{slow.port}']}}]
+""")
+        started = time.monotonic()
+        out = run("promscrape", "--config", config, "--count", "3", "--output-format", "text",
+                  check=0).stdout.decode()
+        elapsed = time.monotonic() - started
+        ups = {}
+        for name, labels, v, ts in samples(out):
+            if name == "up":
+                assert float(v) == 1, out
+                ups.setdefault(labels["job"], []).append(int(ts))
+        assert len(ups["fast"]) == 3 and len(ups["slow"]) == 3, ups
+        fast_gaps = [b - a for a, b in zip(ups["fast"], ups["fast"][1:])]
+        slow_gaps = [b - a for a, b in zip(ups["slow"], ups["slow"][1:])]
+        assert all(250 <= g <= 700 for g in fast_gaps), fast_gaps
+        assert all(850 <= g <= 1400 for g in slow_gaps), slow_gaps
+        assert 1.7 <= elapsed < 10, elapsed  # the slow job's third scrape comes at 1.8 s
+
+        out = run("promscrape", "--config", config, "--count", "2", "--interval", "200ms",
+                  "--output-format", "text", check=0).stdout.decode()
+        ts = {}
+        for name, labels, v, t in samples(out):
+            if name == "up":
+                ts.setdefault(labels["job"], []).append(int(t))
+        assert [len(ts["fast"]), len(ts["slow"])] == [2, 2], ts
+        assert 150 <= ts["slow"][1] - ts["slow"][0] <= 700, ts
+
+    p = run("promscrape", "http://127.0.0.1:9/metrics", "--count", "2", check=1)
+    assert b"--count other than 1 needs --interval" in p.stderr, p.stderr
+
+
 if __name__ == "__main__":
     run_tests(dict(globals()))

@@ -24,6 +24,7 @@
 #include "http/multi.h"
 #include "promconfig/config.h"
 #include "scrape/discovery.h"
+#include "scrape/schedule.h"
 #include "scrape/scrape.h"
 
 namespace promotel {
@@ -155,7 +156,7 @@ int run(Flags& f) {
   }
   int count = f.count >= 0 ? f.count : (f.interval.empty() ? 1 : 0);
   double interval = f.interval.empty() ? 0 : http::parse_duration(f.interval).count();
-  if (count != 1 && interval <= 0) throw Error("--count other than 1 needs --interval");
+  if (!f.interval.empty() && interval <= 0) throw Error("--interval \"" + f.interval + "\": want a duration above 0");
   base.track_series = count != 1;
 
   scrape::TargetDefaults defaults;
@@ -190,12 +191,18 @@ int run(Flags& f) {
 
   std::vector<std::unique_ptr<scrape::TargetScraper>> scrapers;
   std::vector<http::Request> requests;
+  std::vector<double> intervals;  // --interval, else the job's scrape_interval
   for (auto& job : jobs) {
     for (const auto& w : job.warnings) print_warning(kTool, w);
     for (auto& target : job.targets) {
       scrapers.push_back(std::make_unique<scrape::TargetScraper>(std::move(target), job.options));
       requests.push_back(scrapers.back()->request());
+      intervals.push_back(interval > 0 ? interval : job.interval_seconds);
     }
+  }
+  if (count != 1 && std::any_of(intervals.begin(), intervals.end(), [](double i) { return i <= 0; })) {
+    throw Error("--count other than 1 needs --interval (only --config and --target-allocator jobs bring a "
+                "scrape_interval of their own)");
   }
   // An Accept header given with -H replaces the negotiated one (libcurl would send both).
   auto is_accept = [](const std::string& h) { return http::header_is(h, "Accept"); };
@@ -221,10 +228,26 @@ int run(Flags& f) {
   WriterSink sink(out, *output_format);
   bool failed = false;
   size_t native_dropped = 0;
-  auto first_round = std::chrono::steady_clock::now();
-  for (int round = 0; count == 0 || round < count; ++round) {
-    runner.run(requests, [&](size_t index, http::Response& response, std::chrono::system_clock::time_point started) {
-      scrape::TargetScraper& scraper = *scrapers[index];
+  scrape::Schedule schedule(std::move(intervals), count);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<http::Request> due_requests;
+  while (!g_stop) {
+    std::optional<double> next_due = schedule.next_due();
+    if (!next_due) break;
+    auto next = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(*next_due));
+    while (!g_stop && std::chrono::steady_clock::now() < next) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          next - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
+    }
+    if (g_stop) break;
+    std::vector<size_t> due =
+        schedule.take_due(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (due.empty()) continue;  // woke a hair before the tick
+    due_requests.clear();
+    for (size_t index : due) due_requests.push_back(requests[index]);
+    runner.run(due_requests, [&](size_t k, http::Response& response, std::chrono::system_clock::time_point started) {
+      scrape::TargetScraper& scraper = *scrapers[due[k]];
       const std::string& url = scraper.target().url;
       if (f.raw) {
         if (response.ok()) {
@@ -246,14 +269,6 @@ int run(Flags& f) {
       if (f.summary) std::fprintf(stderr, "%s: %s\n", kTool, summary_line(url, stats, response.status).c_str());
     });
     out.flush();
-    if (g_stop || (count != 0 && round + 1 == count)) break;
-    auto next = first_round + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                  std::chrono::duration<double>(interval * (round + 1)));
-    while (!g_stop && std::chrono::steady_clock::now() < next) {
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          next - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
-    }
-    if (g_stop) break;
   }
   native_dropped = sink.native_dropped;
   if (native_dropped > 0) {
@@ -309,7 +324,7 @@ int main(int argc, char** argv) {
       ->group("Scrape");
   app.add_flag("--no-synthetic", f.no_synthetic, "Leave out up, scrape_duration_seconds, ...")->group("Scrape");
   app.add_option("--interval", f.interval, "Scrape repeatedly at this interval (e.g. 15s)")->group("Scrape");
-  app.add_option("--count", f.count, "Number of scrapes (default 1; with --interval 0 = until interrupted)")
+  app.add_option("--count", f.count, "Number of scrapes (default 1; with --interval 0 = until interrupted); without --interval, config jobs repeat at their scrape_interval")
       ->group("Scrape");
   app.add_option("--parallel", f.parallel, "Targets scraped at once (default 32)")->group("Scrape");
   app.add_option("--body-size-limit", f.body_size_limit,
