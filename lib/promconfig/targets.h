@@ -55,4 +55,7 @@ std::string target_url(const ScrapeConfig& config, const relabel::LabelSet& labe
 // Go's url.QueryEscape.
 std::string query_escape(std::string_view s);
 
+// Go's url.QueryUnescape ("%2F" -> "/", "+" -> " "); nullopt where Go reports an invalid escape.
+std::optional<std::string> query_unescape(std::string_view s);
+
 }  // namespace promotel::promconfig

@@ -13,11 +13,16 @@ const std::string kEmpty;
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+std::string unescape_or_throw(std::string_view text) {
+  std::optional<std::string> out = promconfig::query_unescape(text);
+  if (out) return *out;
+  // Go's message names the bad escape: the first '%' without two hex digits after it.
+  size_t at = text.find('%');
+  while (at + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[at + 1])) &&
+         std::isxdigit(static_cast<unsigned char>(text[at + 2]))) {
+    at = text.find('%', at + 3);
+  }
+  throw Error("invalid URL escape \"" + std::string(text.substr(at, 3)) + "\"");
 }
 
 void add_param(Params& params, std::string name, std::string value) {
@@ -56,26 +61,6 @@ void LabelSet::set(std::string_view name, std::string_view value) {
 
 void LabelSet::remove(std::string_view name) { set(name, ""); }
 
-std::string query_unescape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-      int lo = hi >= 0 ? hex_value(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) throw Error("invalid URL escape \"" + std::string(text.substr(i, 3)) + "\"");
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 LabelSet labels_from_url(std::string_view url, std::string_view job, Params& params) {
   std::string_view rest = url;
   std::string scheme;
@@ -113,8 +98,8 @@ LabelSet labels_from_url(std::string_view url, std::string_view job, Params& par
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    std::string name = query_unescape(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : query_unescape(pair.substr(eq + 1));
+    std::string name = unescape_or_throw(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : unescape_or_throw(pair.substr(eq + 1));
     add_param(params, name, value);
   }
   for (const auto& [name, values] : params) labels.set("__param_" + name, values.front());

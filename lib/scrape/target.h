@@ -62,7 +62,4 @@ LabelSet labels_from_url(std::string_view url, std::string_view job, Params& par
 // Throws promotel::Error when __address__ is missing or invalid.
 Target target_from_labels(const LabelSet& discovered, const Params& params = {});
 
-// Go's url.QueryUnescape (the escaping side is promconfig::query_escape).
-std::string query_unescape(std::string_view text);
-
 }  // namespace promotel::scrape

@@ -52,6 +52,13 @@ TEST(TargetTest, BadTargets) {
   EXPECT_THROW(labels_from_url("http://user:pw@x/", "j", params), Error);
   EXPECT_THROW(labels_from_url("http:///metrics", "j", params), Error);
   EXPECT_THROW(labels_from_url("http://x/?a=%zz", "j", params), Error);
+  try {
+    labels_from_url("http://x/?a=%41%4g", "j", params);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "invalid URL escape \"%4g\"");  // Go's message
+  }
+  EXPECT_EQ(labels_from_url("http://x/?a=%41+b", "j", params).get("__param_a"), "A b");
   EXPECT_THROW(target_from_labels(LabelSet{{"job", "x"}}), Error);
   EXPECT_THROW(target_from_labels(LabelSet{{"__address__", "a/b"}}), Error);
 }

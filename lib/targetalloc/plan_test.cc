@@ -76,7 +76,9 @@ TEST(Plan, ClusterFixtureCollectorsAndPerNode) {
     int owner = plan.allocation.owner[i];
     ASSERT_GE(owner, 0) << item.target_url << ": " << plan.allocation.reason[i];
     std::string node = target_node(item.labels);
-    if (!node.empty()) EXPECT_EQ(plan.collectors[owner].node, node) << item.target_url;
+    if (!node.empty()) {
+      EXPECT_EQ(plan.collectors[owner].node, node) << item.target_url;
+    }
   }
 }
 

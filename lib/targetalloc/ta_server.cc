@@ -4,33 +4,16 @@
 
 #include "common/error.h"
 #include "listener/http_listener.h"
+#include "promconfig/targets.h"
 #include "targetalloc/go_json.h"
 
 namespace promotel::targetalloc {
 
-std::string query_unescape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 namespace {
+
+// Go reports an invalid escape; the name is then taken as it stands (it matches nothing).
+std::string unescape(std::string_view s) { return promconfig::query_unescape(s).value_or(std::string(s)); }
 
 std::optional<std::string> query_param(std::string_view query, std::string_view name) {
   while (!query.empty()) {
@@ -38,8 +21,8 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     std::string_view pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     size_t eq = pair.find('=');
-    if (query_unescape(pair.substr(0, eq)) == name)
-      return eq == std::string_view::npos ? std::string() : query_unescape(pair.substr(eq + 1));
+    if (unescape(pair.substr(0, eq)) == name)
+      return eq == std::string_view::npos ? std::string() : unescape(pair.substr(eq + 1));
   }
   return std::nullopt;
 }
@@ -98,7 +81,7 @@ HttpReply handle_ta_request(const Plan& plan, std::string_view method, std::stri
   if (path.size() > prefix.size() + suffix.size() && path.starts_with(prefix) && path.ends_with(suffix)) {
     std::string_view segment = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
     if (segment.find('/') == std::string_view::npos) {
-      std::string job = query_unescape(segment);
+      std::string job = unescape(segment);
       return json(*job_targets_body(plan, job, query_param(query, "collector_id")));
     }
   }

@@ -20,9 +20,6 @@ struct HttpReply {
 // query, still percent-encoded): the job segment is query-unescaped as the TA does.
 HttpReply handle_ta_request(const Plan& plan, std::string_view method, std::string_view target);
 
-// Go's url.QueryUnescape ("%2F" -> "/", "+" -> " "); invalid escapes stay as they are.
-std::string query_unescape(std::string_view s);
-
 // Serves a plan on options.host:port until stop() (from another thread) or the process ends,
 // with the listener's TLS, bearer token, body limit, timeouts and connection bound.
 class TaServer {

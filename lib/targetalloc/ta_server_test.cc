@@ -73,9 +73,17 @@ TEST(TaServer, HealthScrapeConfigsAndErrors) {
             std::string::npos);
 }
 
-TEST(TaServer, QueryUnescape) {
-  EXPECT_EQ(query_unescape("a%2Fb+c%3A"), "a/b c:");
-  EXPECT_EQ(query_unescape("bad%zz%"), "bad%zz%");
+TEST(TaServer, JobSegmentAndCollectorIdAreQueryUnescaped) {
+  Plan plan = small_plan();
+  for (const char* c : {"collector-0", "collector-1"}) {
+    std::string plain = handle_ta_request(plan, "GET", std::string("/jobs/plain/targets?collector_id=") + c).body;
+    std::string escaped = std::string("/jobs/pl%61in/targets?collector_id=collector%2D") + c[10];
+    EXPECT_EQ(handle_ta_request(plan, "GET", escaped).body, plain) << escaped;
+  }
+  auto all = nlohmann::json::parse(handle_ta_request(plan, "GET", "/jobs/plain/targets").body);
+  EXPECT_EQ(all["collector-0"]["targets"].size() + all["collector-1"]["targets"].size(), 1u);
+  // An invalid escape is taken as it stands: no collector has that name.
+  EXPECT_EQ(handle_ta_request(plan, "GET", "/jobs/plain/targets?collector_id=collector%2").body, "[]\n");
 }
 
 }  // namespace
