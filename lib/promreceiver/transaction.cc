@@ -1,6 +1,9 @@
 #include "promreceiver/transaction.h"
 
 #include <fast_float/fast_float.h>
+// Inlined: the point identity hash is on the hot path, and the library call costs as much
+// as the hashing of ~100 bytes.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -232,52 +235,82 @@ struct NativePoint {
   NativeBuckets negative;
 };
 
-// One OTLP data point in the making (the receiver's "metric group").
-// A point attribute: offsets into the batch's string buffer (State::strings), so a new data
-// point costs no allocation once the buffers have grown.
-struct AttributeRef {
-  uint32_t name_offset;
-  uint32_t name_size;
-  uint32_t value_offset;
-  uint32_t value_size;
-};
-
-struct Group {
-  uint32_t family = 0;
-  uint32_t attributes_begin = 0;  // into State::attribute_refs
-  uint32_t attributes_size = 0;
-  // The attributes as the data point's serialised KeyValue fields (in State::strings): the
-  // point's identity, and what the wire writer copies.
-  uint32_t identity_offset = 0;
-  uint32_t identity_size = 0;
-  uint64_t hash = 0;  // of the identity
-  TimestampMs timestamp = 0;
-  bool has_timestamp = false;
-  double value = 0;
-  bool has_value = false;
-  double created = 0;
-  bool has_created = false;
-  double count = 0;
-  bool has_count = false;
-  double sum = 0;
-  bool has_sum = false;
+// What only some data points have (histogram buckets, summary quantiles, exemplars, a native
+// histogram): kept apart so that the common point (one value) stays a small record.
+struct GroupDetail {
   std::vector<std::pair<double, double>> buckets;    // (le, cumulative count)
   std::vector<std::pair<double, double>> quantiles;  // (quantile, value)
   std::vector<OwnedExemplar> exemplars;
   std::unique_ptr<NativePoint> native;
 
-  // Makes a recycled group new again, keeping the capacity of its vectors.
-  void reset(uint32_t family_index) {
-    family = family_index;
-    timestamp = 0;
-    has_timestamp = false;
-    value = created = count = sum = 0;
-    has_value = has_created = has_count = has_sum = false;
+  // Makes a recycled detail new again, keeping the capacity of its vectors.
+  void reset() {
     buckets.clear();
     quantiles.clear();
     exemplars.clear();
     native.reset();
   }
+};
+
+// One OTLP data point in the making (the receiver's "metric group").
+struct Group {
+  uint32_t family = 0;
+  // The attributes as the data point's serialised KeyValue fields (in State::strings): the
+  // point's identity, what the wire writer copies, and what the other writers decode.
+  uint32_t identity_offset = 0;
+  uint32_t identity_size = 0;
+  uint32_t detail = UINT32_MAX;  // into State::details; none until needed
+  uint64_t hash = 0;  // of the identity
+  TimestampMs timestamp = 0;
+  double value = 0;
+  double created = 0;
+  double count = 0;
+  double sum = 0;
+  bool has_timestamp = false;
+  bool has_value = false;
+  bool has_created = false;
+  bool has_count = false;
+  bool has_sum = false;
+};
+
+// Walks a point's identity (serialised KeyValue fields, as lay_out_identity writes them)
+// attribute by attribute.
+class AttributeReader {
+ public:
+  AttributeReader(const char* data, size_t size) : p_(data), end_(data + size) {}
+
+  bool next(std::string_view* name, std::string_view* value) {
+    if (p_ == end_) return false;
+    varint();  // the attributes field's tag
+    uint64_t kv = varint();
+    const char* kv_end = p_ + kv;
+    *name = {};
+    if (*p_ == ((1 << 3) | 2)) {  // the key (absent when empty)
+      ++p_;
+      size_t n = varint();
+      *name = std::string_view(p_, n);
+      p_ += n;
+    }
+    ++p_;     // AnyValue's tag
+    varint(); // its length
+    ++p_;     // string_value's tag
+    size_t n = varint();
+    *value = std::string_view(p_, n);
+    p_ = kv_end;
+    return true;
+  }
+
+ private:
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      uint8_t b = static_cast<uint8_t>(*p_++);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+  }
+  const char* p_;
+  const char* end_;
 };
 
 struct PointSlot {
@@ -480,7 +513,8 @@ struct Transaction::State {
   std::vector<Group> groups;
   size_t groups_used = 0;
   ByteBuffer strings;  // the points' attributes (Group::identity_offset) of the batch
-  std::vector<AttributeRef> attribute_refs;
+  std::vector<GroupDetail> details;  // [0, details_used) are the batch's
+  size_t details_used = 0;
   uint32_t last_group = kNone;  // the group the last sample went to
   uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
@@ -964,15 +998,29 @@ struct Transaction::State {
 
   // Whether the labels (laid out in the same layout as the last group's) have its values.
   bool has_values_of(const Group& g) const {
-    uint32_t k = g.attributes_begin;
+    AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
+    std::string_view name, value;
     for (const LabelRef& l : labels) {
       if (!l.is_attribute) continue;
-      const AttributeRef& a = attribute_refs[k++];
-      if (!same_bytes(l.value, std::string_view(strings.data() + a.value_offset, a.value_size))) {
-        return false;
-      }
+      if (!attributes.next(&name, &value) || !same_bytes(l.value, value)) return false;
     }
     return true;
+  }
+
+  static const GroupDetail& no_detail() {
+    static const GroupDetail empty;
+    return empty;
+  }
+  const GroupDetail& detail(const Group& g) const {
+    return g.detail == kNone ? no_detail() : details[g.detail];
+  }
+  GroupDetail& detail_for(Group& g) {
+    if (g.detail == kNone) {
+      g.detail = static_cast<uint32_t>(details_used++);
+      if (g.detail == details.size()) details.emplace_back();
+      details[g.detail].reset();
+    }
+    return details[g.detail];
   }
 
   Group& group_for(uint32_t family_index) {
@@ -1027,19 +1075,11 @@ struct Transaction::State {
     if (id == groups.size()) groups.emplace_back();
     if (!f.index.empty()) f.index[slot] = {h, id};
     Group& g = groups[id];
-    g.reset(family_index);
+    g = Group{};
+    g.family = family_index;
     g.hash = h;
     g.identity_offset = static_cast<uint32_t>(at);
     g.identity_size = static_cast<uint32_t>(size);
-    g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
-    for (const LabelRef& l : labels) {
-      if (!l.is_attribute) continue;
-      attribute_refs.push_back({static_cast<uint32_t>(at) + l.name_at,
-                                static_cast<uint32_t>(l.name.size()),
-                                static_cast<uint32_t>(at) + l.value_at,
-                                static_cast<uint32_t>(l.value.size())});
-    }
-    g.attributes_size = static_cast<uint32_t>(attribute_refs.size()) - g.attributes_begin;
     f.groups.push_back(id);
     ++pending_points;
     last_group = id;
@@ -1048,12 +1088,13 @@ struct Transaction::State {
 
   void add_point_attributes(const Group& g,
                             google::protobuf::RepeatedPtrField<pb_common::KeyValue>* out) const {
-    out->Reserve(out->size() + static_cast<int>(g.attributes_size));
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+    if (g.identity_size == 0) return;  // no labels; strings.data() may be null
+    AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
+    std::string_view name, value;
+    while (attributes.next(&name, &value)) {
       pb_common::KeyValue* kv = out->Add();
-      kv->set_key(strings.data() + a.name_offset, a.name_size);
-      kv->mutable_value()->set_string_value(strings.data() + a.value_offset, a.value_size);
+      kv->set_key(name.data(), name.size());
+      kv->mutable_value()->set_string_value(value.data(), value.size());
     }
   }
 
@@ -1080,7 +1121,7 @@ struct Transaction::State {
     x.labels = owned_sorted(e.labels);
     x.value = e.value;
     x.timestamp = e.timestamp.value_or(sample_ts);
-    g.exemplars.push_back(std::move(x));
+    detail_for(g).exemplars.push_back(std::move(x));
   }
 
   void merge_target_info(Resource& r) {
@@ -1162,7 +1203,8 @@ struct Transaction::State {
                     " label");
             return;
           }
-          (f.kind == Kind::kHistogram ? g.buckets : g.quantiles).emplace_back(bound, sample.value);
+          GroupDetail& d = detail_for(g);
+          (f.kind == Kind::kHistogram ? d.buckets : d.quantiles).emplace_back(bound, sample.value);
         }
         break;
       case Kind::kSum:
@@ -1232,7 +1274,7 @@ struct Transaction::State {
     n->zero_count = h.zero_count;
     n->positive = expand(h.positive_spans, h.positive_deltas, h.positive_counts, h.is_float);
     n->negative = expand(h.negative_spans, h.negative_deltas, h.negative_counts, h.is_float);
-    g.native = std::move(n);
+    detail_for(g).native = std::move(n);
     if (h.created_seconds) {
       g.created = *h.created_seconds;
       g.has_created = true;
@@ -1244,9 +1286,9 @@ struct Transaction::State {
 
   // --- building OTLP (commit) ---
 
-  static void fill_exemplars(const Group& g,
-                             google::protobuf::RepeatedPtrField<pb_metrics::Exemplar>* out) {
-    for (const OwnedExemplar& x : g.exemplars) {
+  void fill_exemplars(const Group& g,
+                      google::protobuf::RepeatedPtrField<pb_metrics::Exemplar>* out) const {
+    for (const OwnedExemplar& x : detail(g).exemplars) {
       pb_metrics::Exemplar* e = out->Add();
       e->set_time_unix_nano(ms_to_nanos(x.timestamp));
       e->set_as_double(x.value);
@@ -1289,7 +1331,7 @@ struct Transaction::State {
   // decrease, or exceed _count (a stale point is kept as it is).
   bool histogram_buckets(const Family& f, const Group& g, bool stale,
                          std::vector<std::pair<double, double>>& buckets) {
-    buckets = g.buckets;
+    buckets = detail(g).buckets;
     std::stable_sort(buckets.begin(), buckets.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
@@ -1344,7 +1386,7 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::vector<std::pair<double, double>> quantiles = detail(g).quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
@@ -1370,8 +1412,8 @@ struct Transaction::State {
       google::protobuf::RepeatedPtrField<pb_metrics::ExponentialHistogramDataPoint>* out) {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
-      if (!g.native) continue;
-      const NativePoint& n = *g.native;
+      if (!detail(g).native) continue;
+      const NativePoint& n = *detail(g).native;
       pb_metrics::ExponentialHistogramDataPoint* p = out->Add();
       add_point_attributes(g, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
@@ -1534,7 +1576,7 @@ struct Transaction::State {
   }
 
   void wire_exemplars(const Group& g, uint32_t field) {
-    for (const OwnedExemplar& x : g.exemplars) {
+    for (const OwnedExemplar& x : detail(g).exemplars) {
       size_t e = wire.begin(field);
       wire.fixed64_if_set(2, ms_to_nanos(x.timestamp));
       wire.double_field(3, x.value);
@@ -1553,11 +1595,51 @@ struct Transaction::State {
     }
   }
 
+  // A number point without exemplars: its length is known up front, so it is written in one
+  // go without a length to patch in (the same fields as below).
+  void wire_plain_number_point(const Family& f, const Group& g) {
+    uint64_t start = f.kind == Kind::kSum && g.has_created ? created_to_nanos(g.created) : 0;
+    uint64_t time = ms_to_nanos(g.timestamp);
+    bool stale = model::is_stale_nan(g.value);
+    size_t size = (start != 0 ? 9 : 0) + (time != 0 ? 9 : 0) + (stale ? 2 : 9) + g.identity_size;
+    char* p = wire.reserve(size + 11);
+    *p++ = (1 << 3) | WireWriter::kLength;
+    p = WireWriter::put_varint(p, size);
+    if (start != 0) {
+      *p++ = (2 << 3) | WireWriter::kFixed64;
+      p = WireWriter::put_fixed64(p, start);
+    }
+    if (time != 0) {
+      *p++ = (3 << 3) | WireWriter::kFixed64;
+      p = WireWriter::put_fixed64(p, time);
+    }
+    if (!stale) {
+      uint64_t bits;
+      std::memcpy(&bits, &g.value, 8);
+      *p++ = (4 << 3) | WireWriter::kFixed64;
+      p = WireWriter::put_fixed64(p, bits);
+    }
+    if (g.identity_size != 0) {  // no labels: strings.data() may be null
+      std::memcpy(p, strings.data() + g.identity_offset, g.identity_size);
+      p += g.identity_size;
+    }
+    if (stale) {
+      *p++ = (8 << 3) | WireWriter::kVarint;
+      *p++ = static_cast<char>(pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+    }
+    wire.advance_to(p);
+  }
+
   size_t wire_number_points(const Family& f) {
     size_t n = 0;
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_value) continue;
+      if (detail(g).exemplars.empty()) {
+        wire_plain_number_point(f, g);
+        ++n;
+        continue;
+      }
       size_t p = wire.begin(1);
       if (f.kind == Kind::kSum && g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
       wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
@@ -1618,7 +1700,7 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::vector<std::pair<double, double>> quantiles = detail(g).quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
@@ -1662,8 +1744,8 @@ struct Transaction::State {
     size_t n = 0;
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
-      if (!g.native) continue;
-      const NativePoint& np = *g.native;
+      if (!detail(g).native) continue;
+      const NativePoint& np = *detail(g).native;
       bool stale = model::is_stale_nan(np.sum);
       size_t p = wire.begin(1);
       wire_point_attributes(g);
@@ -1940,24 +2022,25 @@ struct Transaction::State {
   }
 
   void json_point_attributes(std::string& o, const Group& g) const {
-    size_t bound = 2;
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      bound += 6 * (a.name_size + a.value_size) + 48;
-    }
+    // The identity holds each name and value plus at least 6 bytes: 6 output bytes per
+    // identity byte (escapes) and the fixed text per attribute fit.
+    size_t bound = 2 + 8 * static_cast<size_t>(g.identity_size);
     char* p = json_begin(o, bound);
     *p++ = '[';
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      if (i > 0) *p++ = ',';
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      if (a.name_size == 0) {
+    AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
+    std::string_view name, value;
+    bool first = true;
+    while (attributes.next(&name, &value)) {
+      if (!first) *p++ = ',';
+      first = false;
+      if (name.empty()) {
         p = put(p, "{\"value\":{\"stringValue\":");
       } else {
         p = put(p, "{\"key\":");
-        p = put_json_string(p, std::string_view(strings.data() + a.name_offset, a.name_size));
+        p = put_json_string(p, name);
         p = put(p, ",\"value\":{\"stringValue\":");
       }
-      p = put_json_string(p, std::string_view(strings.data() + a.value_offset, a.value_size));
+      p = put_json_string(p, value);
       p = put(p, "}}");
     }
     *p++ = ']';
@@ -1971,10 +2054,10 @@ struct Transaction::State {
     o += '"';
   }
 
-  static void json_exemplars(std::string& o, const Group& g) {
+  void json_exemplars(std::string& o, const Group& g) const {
     o += '[';
     bool first = true;
-    for (const OwnedExemplar& x : g.exemplars) {
+    for (const OwnedExemplar& x : detail(g).exemplars) {
       if (!first) o += ',';
       first = false;
       JsonObject e(o);
@@ -2034,12 +2117,12 @@ struct Transaction::State {
         p = put_double(put(p, "\"asDouble\":"), g.value);
       }
       json_end(o, p);
-      if (!g.exemplars.empty()) {
+      if (!detail(g).exemplars.empty()) {
         o += next;
         next = ',';
         json_exemplars(o += "\"exemplars\":"sv, g);
       }
-      if (g.attributes_size != 0) {
+      if (g.identity_size != 0) {
         o += next;
         next = ',';
         json_point_attributes(o += "\"attributes\":"sv, g);
@@ -2096,8 +2179,8 @@ struct Transaction::State {
         }
         o += ']';
       }
-      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (!detail(g).exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (g.identity_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
       if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       p.close();
       ++n;
@@ -2116,7 +2199,7 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::vector<std::pair<double, double>> quantiles = detail(g).quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
@@ -2146,7 +2229,7 @@ struct Transaction::State {
         }
         o += ']';
       }
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (g.identity_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
       if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       p.close();
       ++n;
@@ -2178,12 +2261,12 @@ struct Transaction::State {
     size_t n = 0;
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
-      if (!g.native) continue;
-      const NativePoint& np = *g.native;
+      if (!detail(g).native) continue;
+      const NativePoint& np = *detail(g).native;
       bool stale = model::is_stale_nan(np.sum);
       if (n > 0) o += ',';
       JsonObject p(o);
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (g.identity_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
       if (g.has_created) {
         if (uint64_t t = created_to_nanos(g.created); t != 0) {
           json_quoted(p.key("\"startTimeUnixNano\":"), t);
@@ -2203,7 +2286,7 @@ struct Transaction::State {
       json_buckets(p.key("\"positive\":"), stale ? nullptr : &np.positive);
       json_buckets(p.key("\"negative\":"), stale ? nullptr : &np.negative);
       if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
-      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (!detail(g).exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
       if (!stale && double_set(np.zero_threshold)) {
         otlp::append_json_double(p.key("\"zeroThreshold\":"), np.zero_threshold);
       }
@@ -2366,7 +2449,7 @@ struct Transaction::State {
     groups_used = 0;
     last_group = kNone;
     strings.clear();
-    attribute_refs.clear();
+    details_used = 0;
     last_family = kNone;
     dropped_families.clear();
     retired_metadata.clear();

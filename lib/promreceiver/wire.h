@@ -54,6 +54,15 @@ class WireWriter {
   }
   void advance_to(char* end) { used_ = static_cast<size_t>(end - buf_.data()); }
 
+  static char* put_fixed64(char* p, uint64_t v) {
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(p, &v, 8);
+    } else {
+      for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+    }
+    return p + 8;
+  }
+
   void fixed64(uint64_t v) {
     char* p = reserve(8);
     if constexpr (std::endian::native == std::endian::little) {
