@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "common/bytes.h"
 #include "promreceiver/documents.h"
 #include "promreceiver/naming.h"
 
@@ -141,7 +142,11 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
   bool targets_from_labels = options.receiver.job.empty() || options.receiver.instance.empty() ||
                              options.receiver.honor_labels;
   std::string current_target, target;
+  // The name of the last sample when nothing but samples came since: the same name is the
+  // same family, already current.
+  std::string last_sample_name;
   auto at_sample = [&](const model::Sample& sample) {
+    if (!targets_from_labels && same_bytes(sample.name, last_sample_name)) return;
     std::string_view family = normalize_metric_name(sample.name);
     if (targets_from_labels) {
       target.clear();
@@ -159,6 +164,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
       }
     }
     at_family(family);
+    last_sample_name.assign(sample.name);
   };
 
   for (;;) {
@@ -188,6 +194,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
         }
         throw;
       }
+      last_sample_name.clear();
       std::string dropped = current_family;
       if (!dropped.empty()) tx.drop_family(dropped);
       result.skipped.push_back(std::string(e.what()) +
@@ -196,6 +203,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
     }
     if (entry == exposition::Entry::kEnd) break;
     shadow.reset();
+    last_sample_name.clear();
     switch (entry) {
       case exposition::Entry::kType:
         at_family(parser->metric_name());

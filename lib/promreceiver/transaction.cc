@@ -379,6 +379,10 @@ struct LabelLayout {
   std::vector<std::string_view> output_names; // views of names (or exported_*)
   int job = -1;                               // input index of the target job's value
   int instance = -1;
+  bool has_scope_labels = false;  // an otel_scope_* label (else: the resource's default scope)
+  // The resource of the series when the target is not taken from their labels (job and
+  // instance from the options): the same for every series of the layout.
+  uint32_t fixed_resource = UINT32_MAX;
 
   bool matches(model::Labels input) const {
     if (!valid || input.size() != names.size()) return false;
@@ -612,6 +616,15 @@ struct Transaction::State {
     }
     last_resource = it->second;
     return last_resource;
+  }
+
+  // resource_for, skipped for a series in the last layout when the target is not theirs.
+  uint32_t layout_resource(std::string_view job, std::string_view instance) {
+    bool fixed = layout.job < 0 && layout.instance < 0;
+    if (fixed && layout.fixed_resource != kNone) return layout.fixed_resource;
+    uint32_t resource = resource_for(job, instance);
+    if (fixed) layout.fixed_resource = resource;
+    return resource;
   }
 
   // A recycled Scope object, emptied.
@@ -899,6 +912,11 @@ struct Transaction::State {
     }
     layout.job = job_index;
     layout.instance = instance_index;
+    layout.has_scope_labels = false;
+    for (const LabelRef& l : labels) {
+      if (l.name.starts_with("otel_scope_")) layout.has_scope_labels = true;
+    }
+    layout.fixed_resource = kNone;
     layout.valid = true;
   }
 
@@ -1159,7 +1177,7 @@ struct Transaction::State {
     ++samples_seen;
     std::string_view job, instance;
     prepare_labels(sample.labels, &job, &instance);
-    uint32_t resource = resource_for(job, instance);
+    uint32_t resource = layout_resource(job, instance);
     if (sample.name == "target_info") {
       merge_target_info(resources[resource]);
       return;
@@ -1168,7 +1186,7 @@ struct Transaction::State {
       record_scope_info(resource);
       return;
     }
-    uint32_t scope = scope_for(resource);
+    uint32_t scope = layout.has_scope_labels ? scope_for(resource) : default_scope(resource);
     uint32_t family_index = family_for(scope, false, sample.name);
     Family& f = families[family_index];
     if (f.dropped) return;
@@ -2444,6 +2462,7 @@ struct Transaction::State {
       last_resource = kNone;
     }
     for (size_t i = 0; i < scopes_used; ++i) scopes[i].families.clear();
+    layout.fixed_resource = kNone;
     families_used = 0;
     family_index.clear();
     groups_used = 0;
