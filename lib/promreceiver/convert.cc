@@ -70,6 +70,7 @@ struct Sinks {
   const RequestSink* request = nullptr;
   const SerializedSink* serialized = nullptr;
   const SerializedSink* json = nullptr;
+  const SerializedPiecesSink* pieces = nullptr;
 };
 
 class Batcher {
@@ -84,6 +85,9 @@ class Batcher {
       points = tx_.commit_json(&bytes_);
       if (points == 0) return;  // a batch without data points is not sent (A15)
       (*sinks_.json)(bytes_);
+    } else if (sinks_.pieces != nullptr) {
+      points = tx_.commit_serialized(sinks_.pieces->size, sinks_.pieces->piece);
+      if (points == 0) return;  // a batch without data points is not sent (A15)
     } else if (sinks_.serialized != nullptr) {
       points = tx_.commit_serialized(&bytes_);
       if (points == 0) return;  // a batch without data points is not sent (A15)
@@ -251,17 +255,23 @@ ConvertResult convert_all(Reader& input, const ConvertOptions& options, const Si
 
 ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
                       const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{&sink, nullptr, nullptr}, warn);
+  return convert_all(input, options, Sinks{&sink, nullptr, nullptr, nullptr}, warn);
 }
 
 ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
                                  const SerializedSink& sink, const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{nullptr, &sink, nullptr}, warn);
+  return convert_all(input, options, Sinks{nullptr, &sink, nullptr, nullptr}, warn);
+}
+
+ConvertResult convert_serialized_pieces(Reader& input, const ConvertOptions& options,
+                                        const SerializedPiecesSink& sink,
+                                        const Transaction::Warn& warn) {
+  return convert_all(input, options, Sinks{nullptr, nullptr, nullptr, &sink}, warn);
 }
 
 ConvertResult convert_json(Reader& input, const ConvertOptions& options,
                            const SerializedSink& sink, const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{nullptr, nullptr, &sink}, warn);
+  return convert_all(input, options, Sinks{nullptr, nullptr, &sink, nullptr}, warn);
 }
 
 }  // namespace promotel::promreceiver

@@ -82,7 +82,7 @@ struct Outcome {
   size_t samples = 0;
 };
 
-enum class Path { kBuilt, kDirect, kBuiltJson, kDirectJson };
+enum class Path { kBuilt, kDirect, kDirectPieces, kBuiltJson, kDirectJson };
 
 Outcome run(std::string_view data, const ConvertOptions& options, Path path) {
   Outcome out;
@@ -95,6 +95,25 @@ Outcome run(std::string_view data, const ConvertOptions& options, Path path) {
       case Path::kDirect:
         r = convert_serialized(reader, options, keep, warn);
         break;
+      case Path::kDirectPieces: {
+        // The pieces of each request joined; the size announced first must be theirs.
+        size_t announced = 0;
+        SerializedPiecesSink sink{
+            [&](size_t size) {
+              EXPECT_EQ(announced, 0u) << "the request before did not reach its announced size";
+              announced = size;
+              out.requests.emplace_back();
+            },
+            [&](std::string_view piece) {
+              ASSERT_FALSE(out.requests.empty());
+              out.requests.back().append(piece);
+              if (out.requests.back().size() == announced) announced = 0;
+            }};
+        r = convert_serialized_pieces(reader, options, sink, warn);
+        for (const std::string& request : out.requests) EXPECT_FALSE(request.empty());
+        EXPECT_EQ(announced, 0u) << "a request ended before its announced size";
+        break;
+      }
       case Path::kDirectJson:
         r = convert_json(reader, options, keep, warn);
         break;
@@ -141,9 +160,12 @@ TEST(ConvertSerialized, SameBytesAsTheBuiltMessagesOnEveryGoldenInput) {
     std::string data = read_file(c.input);
     ConvertOptions options = options_for(c, data);
     expect_same(c.name, data, options);
+    expect_same(c.name + " (pieces)", data, options, Path::kBuilt, Path::kDirectPieces);
     // Small batches: many requests, metrics and scopes cut and emptied at every boundary.
     options.batch_size = 3;
     expect_same(c.name + " (batch size 3)", data, options);
+    expect_same(c.name + " (pieces, batch size 3)", data, options, Path::kBuilt,
+                Path::kDirectPieces);
     requests += run(data, options, Path::kDirect).requests.size();
   }
   EXPECT_GT(requests, cases.size());
@@ -248,6 +270,7 @@ TEST(ConvertSerialized, SameBytesForLongLabelsNumbersAndRepeatedSeries) {
   options.parse.format = exposition::Format::kPrometheusText;
   options.receiver.scrape_time_ms = 1700000000000;
   expect_same("proto", data, options);
+  expect_same("proto pieces", data, options, Path::kBuilt, Path::kDirectPieces);
   expect_same("json", data, options, Path::kBuiltJson, Path::kDirectJson);
   options.batch_size = 2;
   expect_same("proto, batch size 2", data, options);

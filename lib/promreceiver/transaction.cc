@@ -1842,6 +1842,22 @@ struct Transaction::State {
   }
 
   size_t commit_serialized(std::string* out) {
+    size_t points = write_serialized();
+    wire.finish(out);
+    return points;
+  }
+
+  size_t commit_serialized(const std::function<void(size_t)>& size,
+                           const std::function<void(std::string_view)>& piece) {
+    size_t points = write_serialized();
+    if (points == 0) return 0;
+    size(wire.size());
+    wire.finish_to(piece);
+    return points;
+  }
+
+  // The pending request into `wire` (finished by the caller); forgets what was pending.
+  size_t write_serialized() {
     wire.clear();
     size_t points = 0;
     for (size_t ri = 0; ri < resources_used; ++ri) {
@@ -1899,7 +1915,6 @@ struct Transaction::State {
       }
     }
     forget_pending();
-    wire.finish(out);
     return points;
   }
 
@@ -2568,6 +2583,10 @@ size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
 }
 
 size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
+size_t Transaction::commit_serialized(const std::function<void(size_t)>& size,
+                                      const std::function<void(std::string_view)>& piece) {
+  return state_->commit_serialized(size, piece);
+}
 
 size_t Transaction::commit_json(std::string* out) { return state_->commit_json(out); }
 

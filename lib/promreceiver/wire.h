@@ -135,6 +135,21 @@ class WireWriter {
 
   size_t size() const { return used_ + inserted_; }
 
+  // The message handed over in pieces, in order, without assembling it: write(std::string_view)
+  // gets the stretches between length prefixes and the prefixes themselves.
+  template <typename Write>
+  void finish_to(Write&& write) const {
+    size_t from = 0;
+    for (const Patch& p : patches_) {
+      if (p.position != from) write(std::string_view(buf_.data() + from, p.position - from));
+      char prefix[10];
+      char* end = put_varint(prefix, p.length);
+      write(std::string_view(prefix, static_cast<size_t>(end - prefix)));
+      from = p.position;
+    }
+    if (used_ != from) write(std::string_view(buf_.data() + from, used_ - from));
+  }
+
   // The message: the bytes with every length prefix in place.
   void finish(std::string* out) const {
     out->resize(size());
