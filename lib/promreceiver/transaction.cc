@@ -522,6 +522,9 @@ struct Transaction::State {
   uint32_t last_group = kNone;  // the group the last sample went to
   uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
+  // layout_serial and kind when the labels' is_attribute flags were set.
+  uint64_t attribute_flags_layout = UINT64_MAX;
+  Kind attribute_flags_kind = Kind::kGauge;
   // The last family found (consecutive samples nearly always share it).
   uint32_t last_family = kNone;
   uint32_t last_family_scope = kNone;
@@ -948,12 +951,17 @@ struct Transaction::State {
   // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
   // for a known one. Returns where they begin.
   size_t lay_out_identity(Kind kind) {
+    // The labels' flags stay right for the layout and kind they were set for.
+    if (attribute_flags_layout != layout_serial || attribute_flags_kind != kind) {
+      for (LabelRef& l : labels) l.is_attribute = is_point_attribute(l.name, kind);
+      attribute_flags_layout = layout_serial;
+      attribute_flags_kind = kind;
+    }
     size_t total = 0;
-    for (LabelRef& l : labels) {
-      l.is_attribute = is_point_attribute(l.name, kind);
+    for (const LabelRef& l : labels) {
       // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or
-      // lengths of up to 10 bytes and a tag).
-      if (l.is_attribute) total += l.name.size() + l.value.size() + 48;
+      // lengths of up to 10 bytes and a tag). Room for every label is room enough.
+      total += l.name.size() + l.value.size() + 48;
     }
     uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
     size_t at = strings.size();
@@ -1046,16 +1054,21 @@ struct Transaction::State {
     // The next sample of the last point in the same label layout (a histogram's buckets, _sum
     // and _count): its values compared in place, nothing laid out or hashed. The labels'
     // is_attribute flags are still those lay_out_identity set for that point.
+    // Otherwise, in the same layout, some value differs: so does the identity.
+    bool differs_from_last = false;
     if (last_group != kNone && last_group_layout == layout_serial) {
       Group& last = groups[last_group];
-      if (last.family == family_index && has_values_of(last)) return last;
+      if (last.family == family_index) {
+        if (has_values_of(last)) return last;
+        differs_from_last = true;
+      }
     }
     last_group_layout = layout_serial;
     size_t at = lay_out_identity(f.kind);
     const char* identity = strings.data() + at;
     size_t size = strings.size() - at;
     // Consecutive samples of one point (a histogram's buckets, _sum and _count): no hashing.
-    if (last_group != kNone) {
+    if (last_group != kNone && !differs_from_last) {
       Group& last = groups[last_group];
       if (last.family == family_index && same_identity(last, identity, size)) {
         strings.truncate(at);
