@@ -364,8 +364,6 @@ struct LabelRef {
   std::string_view value;
   bool is_attribute = false;  // of the data point (lay_out_identity)
   uint32_t source = 0;        // index of the sample label it comes from
-  uint32_t name_at = 0;       // where lay_out_identity put the name and the value
-  uint32_t value_at = 0;
 };
 
 // The layout of the last label set prepare_labels sorted (names in input order, which values
@@ -845,11 +843,8 @@ struct Transaction::State {
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
     if (layout.matches(input)) {
-      labels.resize(layout.order.size());
-      for (size_t i = 0; i < labels.size(); ++i) {
-        labels[i].name = layout.output_names[i];
-        labels[i].value = input[layout.order[i]].value;
-      }
+      // `labels` still holds the layout's names (and flags): only the values are new.
+      for (size_t i = 0; i < labels.size(); ++i) labels[i].value = input[layout.order[i]].value;
       *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
       *instance =
           layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
@@ -912,6 +907,7 @@ struct Transaction::State {
       // exported_* names are literals; the others view the layout's own copy of the name.
       bool renamed = labels[i].name.data() != input[source].name.data();
       layout.output_names[i] = renamed ? labels[i].name : std::string_view(layout.names[source]);
+      labels[i].name = layout.output_names[i];  // what the next series in this layout keeps
     }
     layout.job = job_index;
     layout.instance = instance_index;
@@ -947,6 +943,20 @@ struct Transaction::State {
     }
   }
 
+  // Four bytes (each below 0x100) in one store.
+  static char* put4(char* p, uint32_t b0, uint32_t b1, uint32_t b2, uint32_t b3) {
+    if constexpr (std::endian::native == std::endian::little) {
+      uint32_t word = b0 | b1 << 8 | b2 << 16 | b3 << 24;
+      std::memcpy(p, &word, 4);
+    } else {
+      p[0] = static_cast<char>(b0);
+      p[1] = static_cast<char>(b1);
+      p[2] = static_cast<char>(b2);
+      p[3] = static_cast<char>(b3);
+    }
+    return p + 4;
+  }
+
   // Lays the point's attribute labels out at the end of `strings` as the point's serialised
   // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
   // for a known one. Returns where they begin.
@@ -967,34 +977,23 @@ struct Transaction::State {
     size_t at = strings.size();
     char* begin = strings.grow(total);
     char* p = begin;
-    for (LabelRef& l : labels) {
+    for (const LabelRef& l : labels) {
       if (!l.is_attribute) continue;
-      size_t any = 2 + l.value.size();
-      size_t kv = 2 + l.name.size() + 2 + any;
-      char* key_at;
-      char* value_at;
-      if (kv < 0x80 && tag < 0x80 && !l.name.empty()) {
-        // Every length fits one byte (nearly all labels): the fields written straight out.
-        p[0] = static_cast<char>(tag);
-        p[1] = static_cast<char>(kv);
-        p[2] = (1 << 3) | WireWriter::kLength;
-        p[3] = static_cast<char>(l.name.size());
-        key_at = p + 4;
-        copy_short(key_at, l.name.data(), l.name.size());
-        p = key_at + l.name.size();
-        p[0] = (2 << 3) | WireWriter::kLength;
-        p[1] = static_cast<char>(any);
-        p[2] = (1 << 3) | WireWriter::kLength;
-        p[3] = static_cast<char>(l.value.size());
-        value_at = p + 4;
-        copy_short(value_at, l.value.data(), l.value.size());
-        p = value_at + l.value.size();
+      size_t name_size = l.name.size();
+      size_t value_size = l.value.size();
+      size_t kv = 6 + name_size + value_size;  // the tags are one byte (fields 1, 7 and 9)
+      if (kv < 0x80 && name_size != 0) {
+        // Every length fits one byte (nearly all labels): the fields written straight out,
+        // tag, length, key tag, key length; then AnyValue tag and length, string tag, length.
+        p = put4(p, tag, kv, (1 << 3) | WireWriter::kLength, name_size);
+        copy_short(p, l.name.data(), name_size);
+        p = put4(p + name_size, (2 << 3) | WireWriter::kLength, 2 + value_size,
+                 (1 << 3) | WireWriter::kLength, value_size);
+        copy_short(p, l.value.data(), value_size);
+        p += value_size;
       } else {
-        p = KeyValueBytes(l.name, l.value)
-                .put(p, attributes_field(kind), l.name, l.value, &key_at, &value_at);
+        p = KeyValueBytes(l.name, l.value).put(p, attributes_field(kind), l.name, l.value);
       }
-      l.name_at = static_cast<uint32_t>(key_at - begin);
-      l.value_at = static_cast<uint32_t>(value_at - begin);
     }
     strings.truncate(at + static_cast<size_t>(p - begin));
     return at;
@@ -1033,12 +1032,9 @@ struct Transaction::State {
     return true;
   }
 
-  static const GroupDetail& no_detail() {
-    static const GroupDetail empty;
-    return empty;
-  }
+  const GroupDetail no_detail;  // what a point without detail has
   const GroupDetail& detail(const Group& g) const {
-    return g.detail == kNone ? no_detail() : details[g.detail];
+    return g.detail == kNone ? no_detail : details[g.detail];
   }
   GroupDetail& detail_for(Group& g) {
     if (g.detail == kNone) {
