@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -302,6 +303,7 @@ class AttributeReader {
 
  private:
   uint64_t varint() {
+    if (static_cast<uint8_t>(*p_) < 0x80) return static_cast<uint8_t>(*p_++);  // nearly always
     uint64_t v = 0;
     for (int shift = 0;; shift += 7) {
       uint8_t b = static_cast<uint8_t>(*p_++);
@@ -524,10 +526,21 @@ struct Transaction::State {
   uint64_t attribute_flags_layout = UINT64_MAX;
   Kind attribute_flags_kind = Kind::kGauge;
   // The last family found (consecutive samples nearly always share it).
-  uint32_t last_family = kNone;
-  uint32_t last_family_scope = kNone;
-  bool last_family_native = false;
-  std::string last_family_sample;
+  // The families of the last few sample names (a histogram's _bucket, _sum and _count take
+  // turns), replaced in turn.
+  struct RecentFamily {
+    uint32_t family = kNone;
+    uint32_t scope = kNone;
+    bool native = false;
+    std::string sample_name;
+
+    bool is(uint32_t s, bool n, std::string_view name) const {
+      return family != kNone && scope == s && native == n && same_bytes(sample_name, name);
+    }
+  };
+  std::array<RecentFamily, 4> recent_families;
+  size_t last_recent = 0;  // the entry that answered last
+  size_t next_recent = 0;  // the entry replaced next
 
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
@@ -734,15 +747,28 @@ struct Transaction::State {
   }
 
   uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
-    if (last_family != kNone && last_family_scope == scope && last_family_native == native &&
-        same_bytes(last_family_sample, name)) {
-      return last_family;
+    if (recent_families[last_recent].is(scope, native, name)) {
+      return recent_families[last_recent].family;
     }
+    for (size_t i = 0; i < recent_families.size(); ++i) {
+      if (recent_families[i].is(scope, native, name)) {
+        last_recent = i;
+        return recent_families[i].family;
+      }
+    }
+    size_t families_before = families_used;
     uint32_t index = find_or_create_family(scope, native, name);
-    last_family = index;
-    last_family_scope = scope;
-    last_family_native = native;
-    last_family_sample.assign(name);
+    // A new family may take over names the entries hold (insert_or_assign): they go.
+    if (families_used != families_before) {
+      for (RecentFamily& r : recent_families) r.family = kNone;
+    }
+    last_recent = next_recent;
+    next_recent = (next_recent + 1) % recent_families.size();
+    RecentFamily& r = recent_families[last_recent];
+    r.family = index;
+    r.scope = scope;
+    r.native = native;
+    r.sample_name.assign(name);
     return index;
   }
 
@@ -2493,7 +2519,7 @@ struct Transaction::State {
     last_group = kNone;
     strings.clear();
     details_used = 0;
-    last_family = kNone;
+    for (RecentFamily& r : recent_families) r.family = kNone;
     dropped_families.clear();
     retired_metadata.clear();
     metadata.age();
