@@ -375,7 +375,7 @@ struct LabelLayout {
   bool valid = false;
   std::vector<std::string> names;
   std::vector<uint8_t> empty;
-  std::vector<uint32_t> order;                // sorted position → input index
+  std::vector<int32_t> position;              // input index → sorted position, -1: none
   std::vector<std::string_view> output_names; // views of names (or exported_*)
   int job = -1;                               // input index of the target job's value
   int instance = -1;
@@ -384,13 +384,17 @@ struct LabelLayout {
   // instance from the options): the same for every series of the layout.
   uint32_t fixed_resource = UINT32_MAX;
 
-  bool matches(model::Labels input) const {
+  // Whether the input has this layout, copying its values to their places in `out` on the
+  // way (a partial copy when it has not).
+  template <typename Ref>
+  bool fill(model::Labels input, std::vector<Ref>& out) const {
     if (!valid || input.size() != names.size()) return false;
     for (size_t i = 0; i < input.size(); ++i) {
       const model::Label& l = input[i];
       if (l.value.empty() != (empty[i] != 0) || !same_bytes(l.name, names[i])) {
         return false;
       }
+      if (position[i] >= 0) out[static_cast<size_t>(position[i])].value = l.value;
     }
     return true;
   }
@@ -868,9 +872,8 @@ struct Transaction::State {
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
-    if (layout.matches(input)) {
-      // `labels` still holds the layout's names (and flags): only the values are new.
-      for (size_t i = 0; i < labels.size(); ++i) labels[i].value = input[layout.order[i]].value;
+    // `labels` still holds the layout's names (and flags): only the values are new.
+    if (layout.fill(input, labels)) {
       *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
       *instance =
           layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
@@ -925,11 +928,11 @@ struct Transaction::State {
       layout.names[i].assign(input[i].name);
       layout.empty[i] = input[i].value.empty() ? 1 : 0;
     }
-    layout.order.resize(labels.size());
     layout.output_names.resize(labels.size());
+    layout.position.assign(input.size(), -1);
     for (size_t i = 0; i < labels.size(); ++i) {
       uint32_t source = labels[i].source;
-      layout.order[i] = source;
+      layout.position[source] = static_cast<int32_t>(i);
       // exported_* names are literals; the others view the layout's own copy of the name.
       bool renamed = labels[i].name.data() != input[source].name.data();
       layout.output_names[i] = renamed ? labels[i].name : std::string_view(layout.names[source]);
