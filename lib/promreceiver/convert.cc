@@ -168,7 +168,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
       }
     }
     at_family(family);
-    last_sample_name.assign(sample.name);
+    if (!targets_from_labels) last_sample_name.assign(sample.name);
   };
 
   for (;;) {

@@ -280,5 +280,33 @@ TEST(ConvertSerialized, SameBytesForLongLabelsNumbersAndRepeatedSeries) {
   EXPECT_NE(direct.requests[0].find("\"asDouble\":1230"), std::string::npos) << direct.requests[0];
 }
 
+TEST(ConvertSerialized, SameBytesInPiecesForLongAndShortStretches) {
+  // Families of many points (stretches far longer than the gathering buffer) between families
+  // and targets of one point (many short stretches and length prefixes, gathered).
+  std::string data;
+  for (int family = 0; family < 6; ++family) {
+    std::string name = "m" + std::to_string(family);
+    data += "# TYPE " + name + (family % 2 ? " counter\n" : " gauge\n");
+    int points = family % 2 ? 400 : 1;
+    for (int i = 0; i < points; ++i) {
+      data += name + (family % 2 ? "_total" : "") + "{job=\"j" + std::to_string(i % 3) +
+              "\",instance=\"h:" + std::to_string(i) + "\",path=\"/a/long/enough/path/" +
+              std::to_string(i) + "\"} " + std::to_string(i) + "\n";
+    }
+  }
+  ConvertOptions options;
+  options.parse.format = exposition::Format::kPrometheusText;
+  options.receiver.scrape_time_ms = 1700000000000;
+  expect_same("targets from labels", data, options, Path::kBuilt, Path::kDirectPieces);
+  options.receiver.job = "j";
+  options.receiver.instance = "i:1";
+  expect_same("one target", data, options, Path::kBuilt, Path::kDirectPieces);
+  options.batch_size = 50;
+  expect_same("one target, batch size 50", data, options, Path::kBuilt, Path::kDirectPieces);
+  Outcome pieces = run(data, options, Path::kDirectPieces);
+  EXPECT_GE(pieces.requests.size(), 3u);  // cut only where a family starts
+  EXPECT_EQ(pieces.data_points, 1203u);
+}
+
 }  // namespace
 }  // namespace promotel::promreceiver

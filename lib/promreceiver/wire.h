@@ -136,18 +136,36 @@ class WireWriter {
   size_t size() const { return used_ + inserted_; }
 
   // The message handed over in pieces, in order, without assembling it: write(std::string_view)
-  // gets the stretches between length prefixes and the prefixes themselves.
+  // gets the long stretches between length prefixes as they are, and the prefixes and short
+  // stretches gathered in a small buffer (a message of many small parts is not written a few
+  // bytes at a time).
   template <typename Write>
   void finish_to(Write&& write) const {
+    constexpr size_t kLong = 1024;
+    char staged[8192];
+    size_t n = 0;
+    auto put = [&](const char* p, size_t size) {
+      if (size >= kLong || n + size > sizeof staged) {
+        if (n != 0) write(std::string_view(staged, n));
+        n = 0;
+      }
+      if (size >= kLong) {
+        write(std::string_view(p, size));
+      } else {
+        std::memcpy(staged + n, p, size);
+        n += size;
+      }
+    };
     size_t from = 0;
     for (const Patch& p : patches_) {
-      if (p.position != from) write(std::string_view(buf_.data() + from, p.position - from));
+      if (p.position != from) put(buf_.data() + from, p.position - from);
       char prefix[10];
       char* end = put_varint(prefix, p.length);
-      write(std::string_view(prefix, static_cast<size_t>(end - prefix)));
+      put(prefix, static_cast<size_t>(end - prefix));
       from = p.position;
     }
-    if (used_ != from) write(std::string_view(buf_.data() + from, used_ - from));
+    if (used_ != from) put(buf_.data() + from, used_ - from);
+    if (n != 0) write(std::string_view(staged, n));
   }
 
   // The message: the bytes with every length prefix in place.
