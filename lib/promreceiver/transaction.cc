@@ -373,6 +373,7 @@ struct LabelRef {
 // the target-label handling, the sort and the duplicate check are not done again.
 struct LabelLayout {
   bool valid = false;
+  uint64_t serial = 0;  // tells layouts apart (State::layout_serial)
   std::vector<std::string> names;
   std::vector<uint8_t> empty;
   std::vector<int32_t> position;              // input index → sorted position, -1: none
@@ -524,7 +525,8 @@ struct Transaction::State {
   std::vector<GroupDetail> details;  // [0, details_used) are the batch's
   size_t details_used = 0;
   uint32_t last_group = kNone;  // the group the last sample went to
-  uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
+  uint64_t layout_serial = 0;   // the serial of `layout`
+  uint64_t layouts_made = 0;    // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
   // layout_serial and kind when the labels' is_attribute flags were set.
   uint64_t attribute_flags_layout = UINT64_MAX;
@@ -549,6 +551,7 @@ struct Transaction::State {
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
   LabelLayout layout;  // depends on options.job/instance/honor_labels: reset when they change
+  LabelLayout other_layout;  // the layout before `layout`, likewise
   std::string key;
   uint32_t last_resource = kNone;
 
@@ -879,8 +882,27 @@ struct Transaction::State {
           layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
       return;
     }
+    // The layout before (a histogram's buckets and its _sum and _count take turns).
+    if (other_layout.valid) {
+      labels.resize(other_layout.output_names.size());
+      if (other_layout.fill(input, labels)) {
+        std::swap(layout, other_layout);
+        for (size_t i = 0; i < labels.size(); ++i) {
+          labels[i].name = layout.output_names[i];
+          labels[i].is_attribute = false;
+        }
+        layout_serial = layout.serial;
+        attribute_flags_layout = UINT64_MAX;  // lay_out_identity sets them again
+        last_group_layout = UINT64_MAX;       // has_values_of has no flags to go by
+        *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
+        *instance = layout.instance >= 0 ? input[layout.instance].value
+                                         : std::string_view(options.instance);
+        return;
+      }
+    }
+    std::swap(layout, other_layout);  // the current layout becomes the one before
     layout.valid = false;
-    ++layout_serial;
+    layout_serial = ++layouts_made;
     labels.clear();
     *job = options.job;
     *instance = options.instance;
@@ -945,6 +967,7 @@ struct Transaction::State {
       if (l.name.starts_with("otel_scope_")) layout.has_scope_labels = true;
     }
     layout.fixed_resource = kNone;
+    layout.serial = layout_serial;
     layout.valid = true;
   }
 
@@ -2516,6 +2539,7 @@ struct Transaction::State {
     }
     for (size_t i = 0; i < scopes_used; ++i) scopes[i].families.clear();
     layout.fixed_resource = kNone;
+    other_layout.fixed_resource = kNone;
     families_used = 0;
     family_index.clear();
     groups_used = 0;
@@ -2551,6 +2575,7 @@ struct Transaction::State {
       options.job.clear();
       options.instance.clear();
       layout.valid = false;
+      other_layout.valid = false;
       for (const auto& [name, value] : series) {
         model::Sample s;
         s.name = name;
@@ -2561,6 +2586,7 @@ struct Transaction::State {
       }
       options = std::move(saved_targets);
       layout.valid = false;
+      other_layout.valid = false;
     }
   }
 };
