@@ -272,6 +272,19 @@ struct Group {
   bool has_created = false;
   bool has_count = false;
   bool has_sum = false;
+
+  // A recycled group made new, field by field: `*this = Group{}` built a temporary whose
+  // copy stalled on store forwarding, at every new data point.
+  void reset(uint32_t family_index, uint64_t identity_hash, uint32_t offset, uint32_t size) {
+    family = family_index;
+    identity_offset = offset;
+    identity_size = size;
+    detail = UINT32_MAX;
+    hash = identity_hash;
+    timestamp = 0;
+    value = created = count = sum = 0;
+    has_timestamp = has_value = has_created = has_count = has_sum = false;
+  }
 };
 
 // Walks a point's identity (serialised KeyValue fields, as lay_out_identity writes them)
@@ -1154,11 +1167,7 @@ struct Transaction::State {
     if (id == groups.size()) groups.emplace_back();
     if (!f.index.empty()) f.index[slot] = {h, id};
     Group& g = groups[id];
-    g = Group{};
-    g.family = family_index;
-    g.hash = h;
-    g.identity_offset = static_cast<uint32_t>(at);
-    g.identity_size = static_cast<uint32_t>(size);
+    g.reset(family_index, h, static_cast<uint32_t>(at), static_cast<uint32_t>(size));
     f.groups.push_back(id);
     ++pending_points;
     last_group = id;
