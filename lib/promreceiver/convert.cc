@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "common/bytes.h"
 #include "promreceiver/documents.h"
 #include "promreceiver/naming.h"
 
@@ -69,6 +70,7 @@ struct Sinks {
   const RequestSink* request = nullptr;
   const SerializedSink* serialized = nullptr;
   const SerializedSink* json = nullptr;
+  const SerializedPiecesSink* pieces = nullptr;
 };
 
 class Batcher {
@@ -83,6 +85,9 @@ class Batcher {
       points = tx_.commit_json(&bytes_);
       if (points == 0) return;  // a batch without data points is not sent (A15)
       (*sinks_.json)(bytes_);
+    } else if (sinks_.pieces != nullptr) {
+      points = tx_.commit_serialized(sinks_.pieces->size, sinks_.pieces->piece);
+      if (points == 0) return;  // a batch without data points is not sent (A15)
     } else if (sinks_.serialized != nullptr) {
       points = tx_.commit_serialized(&bytes_);
       if (points == 0) return;  // a batch without data points is not sent (A15)
@@ -141,7 +146,11 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
   bool targets_from_labels = options.receiver.job.empty() || options.receiver.instance.empty() ||
                              options.receiver.honor_labels;
   std::string current_target, target;
+  // The name of the last sample when nothing but samples came since: the same name is the
+  // same family, already current.
+  std::string last_sample_name;
   auto at_sample = [&](const model::Sample& sample) {
+    if (!targets_from_labels && same_bytes(sample.name, last_sample_name)) return;
     std::string_view family = normalize_metric_name(sample.name);
     if (targets_from_labels) {
       target.clear();
@@ -159,6 +168,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
       }
     }
     at_family(family);
+    if (!targets_from_labels) last_sample_name.assign(sample.name);
   };
 
   for (;;) {
@@ -188,6 +198,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
         }
         throw;
       }
+      last_sample_name.clear();
       std::string dropped = current_family;
       if (!dropped.empty()) tx.drop_family(dropped);
       result.skipped.push_back(std::string(e.what()) +
@@ -196,6 +207,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
     }
     if (entry == exposition::Entry::kEnd) break;
     shadow.reset();
+    last_sample_name.clear();
     switch (entry) {
       case exposition::Entry::kType:
         at_family(parser->metric_name());
@@ -243,17 +255,23 @@ ConvertResult convert_all(Reader& input, const ConvertOptions& options, const Si
 
 ConvertResult convert(Reader& input, const ConvertOptions& options, const RequestSink& sink,
                       const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{&sink, nullptr, nullptr}, warn);
+  return convert_all(input, options, Sinks{&sink, nullptr, nullptr, nullptr}, warn);
 }
 
 ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
                                  const SerializedSink& sink, const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{nullptr, &sink, nullptr}, warn);
+  return convert_all(input, options, Sinks{nullptr, &sink, nullptr, nullptr}, warn);
+}
+
+ConvertResult convert_serialized_pieces(Reader& input, const ConvertOptions& options,
+                                        const SerializedPiecesSink& sink,
+                                        const Transaction::Warn& warn) {
+  return convert_all(input, options, Sinks{nullptr, nullptr, nullptr, &sink}, warn);
 }
 
 ConvertResult convert_json(Reader& input, const ConvertOptions& options,
                            const SerializedSink& sink, const Transaction::Warn& warn) {
-  return convert_all(input, options, Sinks{nullptr, nullptr, &sink}, warn);
+  return convert_all(input, options, Sinks{nullptr, nullptr, &sink, nullptr}, warn);
 }
 
 }  // namespace promotel::promreceiver

@@ -51,6 +51,13 @@ using RequestSink = std::function<void(
 // A request as its serialised protobuf bytes (valid during the call).
 using SerializedSink = std::function<void(std::string_view)>;
 
+// A request as its serialised protobuf bytes handed over in pieces, never assembled: first its
+// size, then its bytes in order (each piece valid during the call).
+struct SerializedPiecesSink {
+  std::function<void(size_t)> size;
+  std::function<void(std::string_view)> piece;
+};
+
 // Throws promotel::Error for input that does not parse (unless keep_going); requests completed
 // before the error have been handed to the sink, the one in progress is discarded — with
 // scrape_metrics, replaced by the scrape series with up = 0, as the receiver reports a failed
@@ -62,6 +69,12 @@ ConvertResult convert(Reader& input, const ConvertOptions& options, const Reques
 // builds, written without building it (the fast path for protobuf output).
 ConvertResult convert_serialized(Reader& input, const ConvertOptions& options,
                                  const SerializedSink& sink, const Transaction::Warn& warn = {});
+
+// The same in pieces: the bytes equal convert_serialized()'s without one more copy of the whole
+// request (the protobuf output path of prom2otlp).
+ConvertResult convert_serialized_pieces(Reader& input, const ConvertOptions& options,
+                                        const SerializedPiecesSink& sink,
+                                        const Transaction::Warn& warn = {});
 
 // The same, handing over each request as its OTLP/JSON text (one line, no newline; valid during
 // the call): the text equals otlp::encode_json of the request convert() builds.

@@ -82,7 +82,7 @@ struct Outcome {
   size_t samples = 0;
 };
 
-enum class Path { kBuilt, kDirect, kBuiltJson, kDirectJson };
+enum class Path { kBuilt, kDirect, kDirectPieces, kBuiltJson, kDirectJson };
 
 Outcome run(std::string_view data, const ConvertOptions& options, Path path) {
   Outcome out;
@@ -95,6 +95,25 @@ Outcome run(std::string_view data, const ConvertOptions& options, Path path) {
       case Path::kDirect:
         r = convert_serialized(reader, options, keep, warn);
         break;
+      case Path::kDirectPieces: {
+        // The pieces of each request joined; the size announced first must be theirs.
+        size_t announced = 0;
+        SerializedPiecesSink sink{
+            [&](size_t size) {
+              EXPECT_EQ(announced, 0u) << "the request before did not reach its announced size";
+              announced = size;
+              out.requests.emplace_back();
+            },
+            [&](std::string_view piece) {
+              ASSERT_FALSE(out.requests.empty());
+              out.requests.back().append(piece);
+              if (out.requests.back().size() == announced) announced = 0;
+            }};
+        r = convert_serialized_pieces(reader, options, sink, warn);
+        for (const std::string& request : out.requests) EXPECT_FALSE(request.empty());
+        EXPECT_EQ(announced, 0u) << "a request ended before its announced size";
+        break;
+      }
       case Path::kDirectJson:
         r = convert_json(reader, options, keep, warn);
         break;
@@ -141,9 +160,12 @@ TEST(ConvertSerialized, SameBytesAsTheBuiltMessagesOnEveryGoldenInput) {
     std::string data = read_file(c.input);
     ConvertOptions options = options_for(c, data);
     expect_same(c.name, data, options);
+    expect_same(c.name + " (pieces)", data, options, Path::kBuilt, Path::kDirectPieces);
     // Small batches: many requests, metrics and scopes cut and emptied at every boundary.
     options.batch_size = 3;
     expect_same(c.name + " (batch size 3)", data, options);
+    expect_same(c.name + " (pieces, batch size 3)", data, options, Path::kBuilt,
+                Path::kDirectPieces);
     requests += run(data, options, Path::kDirect).requests.size();
   }
   EXPECT_GT(requests, cases.size());
@@ -248,6 +270,7 @@ TEST(ConvertSerialized, SameBytesForLongLabelsNumbersAndRepeatedSeries) {
   options.parse.format = exposition::Format::kPrometheusText;
   options.receiver.scrape_time_ms = 1700000000000;
   expect_same("proto", data, options);
+  expect_same("proto pieces", data, options, Path::kBuilt, Path::kDirectPieces);
   expect_same("json", data, options, Path::kBuiltJson, Path::kDirectJson);
   options.batch_size = 2;
   expect_same("proto, batch size 2", data, options);
@@ -255,6 +278,34 @@ TEST(ConvertSerialized, SameBytesForLongLabelsNumbersAndRepeatedSeries) {
   Outcome direct = run(data, options, Path::kDirectJson);
   ASSERT_FALSE(direct.requests.empty()) << direct.error;
   EXPECT_NE(direct.requests[0].find("\"asDouble\":1230"), std::string::npos) << direct.requests[0];
+}
+
+TEST(ConvertSerialized, SameBytesInPiecesForLongAndShortStretches) {
+  // Families of many points (stretches far longer than the gathering buffer) between families
+  // and targets of one point (many short stretches and length prefixes, gathered).
+  std::string data;
+  for (int family = 0; family < 6; ++family) {
+    std::string name = "m" + std::to_string(family);
+    data += "# TYPE " + name + (family % 2 ? " counter\n" : " gauge\n");
+    int points = family % 2 ? 400 : 1;
+    for (int i = 0; i < points; ++i) {
+      data += name + (family % 2 ? "_total" : "") + "{job=\"j" + std::to_string(i % 3) +
+              "\",instance=\"h:" + std::to_string(i) + "\",path=\"/a/long/enough/path/" +
+              std::to_string(i) + "\"} " + std::to_string(i) + "\n";
+    }
+  }
+  ConvertOptions options;
+  options.parse.format = exposition::Format::kPrometheusText;
+  options.receiver.scrape_time_ms = 1700000000000;
+  expect_same("targets from labels", data, options, Path::kBuilt, Path::kDirectPieces);
+  options.receiver.job = "j";
+  options.receiver.instance = "i:1";
+  expect_same("one target", data, options, Path::kBuilt, Path::kDirectPieces);
+  options.batch_size = 50;
+  expect_same("one target, batch size 50", data, options, Path::kBuilt, Path::kDirectPieces);
+  Outcome pieces = run(data, options, Path::kDirectPieces);
+  EXPECT_GE(pieces.requests.size(), 3u);  // cut only where a family starts
+  EXPECT_EQ(pieces.data_points, 1203u);
 }
 
 }  // namespace

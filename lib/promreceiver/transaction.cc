@@ -1,9 +1,13 @@
 #include "promreceiver/transaction.h"
 
 #include <fast_float/fast_float.h>
+// Inlined: the point identity hash is on the hot path, and the library call costs as much
+// as the hashing of ~100 bytes.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -232,52 +236,96 @@ struct NativePoint {
   NativeBuckets negative;
 };
 
-// One OTLP data point in the making (the receiver's "metric group").
-// A point attribute: offsets into the batch's string buffer (State::strings), so a new data
-// point costs no allocation once the buffers have grown.
-struct AttributeRef {
-  uint32_t name_offset;
-  uint32_t name_size;
-  uint32_t value_offset;
-  uint32_t value_size;
-};
-
-struct Group {
-  uint32_t family = 0;
-  uint32_t attributes_begin = 0;  // into State::attribute_refs
-  uint32_t attributes_size = 0;
-  // The attributes as the data point's serialised KeyValue fields (in State::strings): the
-  // point's identity, and what the wire writer copies.
-  uint32_t identity_offset = 0;
-  uint32_t identity_size = 0;
-  uint64_t hash = 0;  // of the identity
-  TimestampMs timestamp = 0;
-  bool has_timestamp = false;
-  double value = 0;
-  bool has_value = false;
-  double created = 0;
-  bool has_created = false;
-  double count = 0;
-  bool has_count = false;
-  double sum = 0;
-  bool has_sum = false;
+// What only some data points have (histogram buckets, summary quantiles, exemplars, a native
+// histogram): kept apart so that the common point (one value) stays a small record.
+struct GroupDetail {
   std::vector<std::pair<double, double>> buckets;    // (le, cumulative count)
   std::vector<std::pair<double, double>> quantiles;  // (quantile, value)
   std::vector<OwnedExemplar> exemplars;
   std::unique_ptr<NativePoint> native;
 
-  // Makes a recycled group new again, keeping the capacity of its vectors.
-  void reset(uint32_t family_index) {
-    family = family_index;
-    timestamp = 0;
-    has_timestamp = false;
-    value = created = count = sum = 0;
-    has_value = has_created = has_count = has_sum = false;
+  // Makes a recycled detail new again, keeping the capacity of its vectors.
+  void reset() {
     buckets.clear();
     quantiles.clear();
     exemplars.clear();
     native.reset();
   }
+};
+
+// One OTLP data point in the making (the receiver's "metric group").
+struct Group {
+  uint32_t family = 0;
+  // The attributes as the data point's serialised KeyValue fields (in State::strings): the
+  // point's identity, what the wire writer copies, and what the other writers decode.
+  uint32_t identity_offset = 0;
+  uint32_t identity_size = 0;
+  uint32_t detail = UINT32_MAX;  // into State::details; none until needed
+  uint64_t hash = 0;  // of the identity
+  TimestampMs timestamp = 0;
+  double value = 0;
+  double created = 0;
+  double count = 0;
+  double sum = 0;
+  bool has_timestamp = false;
+  bool has_value = false;
+  bool has_created = false;
+  bool has_count = false;
+  bool has_sum = false;
+
+  // A recycled group made new, field by field: `*this = Group{}` built a temporary whose
+  // copy stalled on store forwarding, at every new data point.
+  void reset(uint32_t family_index, uint64_t identity_hash, uint32_t offset, uint32_t size) {
+    family = family_index;
+    identity_offset = offset;
+    identity_size = size;
+    detail = UINT32_MAX;
+    hash = identity_hash;
+    timestamp = 0;
+    value = created = count = sum = 0;
+    has_timestamp = has_value = has_created = has_count = has_sum = false;
+  }
+};
+
+// Walks a point's identity (serialised KeyValue fields, as lay_out_identity writes them)
+// attribute by attribute.
+class AttributeReader {
+ public:
+  AttributeReader(const char* data, size_t size) : p_(data), end_(data + size) {}
+
+  bool next(std::string_view* name, std::string_view* value) {
+    if (p_ == end_) return false;
+    varint();  // the attributes field's tag
+    uint64_t kv = varint();
+    const char* kv_end = p_ + kv;
+    *name = {};
+    if (*p_ == ((1 << 3) | 2)) {  // the key (absent when empty)
+      ++p_;
+      size_t n = varint();
+      *name = std::string_view(p_, n);
+      p_ += n;
+    }
+    ++p_;     // AnyValue's tag
+    varint(); // its length
+    ++p_;     // string_value's tag
+    size_t n = varint();
+    *value = std::string_view(p_, n);
+    p_ = kv_end;
+    return true;
+  }
+
+ private:
+  uint64_t varint() {
+    if (static_cast<uint8_t>(*p_) < 0x80) return static_cast<uint8_t>(*p_++);  // nearly always
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      uint8_t b = static_cast<uint8_t>(*p_++);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+  }
+  const char* p_;
+  const char* end_;
 };
 
 struct PointSlot {
@@ -331,8 +379,6 @@ struct LabelRef {
   std::string_view value;
   bool is_attribute = false;  // of the data point (lay_out_identity)
   uint32_t source = 0;        // index of the sample label it comes from
-  uint32_t name_at = 0;       // where lay_out_identity put the name and the value
-  uint32_t value_at = 0;
 };
 
 // The layout of the last label set prepare_labels sorted (names in input order, which values
@@ -340,20 +386,29 @@ struct LabelRef {
 // the target-label handling, the sort and the duplicate check are not done again.
 struct LabelLayout {
   bool valid = false;
+  uint64_t serial = 0;  // tells layouts apart (State::layout_serial)
   std::vector<std::string> names;
   std::vector<uint8_t> empty;
-  std::vector<uint32_t> order;                // sorted position → input index
+  std::vector<int32_t> position;              // input index → sorted position, -1: none
   std::vector<std::string_view> output_names; // views of names (or exported_*)
   int job = -1;                               // input index of the target job's value
   int instance = -1;
+  bool has_scope_labels = false;  // an otel_scope_* label (else: the resource's default scope)
+  // The resource of the series when the target is not taken from their labels (job and
+  // instance from the options): the same for every series of the layout.
+  uint32_t fixed_resource = UINT32_MAX;
 
-  bool matches(model::Labels input) const {
+  // Whether the input has this layout, copying its values to their places in `out` on the
+  // way (a partial copy when it has not).
+  template <typename Ref>
+  bool fill(model::Labels input, std::vector<Ref>& out) const {
     if (!valid || input.size() != names.size()) return false;
     for (size_t i = 0; i < input.size(); ++i) {
       const model::Label& l = input[i];
       if (l.value.empty() != (empty[i] != 0) || !same_bytes(l.name, names[i])) {
         return false;
       }
+      if (position[i] >= 0) out[static_cast<size_t>(position[i])].value = l.value;
     }
     return true;
   }
@@ -480,19 +535,36 @@ struct Transaction::State {
   std::vector<Group> groups;
   size_t groups_used = 0;
   ByteBuffer strings;  // the points' attributes (Group::identity_offset) of the batch
-  std::vector<AttributeRef> attribute_refs;
+  std::vector<GroupDetail> details;  // [0, details_used) are the batch's
+  size_t details_used = 0;
   uint32_t last_group = kNone;  // the group the last sample went to
-  uint64_t layout_serial = 0;   // counts the label layouts prepare_labels made
+  uint64_t layout_serial = 0;   // the serial of `layout`
+  uint64_t layouts_made = 0;    // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
+  // layout_serial and kind when the labels' is_attribute flags were set.
+  uint64_t attribute_flags_layout = UINT64_MAX;
+  Kind attribute_flags_kind = Kind::kGauge;
   // The last family found (consecutive samples nearly always share it).
-  uint32_t last_family = kNone;
-  uint32_t last_family_scope = kNone;
-  bool last_family_native = false;
-  std::string last_family_sample;
+  // The families of the last few sample names (a histogram's _bucket, _sum and _count take
+  // turns), replaced in turn.
+  struct RecentFamily {
+    uint32_t family = kNone;
+    uint32_t scope = kNone;
+    bool native = false;
+    std::string sample_name;
+
+    bool is(uint32_t s, bool n, std::string_view name) const {
+      return family != kNone && scope == s && native == n && same_bytes(sample_name, name);
+    }
+  };
+  std::array<RecentFamily, 4> recent_families;
+  size_t last_recent = 0;  // the entry that answered last
+  size_t next_recent = 0;  // the entry replaced next
 
   // Scratch reused for every sample.
   std::vector<LabelRef> labels;
   LabelLayout layout;  // depends on options.job/instance/honor_labels: reset when they change
+  LabelLayout other_layout;  // the layout before `layout`, likewise
   std::string key;
   uint32_t last_resource = kNone;
 
@@ -578,6 +650,15 @@ struct Transaction::State {
     }
     last_resource = it->second;
     return last_resource;
+  }
+
+  // resource_for, skipped for a series in the last layout when the target is not theirs.
+  uint32_t layout_resource(std::string_view job, std::string_view instance) {
+    bool fixed = layout.job < 0 && layout.instance < 0;
+    if (fixed && layout.fixed_resource != kNone) return layout.fixed_resource;
+    uint32_t resource = resource_for(job, instance);
+    if (fixed) layout.fixed_resource = resource;
+    return resource;
   }
 
   // A recycled Scope object, emptied.
@@ -686,15 +767,28 @@ struct Transaction::State {
   }
 
   uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
-    if (last_family != kNone && last_family_scope == scope && last_family_native == native &&
-        same_bytes(last_family_sample, name)) {
-      return last_family;
+    if (recent_families[last_recent].is(scope, native, name)) {
+      return recent_families[last_recent].family;
     }
+    for (size_t i = 0; i < recent_families.size(); ++i) {
+      if (recent_families[i].is(scope, native, name)) {
+        last_recent = i;
+        return recent_families[i].family;
+      }
+    }
+    size_t families_before = families_used;
     uint32_t index = find_or_create_family(scope, native, name);
-    last_family = index;
-    last_family_scope = scope;
-    last_family_native = native;
-    last_family_sample.assign(name);
+    // A new family may take over names the entries hold (insert_or_assign): they go.
+    if (families_used != families_before) {
+      for (RecentFamily& r : recent_families) r.family = kNone;
+    }
+    last_recent = next_recent;
+    next_recent = (next_recent + 1) % recent_families.size();
+    RecentFamily& r = recent_families[last_recent];
+    r.family = index;
+    r.scope = scope;
+    r.native = native;
+    r.sample_name.assign(name);
     return index;
   }
 
@@ -794,19 +888,34 @@ struct Transaction::State {
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
   // returns the target job/instance.
   void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
-    if (layout.matches(input)) {
-      labels.resize(layout.order.size());
-      for (size_t i = 0; i < labels.size(); ++i) {
-        labels[i].name = layout.output_names[i];
-        labels[i].value = input[layout.order[i]].value;
-      }
+    // `labels` still holds the layout's names (and flags): only the values are new.
+    if (layout.fill(input, labels)) {
       *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
       *instance =
           layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
       return;
     }
+    // The layout before (a histogram's buckets and its _sum and _count take turns).
+    if (other_layout.valid) {
+      labels.resize(other_layout.output_names.size());
+      if (other_layout.fill(input, labels)) {
+        std::swap(layout, other_layout);
+        for (size_t i = 0; i < labels.size(); ++i) {
+          labels[i].name = layout.output_names[i];
+          labels[i].is_attribute = false;
+        }
+        layout_serial = layout.serial;
+        attribute_flags_layout = UINT64_MAX;  // lay_out_identity sets them again
+        last_group_layout = UINT64_MAX;       // has_values_of has no flags to go by
+        *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
+        *instance = layout.instance >= 0 ? input[layout.instance].value
+                                         : std::string_view(options.instance);
+        return;
+      }
+    }
+    std::swap(layout, other_layout);  // the current layout becomes the one before
     layout.valid = false;
-    ++layout_serial;
+    layout_serial = ++layouts_made;
     labels.clear();
     *job = options.job;
     *instance = options.instance;
@@ -854,17 +963,24 @@ struct Transaction::State {
       layout.names[i].assign(input[i].name);
       layout.empty[i] = input[i].value.empty() ? 1 : 0;
     }
-    layout.order.resize(labels.size());
     layout.output_names.resize(labels.size());
+    layout.position.assign(input.size(), -1);
     for (size_t i = 0; i < labels.size(); ++i) {
       uint32_t source = labels[i].source;
-      layout.order[i] = source;
+      layout.position[source] = static_cast<int32_t>(i);
       // exported_* names are literals; the others view the layout's own copy of the name.
       bool renamed = labels[i].name.data() != input[source].name.data();
       layout.output_names[i] = renamed ? labels[i].name : std::string_view(layout.names[source]);
+      labels[i].name = layout.output_names[i];  // what the next series in this layout keeps
     }
     layout.job = job_index;
     layout.instance = instance_index;
+    layout.has_scope_labels = false;
+    for (const LabelRef& l : labels) {
+      if (l.name.starts_with("otel_scope_")) layout.has_scope_labels = true;
+    }
+    layout.fixed_resource = kNone;
+    layout.serial = layout_serial;
     layout.valid = true;
   }
 
@@ -892,49 +1008,57 @@ struct Transaction::State {
     }
   }
 
+  // Four bytes (each below 0x100) in one store.
+  static char* put4(char* p, uint32_t b0, uint32_t b1, uint32_t b2, uint32_t b3) {
+    if constexpr (std::endian::native == std::endian::little) {
+      uint32_t word = b0 | b1 << 8 | b2 << 16 | b3 << 24;
+      std::memcpy(p, &word, 4);
+    } else {
+      p[0] = static_cast<char>(b0);
+      p[1] = static_cast<char>(b1);
+      p[2] = static_cast<char>(b2);
+      p[3] = static_cast<char>(b3);
+    }
+    return p + 4;
+  }
+
   // Lays the point's attribute labels out at the end of `strings` as the point's serialised
   // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
   // for a known one. Returns where they begin.
   size_t lay_out_identity(Kind kind) {
+    // The labels' flags stay right for the layout and kind they were set for.
+    if (attribute_flags_layout != layout_serial || attribute_flags_kind != kind) {
+      for (LabelRef& l : labels) l.is_attribute = is_point_attribute(l.name, kind);
+      attribute_flags_layout = layout_serial;
+      attribute_flags_kind = kind;
+    }
     size_t total = 0;
-    for (LabelRef& l : labels) {
-      l.is_attribute = is_point_attribute(l.name, kind);
+    for (const LabelRef& l : labels) {
       // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or
-      // lengths of up to 10 bytes and a tag).
-      if (l.is_attribute) total += l.name.size() + l.value.size() + 48;
+      // lengths of up to 10 bytes and a tag). Room for every label is room enough.
+      total += l.name.size() + l.value.size() + 48;
     }
     uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
     size_t at = strings.size();
     char* begin = strings.grow(total);
     char* p = begin;
-    for (LabelRef& l : labels) {
+    for (const LabelRef& l : labels) {
       if (!l.is_attribute) continue;
-      size_t any = 2 + l.value.size();
-      size_t kv = 2 + l.name.size() + 2 + any;
-      char* key_at;
-      char* value_at;
-      if (kv < 0x80 && tag < 0x80 && !l.name.empty()) {
-        // Every length fits one byte (nearly all labels): the fields written straight out.
-        p[0] = static_cast<char>(tag);
-        p[1] = static_cast<char>(kv);
-        p[2] = (1 << 3) | WireWriter::kLength;
-        p[3] = static_cast<char>(l.name.size());
-        key_at = p + 4;
-        copy_short(key_at, l.name.data(), l.name.size());
-        p = key_at + l.name.size();
-        p[0] = (2 << 3) | WireWriter::kLength;
-        p[1] = static_cast<char>(any);
-        p[2] = (1 << 3) | WireWriter::kLength;
-        p[3] = static_cast<char>(l.value.size());
-        value_at = p + 4;
-        copy_short(value_at, l.value.data(), l.value.size());
-        p = value_at + l.value.size();
+      size_t name_size = l.name.size();
+      size_t value_size = l.value.size();
+      size_t kv = 6 + name_size + value_size;  // the tags are one byte (fields 1, 7 and 9)
+      if (kv < 0x80 && name_size != 0) {
+        // Every length fits one byte (nearly all labels): the fields written straight out,
+        // tag, length, key tag, key length; then AnyValue tag and length, string tag, length.
+        p = put4(p, tag, kv, (1 << 3) | WireWriter::kLength, name_size);
+        copy_short(p, l.name.data(), name_size);
+        p = put4(p + name_size, (2 << 3) | WireWriter::kLength, 2 + value_size,
+                 (1 << 3) | WireWriter::kLength, value_size);
+        copy_short(p, l.value.data(), value_size);
+        p += value_size;
       } else {
-        p = KeyValueBytes(l.name, l.value)
-                .put(p, attributes_field(kind), l.name, l.value, &key_at, &value_at);
+        p = KeyValueBytes(l.name, l.value).put(p, attributes_field(kind), l.name, l.value);
       }
-      l.name_at = static_cast<uint32_t>(key_at - begin);
-      l.value_at = static_cast<uint32_t>(value_at - begin);
     }
     strings.truncate(at + static_cast<size_t>(p - begin));
     return at;
@@ -964,15 +1088,26 @@ struct Transaction::State {
 
   // Whether the labels (laid out in the same layout as the last group's) have its values.
   bool has_values_of(const Group& g) const {
-    uint32_t k = g.attributes_begin;
+    AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
+    std::string_view name, value;
     for (const LabelRef& l : labels) {
       if (!l.is_attribute) continue;
-      const AttributeRef& a = attribute_refs[k++];
-      if (!same_bytes(l.value, std::string_view(strings.data() + a.value_offset, a.value_size))) {
-        return false;
-      }
+      if (!attributes.next(&name, &value) || !same_bytes(l.value, value)) return false;
     }
     return true;
+  }
+
+  const GroupDetail no_detail;  // what a point without detail has
+  const GroupDetail& detail(const Group& g) const {
+    return g.detail == kNone ? no_detail : details[g.detail];
+  }
+  GroupDetail& detail_for(Group& g) {
+    if (g.detail == kNone) {
+      g.detail = static_cast<uint32_t>(details_used++);
+      if (g.detail == details.size()) details.emplace_back();
+      details[g.detail].reset();
+    }
+    return details[g.detail];
   }
 
   Group& group_for(uint32_t family_index) {
@@ -980,16 +1115,21 @@ struct Transaction::State {
     // The next sample of the last point in the same label layout (a histogram's buckets, _sum
     // and _count): its values compared in place, nothing laid out or hashed. The labels'
     // is_attribute flags are still those lay_out_identity set for that point.
+    // Otherwise, in the same layout, some value differs: so does the identity.
+    bool differs_from_last = false;
     if (last_group != kNone && last_group_layout == layout_serial) {
       Group& last = groups[last_group];
-      if (last.family == family_index && has_values_of(last)) return last;
+      if (last.family == family_index) {
+        if (has_values_of(last)) return last;
+        differs_from_last = true;
+      }
     }
     last_group_layout = layout_serial;
     size_t at = lay_out_identity(f.kind);
     const char* identity = strings.data() + at;
     size_t size = strings.size() - at;
     // Consecutive samples of one point (a histogram's buckets, _sum and _count): no hashing.
-    if (last_group != kNone) {
+    if (last_group != kNone && !differs_from_last) {
       Group& last = groups[last_group];
       if (last.family == family_index && same_identity(last, identity, size)) {
         strings.truncate(at);
@@ -1027,19 +1167,7 @@ struct Transaction::State {
     if (id == groups.size()) groups.emplace_back();
     if (!f.index.empty()) f.index[slot] = {h, id};
     Group& g = groups[id];
-    g.reset(family_index);
-    g.hash = h;
-    g.identity_offset = static_cast<uint32_t>(at);
-    g.identity_size = static_cast<uint32_t>(size);
-    g.attributes_begin = static_cast<uint32_t>(attribute_refs.size());
-    for (const LabelRef& l : labels) {
-      if (!l.is_attribute) continue;
-      attribute_refs.push_back({static_cast<uint32_t>(at) + l.name_at,
-                                static_cast<uint32_t>(l.name.size()),
-                                static_cast<uint32_t>(at) + l.value_at,
-                                static_cast<uint32_t>(l.value.size())});
-    }
-    g.attributes_size = static_cast<uint32_t>(attribute_refs.size()) - g.attributes_begin;
+    g.reset(family_index, h, static_cast<uint32_t>(at), static_cast<uint32_t>(size));
     f.groups.push_back(id);
     ++pending_points;
     last_group = id;
@@ -1048,12 +1176,13 @@ struct Transaction::State {
 
   void add_point_attributes(const Group& g,
                             google::protobuf::RepeatedPtrField<pb_common::KeyValue>* out) const {
-    out->Reserve(out->size() + static_cast<int>(g.attributes_size));
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
+    if (g.identity_size == 0) return;  // no labels; strings.data() may be null
+    AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
+    std::string_view name, value;
+    while (attributes.next(&name, &value)) {
       pb_common::KeyValue* kv = out->Add();
-      kv->set_key(strings.data() + a.name_offset, a.name_size);
-      kv->mutable_value()->set_string_value(strings.data() + a.value_offset, a.value_size);
+      kv->set_key(name.data(), name.size());
+      kv->mutable_value()->set_string_value(value.data(), value.size());
     }
   }
 
@@ -1080,7 +1209,7 @@ struct Transaction::State {
     x.labels = owned_sorted(e.labels);
     x.value = e.value;
     x.timestamp = e.timestamp.value_or(sample_ts);
-    g.exemplars.push_back(std::move(x));
+    detail_for(g).exemplars.push_back(std::move(x));
   }
 
   void merge_target_info(Resource& r) {
@@ -1118,7 +1247,7 @@ struct Transaction::State {
     ++samples_seen;
     std::string_view job, instance;
     prepare_labels(sample.labels, &job, &instance);
-    uint32_t resource = resource_for(job, instance);
+    uint32_t resource = layout_resource(job, instance);
     if (sample.name == "target_info") {
       merge_target_info(resources[resource]);
       return;
@@ -1127,7 +1256,7 @@ struct Transaction::State {
       record_scope_info(resource);
       return;
     }
-    uint32_t scope = scope_for(resource);
+    uint32_t scope = layout.has_scope_labels ? scope_for(resource) : default_scope(resource);
     uint32_t family_index = family_for(scope, false, sample.name);
     Family& f = families[family_index];
     if (f.dropped) return;
@@ -1162,7 +1291,8 @@ struct Transaction::State {
                     " label");
             return;
           }
-          (f.kind == Kind::kHistogram ? g.buckets : g.quantiles).emplace_back(bound, sample.value);
+          GroupDetail& d = detail_for(g);
+          (f.kind == Kind::kHistogram ? d.buckets : d.quantiles).emplace_back(bound, sample.value);
         }
         break;
       case Kind::kSum:
@@ -1232,7 +1362,7 @@ struct Transaction::State {
     n->zero_count = h.zero_count;
     n->positive = expand(h.positive_spans, h.positive_deltas, h.positive_counts, h.is_float);
     n->negative = expand(h.negative_spans, h.negative_deltas, h.negative_counts, h.is_float);
-    g.native = std::move(n);
+    detail_for(g).native = std::move(n);
     if (h.created_seconds) {
       g.created = *h.created_seconds;
       g.has_created = true;
@@ -1244,9 +1374,9 @@ struct Transaction::State {
 
   // --- building OTLP (commit) ---
 
-  static void fill_exemplars(const Group& g,
-                             google::protobuf::RepeatedPtrField<pb_metrics::Exemplar>* out) {
-    for (const OwnedExemplar& x : g.exemplars) {
+  void fill_exemplars(const Group& g,
+                      google::protobuf::RepeatedPtrField<pb_metrics::Exemplar>* out) const {
+    for (const OwnedExemplar& x : detail(g).exemplars) {
       pb_metrics::Exemplar* e = out->Add();
       e->set_time_unix_nano(ms_to_nanos(x.timestamp));
       e->set_as_double(x.value);
@@ -1289,7 +1419,7 @@ struct Transaction::State {
   // decrease, or exceed _count (a stale point is kept as it is).
   bool histogram_buckets(const Family& f, const Group& g, bool stale,
                          std::vector<std::pair<double, double>>& buckets) {
-    buckets = g.buckets;
+    buckets = detail(g).buckets;
     std::stable_sort(buckets.begin(), buckets.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
@@ -1344,7 +1474,7 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::vector<std::pair<double, double>> quantiles = detail(g).quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
@@ -1370,8 +1500,8 @@ struct Transaction::State {
       google::protobuf::RepeatedPtrField<pb_metrics::ExponentialHistogramDataPoint>* out) {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
-      if (!g.native) continue;
-      const NativePoint& n = *g.native;
+      if (!detail(g).native) continue;
+      const NativePoint& n = *detail(g).native;
       pb_metrics::ExponentialHistogramDataPoint* p = out->Add();
       add_point_attributes(g, p->mutable_attributes());
       if (g.has_created) p->set_start_time_unix_nano(created_to_nanos(g.created));
@@ -1534,7 +1664,7 @@ struct Transaction::State {
   }
 
   void wire_exemplars(const Group& g, uint32_t field) {
-    for (const OwnedExemplar& x : g.exemplars) {
+    for (const OwnedExemplar& x : detail(g).exemplars) {
       size_t e = wire.begin(field);
       wire.fixed64_if_set(2, ms_to_nanos(x.timestamp));
       wire.double_field(3, x.value);
@@ -1553,11 +1683,51 @@ struct Transaction::State {
     }
   }
 
+  // A number point without exemplars: its length is known up front, so it is written in one
+  // go without a length to patch in (the same fields as below).
+  void wire_plain_number_point(const Family& f, const Group& g) {
+    uint64_t start = f.kind == Kind::kSum && g.has_created ? created_to_nanos(g.created) : 0;
+    uint64_t time = ms_to_nanos(g.timestamp);
+    bool stale = model::is_stale_nan(g.value);
+    size_t size = (start != 0 ? 9 : 0) + (time != 0 ? 9 : 0) + (stale ? 2 : 9) + g.identity_size;
+    char* p = wire.reserve(size + 11);
+    *p++ = (1 << 3) | WireWriter::kLength;
+    p = WireWriter::put_varint(p, size);
+    if (start != 0) {
+      *p++ = (2 << 3) | WireWriter::kFixed64;
+      p = WireWriter::put_fixed64(p, start);
+    }
+    if (time != 0) {
+      *p++ = (3 << 3) | WireWriter::kFixed64;
+      p = WireWriter::put_fixed64(p, time);
+    }
+    if (!stale) {
+      uint64_t bits;
+      std::memcpy(&bits, &g.value, 8);
+      *p++ = (4 << 3) | WireWriter::kFixed64;
+      p = WireWriter::put_fixed64(p, bits);
+    }
+    if (g.identity_size != 0) {  // no labels: strings.data() may be null
+      std::memcpy(p, strings.data() + g.identity_offset, g.identity_size);
+      p += g.identity_size;
+    }
+    if (stale) {
+      *p++ = (8 << 3) | WireWriter::kVarint;
+      *p++ = static_cast<char>(pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
+    }
+    wire.advance_to(p);
+  }
+
   size_t wire_number_points(const Family& f) {
     size_t n = 0;
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_value) continue;
+      if (detail(g).exemplars.empty()) {
+        wire_plain_number_point(f, g);
+        ++n;
+        continue;
+      }
       size_t p = wire.begin(1);
       if (f.kind == Kind::kSum && g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
       wire.fixed64_if_set(3, ms_to_nanos(g.timestamp));
@@ -1618,7 +1788,7 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::vector<std::pair<double, double>> quantiles = detail(g).quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
@@ -1662,8 +1832,8 @@ struct Transaction::State {
     size_t n = 0;
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
-      if (!g.native) continue;
-      const NativePoint& np = *g.native;
+      if (!detail(g).native) continue;
+      const NativePoint& np = *detail(g).native;
       bool stale = model::is_stale_nan(np.sum);
       size_t p = wire.begin(1);
       wire_point_attributes(g);
@@ -1742,6 +1912,22 @@ struct Transaction::State {
   }
 
   size_t commit_serialized(std::string* out) {
+    size_t points = write_serialized();
+    wire.finish(out);
+    return points;
+  }
+
+  size_t commit_serialized(const std::function<void(size_t)>& size,
+                           const std::function<void(std::string_view)>& piece) {
+    size_t points = write_serialized();
+    if (points == 0) return 0;
+    size(wire.size());
+    wire.finish_to(piece);
+    return points;
+  }
+
+  // The pending request into `wire` (finished by the caller); forgets what was pending.
+  size_t write_serialized() {
     wire.clear();
     size_t points = 0;
     for (size_t ri = 0; ri < resources_used; ++ri) {
@@ -1799,7 +1985,6 @@ struct Transaction::State {
       }
     }
     forget_pending();
-    wire.finish(out);
     return points;
   }
 
@@ -1940,24 +2125,25 @@ struct Transaction::State {
   }
 
   void json_point_attributes(std::string& o, const Group& g) const {
-    size_t bound = 2;
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      bound += 6 * (a.name_size + a.value_size) + 48;
-    }
+    // The identity holds each name and value plus at least 6 bytes: 6 output bytes per
+    // identity byte (escapes) and the fixed text per attribute fit.
+    size_t bound = 2 + 8 * static_cast<size_t>(g.identity_size);
     char* p = json_begin(o, bound);
     *p++ = '[';
-    for (uint32_t i = 0; i < g.attributes_size; ++i) {
-      if (i > 0) *p++ = ',';
-      const AttributeRef& a = attribute_refs[g.attributes_begin + i];
-      if (a.name_size == 0) {
+    AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
+    std::string_view name, value;
+    bool first = true;
+    while (attributes.next(&name, &value)) {
+      if (!first) *p++ = ',';
+      first = false;
+      if (name.empty()) {
         p = put(p, "{\"value\":{\"stringValue\":");
       } else {
         p = put(p, "{\"key\":");
-        p = put_json_string(p, std::string_view(strings.data() + a.name_offset, a.name_size));
+        p = put_json_string(p, name);
         p = put(p, ",\"value\":{\"stringValue\":");
       }
-      p = put_json_string(p, std::string_view(strings.data() + a.value_offset, a.value_size));
+      p = put_json_string(p, value);
       p = put(p, "}}");
     }
     *p++ = ']';
@@ -1971,10 +2157,10 @@ struct Transaction::State {
     o += '"';
   }
 
-  static void json_exemplars(std::string& o, const Group& g) {
+  void json_exemplars(std::string& o, const Group& g) const {
     o += '[';
     bool first = true;
-    for (const OwnedExemplar& x : g.exemplars) {
+    for (const OwnedExemplar& x : detail(g).exemplars) {
       if (!first) o += ',';
       first = false;
       JsonObject e(o);
@@ -2034,12 +2220,12 @@ struct Transaction::State {
         p = put_double(put(p, "\"asDouble\":"), g.value);
       }
       json_end(o, p);
-      if (!g.exemplars.empty()) {
+      if (!detail(g).exemplars.empty()) {
         o += next;
         next = ',';
         json_exemplars(o += "\"exemplars\":"sv, g);
       }
-      if (g.attributes_size != 0) {
+      if (g.identity_size != 0) {
         o += next;
         next = ',';
         json_point_attributes(o += "\"attributes\":"sv, g);
@@ -2096,8 +2282,8 @@ struct Transaction::State {
         }
         o += ']';
       }
-      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (!detail(g).exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (g.identity_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
       if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       p.close();
       ++n;
@@ -2116,7 +2302,7 @@ struct Transaction::State {
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
       if (!g.has_count) continue;
-      std::vector<std::pair<double, double>> quantiles = g.quantiles;
+      std::vector<std::pair<double, double>> quantiles = detail(g).quantiles;
       std::stable_sort(quantiles.begin(), quantiles.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
@@ -2146,7 +2332,7 @@ struct Transaction::State {
         }
         o += ']';
       }
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (g.identity_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
       if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
       p.close();
       ++n;
@@ -2178,12 +2364,12 @@ struct Transaction::State {
     size_t n = 0;
     for (uint32_t id : f.groups) {
       const Group& g = groups[id];
-      if (!g.native) continue;
-      const NativePoint& np = *g.native;
+      if (!detail(g).native) continue;
+      const NativePoint& np = *detail(g).native;
       bool stale = model::is_stale_nan(np.sum);
       if (n > 0) o += ',';
       JsonObject p(o);
-      if (g.attributes_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
+      if (g.identity_size != 0) json_point_attributes(p.key("\"attributes\":"), g);
       if (g.has_created) {
         if (uint64_t t = created_to_nanos(g.created); t != 0) {
           json_quoted(p.key("\"startTimeUnixNano\":"), t);
@@ -2203,7 +2389,7 @@ struct Transaction::State {
       json_buckets(p.key("\"positive\":"), stale ? nullptr : &np.positive);
       json_buckets(p.key("\"negative\":"), stale ? nullptr : &np.negative);
       if (stale) json_number(p.key("\"flags\":"), pb_metrics::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK);
-      if (!g.exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
+      if (!detail(g).exemplars.empty()) json_exemplars(p.key("\"exemplars\":"), g);
       if (!stale && double_set(np.zero_threshold)) {
         otlp::append_json_double(p.key("\"zeroThreshold\":"), np.zero_threshold);
       }
@@ -2361,13 +2547,15 @@ struct Transaction::State {
       last_resource = kNone;
     }
     for (size_t i = 0; i < scopes_used; ++i) scopes[i].families.clear();
+    layout.fixed_resource = kNone;
+    other_layout.fixed_resource = kNone;
     families_used = 0;
     family_index.clear();
     groups_used = 0;
     last_group = kNone;
     strings.clear();
-    attribute_refs.clear();
-    last_family = kNone;
+    details_used = 0;
+    for (RecentFamily& r : recent_families) r.family = kNone;
     dropped_families.clear();
     retired_metadata.clear();
     metadata.age();
@@ -2396,6 +2584,7 @@ struct Transaction::State {
       options.job.clear();
       options.instance.clear();
       layout.valid = false;
+      other_layout.valid = false;
       for (const auto& [name, value] : series) {
         model::Sample s;
         s.name = name;
@@ -2406,6 +2595,7 @@ struct Transaction::State {
       }
       options = std::move(saved_targets);
       layout.valid = false;
+      other_layout.valid = false;
     }
   }
 };
@@ -2466,6 +2656,10 @@ size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
 }
 
 size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
+size_t Transaction::commit_serialized(const std::function<void(size_t)>& size,
+                                      const std::function<void(std::string_view)>& piece) {
+  return state_->commit_serialized(size, piece);
+}
 
 size_t Transaction::commit_json(std::string* out) { return state_->commit_json(out); }
 

@@ -54,6 +54,15 @@ class WireWriter {
   }
   void advance_to(char* end) { used_ = static_cast<size_t>(end - buf_.data()); }
 
+  static char* put_fixed64(char* p, uint64_t v) {
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(p, &v, 8);
+    } else {
+      for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+    }
+    return p + 8;
+  }
+
   void fixed64(uint64_t v) {
     char* p = reserve(8);
     if constexpr (std::endian::native == std::endian::little) {
@@ -125,6 +134,39 @@ class WireWriter {
   }
 
   size_t size() const { return used_ + inserted_; }
+
+  // The message handed over in pieces, in order, without assembling it: write(std::string_view)
+  // gets the long stretches between length prefixes as they are, and the prefixes and short
+  // stretches gathered in a small buffer (a message of many small parts is not written a few
+  // bytes at a time).
+  template <typename Write>
+  void finish_to(Write&& write) const {
+    constexpr size_t kLong = 1024;
+    char staged[8192];
+    size_t n = 0;
+    auto put = [&](const char* p, size_t size) {
+      if (size >= kLong || n + size > sizeof staged) {
+        if (n != 0) write(std::string_view(staged, n));
+        n = 0;
+      }
+      if (size >= kLong) {
+        write(std::string_view(p, size));
+      } else {
+        std::memcpy(staged + n, p, size);
+        n += size;
+      }
+    };
+    size_t from = 0;
+    for (const Patch& p : patches_) {
+      if (p.position != from) put(buf_.data() + from, p.position - from);
+      char prefix[10];
+      char* end = put_varint(prefix, p.length);
+      put(prefix, static_cast<size_t>(end - prefix));
+      from = p.position;
+    }
+    if (used_ != from) put(buf_.data() + from, used_ - from);
+    if (n != 0) write(std::string_view(staged, n));
+  }
 
   // The message: the bytes with every length prefix in place.
   void finish(std::string* out) const {

@@ -170,18 +170,18 @@ int main(int argc, char** argv) {
       Output out = Output::open(flags.output);
       otlp::Format format = *otlp::parse_format(flags.output_format);
       if (format == otlp::Format::kProto) {
-        // The fast path: requests serialised directly, same bytes as the built messages.
-        result = promreceiver::convert_serialized(
-            reader, options,
-            [&](std::string_view request) {
+        // The fast path: requests serialised directly, same bytes as the built messages,
+        // written out piece by piece (never assembled in memory).
+        promreceiver::SerializedPiecesSink sink{
+            [&](size_t size) {
               // The file exporter's framing: a 4-byte big-endian length, then the message.
-              uint32_t n = static_cast<uint32_t>(request.size());
+              uint32_t n = static_cast<uint32_t>(size);
               const char header[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
                                       static_cast<char>(n >> 8), static_cast<char>(n)};
               out.write(std::string_view(header, 4));
-              out.write(request);
             },
-            warn);
+            [&](std::string_view piece) { out.write(piece); }};
+        result = promreceiver::convert_serialized_pieces(reader, options, sink, warn);
         out.flush();
       } else {
         // OTLP/JSON written directly, the same text as otlp::encode_json of the built request.
