@@ -6,18 +6,10 @@
 #include <cstring>
 #include <limits>
 
+#include "common/text.h"
+
 namespace promotel::exposition {
 namespace {
-
-bool iequals(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -66,9 +58,9 @@ std::optional<double> parse_value(std::string_view s) {
   if (body == end) return std::nullopt;
   char first = *body;
   if (!((first >= '0' && first <= '9') || first == '.')) {
-    if (iequals({body, size_t(end - body)}, "inf") || iequals({body, size_t(end - body)}, "infinity"))
+    if (equals_ignore_case({body, size_t(end - body)}, "inf") || equals_ignore_case({body, size_t(end - body)}, "infinity"))
       return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    if (body == p && iequals(s, "nan")) return std::numeric_limits<double>::quiet_NaN();
+    if (body == p && equals_ignore_case(s, "nan")) return std::numeric_limits<double>::quiet_NaN();
     return std::nullopt;
   }
   // Decimal only: no hex/binary/octal prefixes, no digit separators.

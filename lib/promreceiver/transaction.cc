@@ -19,6 +19,7 @@
 
 #include "common/bytes.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "otlp/json_encode.h"
 #include "promreceiver/naming.h"
@@ -432,14 +433,6 @@ std::string hex_to_bytes(std::string_view hex) {
     out[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
   }
   return out;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-  }
-  return true;
 }
 
 // Go's strconv.ParseFloat for le/quantile label values: decimal, hex, Inf/NaN spellings.
