@@ -180,19 +180,12 @@ std::string SeriesBuilder::unit(std::string_view family, std::string_view unit) 
 }
 
 uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogram) {
-  // A family's samples come in runs of one name (a histogram's buckets): the last name found
-  // to belong to the current family is compared first.
-  if (family_index_ != Batch::kNoMetadata && same_bytes(name, family_sample_name_)) {
-    if (gauge_histogram) *gauge_histogram = family_.type == model::MetricType::kGaugeHistogram;
-    return family_index_;
-  }
   if (have_family_ &&
       (same_bytes(name, family_.family) ||
        (name.starts_with(family_.family) &&
         suffix_belongs(family_.type, name.substr(family_.family.size()))))) {
     if (gauge_histogram) *gauge_histogram = family_.type == model::MetricType::kGaugeHistogram;
     if (family_index_ == Batch::kNoMetadata) family_index_ = batch_.add_metadata(family_);
-    family_sample_name_.assign(name);
     return family_index_;
   }
   if (gauge_histogram) *gauge_histogram = false;

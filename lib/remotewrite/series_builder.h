@@ -101,7 +101,6 @@ class SeriesBuilder {
   Metadata family_;           // the current family (from TYPE/HELP/UNIT lines)
   bool have_family_ = false;
   uint32_t family_index_ = Batch::kNoMetadata;  // its index in batch_, if added
-  std::string family_sample_name_;  // a sample name found to belong to it (while family_index_ is set)
   std::string unknown_name_;  // the last family-less sample name and its metadata index
   uint32_t unknown_index_ = Batch::kNoMetadata;
 
