@@ -32,29 +32,22 @@ void ByteArena::grow(size_t need) {
 }
 
 Slice Batch::append_labels(std::span<const model::Label> labels) {
-  // Usually every entry is shorter than 128 bytes, so each length is one byte.
-  size_t total = 0;
-  bool short_entries = true;
-  for (const auto& l : labels) {
-    size_t body = 4 + l.name.size() + l.value.size();
-    short_entries &= body < 128;
-    total += 2 + body;
-  }
-  if (!short_entries) {
-    total = 0;
-    for (const auto& l : labels) total += wire::field_size_bytes(label_entry_body_size(l));
-  }
+  // An entry takes at most 18 bytes besides its name and value (tags and five-byte lengths).
+  size_t bound = 0;
+  for (const auto& l : labels) bound += l.name.size() + l.value.size() + 18;
   size_t offset = arena_.size();
-  char* p = arena_.extend(total);
+  char* const start = arena_.room(bound);
+  char* p = start;
   for (const auto& l : labels) {
-    if (short_entries) {
+    size_t name = l.name.size(), value = l.value.size();
+    if (name + value + 4 < 128) {  // usually: every length is one byte
       p[0] = char(wire::tag(1, wire::kLengthDelimited));
-      p[1] = char(4 + l.name.size() + l.value.size());
+      p[1] = char(4 + name + value);
       p[2] = char(wire::tag(1, wire::kLengthDelimited));
-      p[3] = char(l.name.size());
+      p[3] = char(name);
       p = wire::put_short_bytes(p + 4, l.name);
       p[0] = char(wire::tag(2, wire::kLengthDelimited));
-      p[1] = char(l.value.size());
+      p[1] = char(value);
       p = wire::put_short_bytes(p + 2, l.value);
     } else {
       p = wire::put_field_header(p, 1, label_entry_body_size(l));
@@ -62,7 +55,8 @@ Slice Batch::append_labels(std::span<const model::Label> labels) {
       p = wire::put_field_bytes(p, 2, l.value);
     }
   }
-  return Slice{uint32_t(offset), uint32_t(total)};
+  arena_.commit(size_t(p - start));
+  return Slice{uint32_t(offset), uint32_t(p - start)};
 }
 
 void Batch::grow_table() {

@@ -62,6 +62,13 @@ class ByteArena {
     size_ += n;
     return p;
   }
+  // Room for at least n more bytes at the end, to be written and then kept with commit(); the
+  // pointer is valid until the next extend() or room().
+  char* room(size_t n) {
+    if (size_ + n > capacity_) grow(size_ + n);
+    return data_.get() + size_;
+  }
+  void commit(size_t n) { size_ += n; }
   void truncate(size_t size) { size_ = size; }
   void clear() { size_ = 0; }
   size_t size() const { return size_; }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "common/bytes.h"
 #include "common/error.h"
@@ -68,6 +69,42 @@ size_t metadata_body_v1(const Metadata& m) {
   return n;
 }
 
+// The samples of a request mostly share one timestamp (a scrape's, or the run's "now"): its
+// varint field (tag and up to ten bytes) is encoded once and copied.
+class TimestampField {
+ public:
+  explicit TimestampField(uint32_t field) : field_(field) {}
+  char* put(char* p, uint64_t timestamp) {
+    if (size_ == 0 || timestamp != timestamp_) {
+      timestamp_ = timestamp;
+      size_ = size_t(wire::put_field_varint(bytes_, field_, timestamp) - bytes_);
+    }
+    // 2..11 bytes (7 for timestamps of this century): overlapping word copies.
+    if (size_ >= 8) {
+      uint64_t head, tail;
+      std::memcpy(&head, bytes_, 8);
+      std::memcpy(&tail, bytes_ + size_ - 8, 8);
+      std::memcpy(p, &head, 8);
+      std::memcpy(p + size_ - 8, &tail, 8);
+    } else if (size_ >= 4) {
+      uint32_t head, tail;
+      std::memcpy(&head, bytes_, 4);
+      std::memcpy(&tail, bytes_ + size_ - 4, 4);
+      std::memcpy(p, &head, 4);
+      std::memcpy(p + size_ - 4, &tail, 4);
+    } else {
+      for (size_t i = 0; i < size_; ++i) p[i] = bytes_[i];
+    }
+    return p + size_;
+  }
+
+ private:
+  uint32_t field_;
+  uint64_t timestamp_ = 0;
+  size_t size_ = 0;
+  char bytes_[11];
+};
+
 // Walks the grouped records of a finalized batch series by series.
 struct Cursor {
   size_t sample = 0, exemplar = 0, histogram = 0;
@@ -105,6 +142,7 @@ void encode_v1(const Batch& b, std::string& out) {
 
   // Pass 2: write.
   out.resize(total);
+  TimestampField timestamp_field(2);
   char* p = out.data();
   Cursor c;
   for (uint32_t i = 0; i < series.size(); ++i) {
@@ -114,7 +152,7 @@ void encode_v1(const Batch& b, std::string& out) {
       const auto& s = samples[c.sample];
       p = wire::put_field_header(p, 2, sample_body_v1(s));
       p = wire::put_field_double(p, 1, s.value);
-      p = wire::put_field_varint(p, 2, uint64_t(s.timestamp));
+      p = timestamp_field.put(p, uint64_t(s.timestamp));
     }
     for (; c.exemplar < exemplars.size() && exemplars[c.exemplar].series == i; ++c.exemplar) {
       const auto& e = exemplars[c.exemplar];
@@ -178,15 +216,26 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
   // entry help and unit, all appended to refs_ in that order.
   // Consecutive series mostly share their label names and many values: a string equal to the
   // one at the same place in the previous series takes its reference without a lookup.
+  // Each series' label refs are also written as packed varints at once (into packed_), so
+  // that they are neither sized nor encoded again below.
   std::vector<uint32_t> series_refs(series.size() + 1);
   std::vector<uint32_t> series_refs_size(series.size());  // packed bytes
+  std::vector<uint32_t> series_packed(series.size());     // offset in packed_
+  size_t packed_used = 0;
   size_t previous_count = 0;  // labels in previous_labels_
   for (uint32_t i = 0; i < series.size(); ++i) {
     const uint32_t first = uint32_t(refs_.size());
     const uint32_t previous_first = i > 0 ? series_refs[i - 1] : 0;
     series_refs[i] = first;
-    LabelReader reader(b.bytes(series[i].labels));
-    size_t count = 0, packed = 0;
+    std::string_view encoded = b.bytes(series[i].labels);
+    // An entry takes at least 6 bytes and gives two refs of at most 5 bytes each.
+    if (packed_.size() < packed_used + 2 * encoded.size() + 16) {
+      packed_.resize(std::max(packed_used + 2 * encoded.size() + 16, 2 * packed_.size()));
+    }
+    char* const packed_start = packed_.data() + packed_used;
+    char* q = packed_start;
+    LabelReader reader(encoded);
+    size_t count = 0;
     for (model::Label l; reader.next(l); ++count) {
       if (count == labels_.size()) labels_.resize(count + 1);
       labels_[count] = l;
@@ -201,9 +250,12 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
       }
       refs_.push_back(name);
       refs_.push_back(value);
-      packed += wire::varint_size(name) + wire::varint_size(value);
+      q = wire::put_varint(q, name);
+      q = wire::put_varint(q, value);
     }
-    series_refs_size[i] = uint32_t(packed);
+    series_packed[i] = uint32_t(packed_used);
+    series_refs_size[i] = uint32_t(q - packed_start);
+    packed_used += size_t(q - packed_start);
     previous_count = count;
     std::swap(labels_, previous_labels_);
   }
@@ -291,20 +343,19 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
 
   out.resize(total);
   char* p = out.data();
+  TimestampField timestamp_field(2);
   for (const auto& s : symbols_) p = wire::put_short_bytes(wire::put_field_header(p, 4, s.size()), s);
   for (const auto& part : parts) {
     uint32_t i = part.series;
     p = wire::put_field_header(p, 5, part.body);
     p = wire::put_field_header(p, 1, series_refs_size[i]);
-    for (const uint32_t *r = refs_.data() + series_refs[i], *end = refs_.data() + series_refs[i + 1]; r < end; ++r) {
-      p = wire::put_varint(p, *r);
-    }
+    p = wire::put_short_bytes(p, std::string_view(packed_.data() + series_packed[i], series_refs_size[i]));
     if (part.floats) {
       for (size_t k = part.first; k < part.last; ++k) {
         const auto& s = samples[k];
         p = wire::put_field_header(p, 2, sample_body(s));
         p = wire::put_field_double(p, 1, s.value);
-        p = wire::put_field_varint(p, 2, uint64_t(s.timestamp));
+        p = timestamp_field.put(p, uint64_t(s.timestamp));
         if (s.start_timestamp != 0) p = wire::put_field_varint(p, 3, uint64_t(s.start_timestamp));
       }
     } else {

@@ -36,6 +36,7 @@ class V2Encoder {
   std::vector<uint32_t> refs_;
   std::vector<model::Label> labels_;
   std::vector<model::Label> previous_labels_;  // the previous series' labels
+  std::string packed_;  // the series' label refs as packed varints
 };
 
 // Snappy block format (not the framed stream format), replacing `out`.

@@ -196,13 +196,13 @@ uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogra
   return unknown_index_;
 }
 
-bool SeriesBuilder::layout_matches(model::Labels input) const {
-  if (input.size() != layout_.inputs.size()) return false;
-  const char* names = layout_.names.data();
+bool SeriesBuilder::layout_matches(const LabelLayout& layout, model::Labels input) {
+  if (!layout.valid || input.size() != layout.inputs.size()) return false;
+  const char* names = layout.names.data();
   uint32_t start = 0;
   for (size_t i = 0; i < input.size(); ++i) {
     const auto& l = input[i];
-    const auto& cached = layout_.inputs[i];
+    const auto& cached = layout.inputs[i];
     if (l.name.size() != cached.name_end - start || l.value.empty() != cached.empty_value ||
         !same_bytes(l.name.data(), names + start, l.name.size())) {
       return false;
@@ -212,25 +212,25 @@ bool SeriesBuilder::layout_matches(model::Labels input) const {
   return true;
 }
 
-void SeriesBuilder::remember_layout(model::Labels input, const std::vector<int32_t>& sources) {
-  layout_.names.clear();
-  layout_.inputs.clear();
+void SeriesBuilder::remember_layout(LabelLayout& layout, model::Labels input, const std::vector<int32_t>& sources) {
+  layout.names.clear();
+  layout.inputs.clear();
   for (const auto& l : input) {
-    layout_.names += l.name;
-    layout_.inputs.push_back(LabelLayout::Input{uint32_t(layout_.names.size()), l.value.empty()});
+    layout.names += l.name;
+    layout.inputs.push_back(LabelLayout::Input{uint32_t(layout.names.size()), l.value.empty()});
   }
-  layout_.outputs.clear();
+  layout.outputs.clear();
   for (size_t k = 0; k < labels_.size(); ++k) {
     int32_t source = sources[k];
     std::string_view name = labels_[k].name;
     if (source >= 0 && name.data() == input[source].name.data()) {
       // Not renamed: the same bytes, kept in `names` (the input's own views move on).
-      uint32_t start = source == 0 ? 0 : layout_.inputs[source - 1].name_end;
-      name = std::string_view(layout_.names).substr(start, name.size());
+      uint32_t start = source == 0 ? 0 : layout.inputs[source - 1].name_end;
+      name = std::string_view(layout.names).substr(start, name.size());
     }
-    layout_.outputs.push_back(LabelLayout::Output{name, source, source == LabelLayout::kFixed ? labels_[k].value : ""});
+    layout.outputs.push_back(LabelLayout::Output{name, source, source == LabelLayout::kFixed ? labels_[k].value : ""});
   }
-  layout_.valid = true;
+  layout.valid = true;
 }
 
 std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
@@ -247,13 +247,25 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     }
     return {};
   };
-  if (layout_.valid && layout_matches(input)) {
+  const LabelLayout* known = nullptr;
+  if (layout_matches(layouts_[last_layout_], input)) {
+    known = &layouts_[last_layout_];
+  } else {
+    for (size_t i = 0; i < kLayouts; ++i) {
+      if (i != last_layout_ && layout_matches(layouts_[i], input)) {
+        last_layout_ = i;
+        known = &layouts_[i];
+        break;
+      }
+    }
+  }
+  if (known) {
     // The names were checked, renamed and sorted for this layout already; only values change.
-    const size_t n = layout_.outputs.size();
+    const size_t n = known->outputs.size();
     labels_.resize(n);
     bool ascii = true;  // the metric name and --label values are known to be valid
     for (size_t k = 0; k < n; ++k) {
-      const auto& o = layout_.outputs[k];
+      const auto& o = known->outputs[k];
       std::string_view value;
       if (o.source >= 0) {
         value = input[o.source].value;
@@ -266,10 +278,12 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     return ascii ? std::string() : check_values();
   }
 
-  layout_.valid = false;  // its names may point into renamed_
+  // A new layout replaces the oldest one (its names may point into its renamed strings).
+  LabelLayout& layout = layouts_[next_layout_];
+  layout.valid = false;
+  layout.renamed.clear();
   labels_.clear();
   label_sources_.clear();
-  if (!renamed_.empty()) renamed_.clear();
   labels_.push_back(model::Label{"__name__", name});
   label_sources_.push_back(LabelLayout::kMetricName);
   for (size_t i = 0; i < input.size(); ++i) {
@@ -298,8 +312,8 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
         return false;
       };
       while (taken(renamed)) renamed = "exported_" + renamed;
-      renamed_.push_back(std::move(renamed));
-      clash->name = renamed_.back();
+      layout.renamed.push_back(std::move(renamed));
+      clash->name = layout.renamed.back();
     }
     labels_.push_back(model::Label{k, v});
     label_sources_.push_back(LabelLayout::kFixed);
@@ -328,7 +342,9 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
       }
     }
   }
-  remember_layout(input, label_sources_);
+  remember_layout(layout, input, label_sources_);
+  last_layout_ = next_layout_;
+  next_layout_ = (next_layout_ + 1) % kLayouts;
   return check_values();
 }
 

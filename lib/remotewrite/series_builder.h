@@ -10,6 +10,7 @@
 // Labels with an empty value are dropped (an empty value means "no such label" to every
 // receiver and the specification forbids sending them).
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -103,15 +104,17 @@ class SeriesBuilder {
   std::string unknown_name_;  // the last family-less sample name and its metadata index
   uint32_t unknown_index_ = Batch::kNoMetadata;
 
-  // What series_labels decided for the last label-name layout: the input's names (and which
-  // values were empty, as those labels are dropped) and, for each output label in sorted
-  // order, its name and where its value comes from. Consecutive samples mostly share their
-  // layout, so a sample whose names match skips the name checks, renaming and sorting.
+  // What series_labels decided for a label-name layout: the input's names (and which values
+  // were empty, as those labels are dropped) and, for each output label in sorted order, its
+  // name and where its value comes from. Consecutive samples mostly share their layout, and
+  // families alternate between a few (a histogram's buckets with `le`, then _sum and _count
+  // without), so the last kLayouts layouts are kept: a sample whose names match one skips the
+  // name checks, renaming and sorting.
   struct LabelLayout {
     static constexpr int32_t kMetricName = -1;  // the value is the metric name
     static constexpr int32_t kFixed = -2;       // the value is `value` (a --label pair)
     struct Output {
-      std::string_view name;   // into names, or a --label/renamed_/"__name__" string
+      std::string_view name;   // into names or renamed, or a --label/"__name__" string
       int32_t source;          // input label index, kMetricName or kFixed
       std::string_view value;  // kFixed only
     };
@@ -123,15 +126,18 @@ class SeriesBuilder {
     };
     std::vector<Input> inputs;
     std::vector<Output> outputs;
+    std::deque<std::string> renamed;  // storage for exported_* names
   };
-  bool layout_matches(model::Labels input) const;
-  void remember_layout(model::Labels input, const std::vector<int32_t>& sources);
+  static constexpr size_t kLayouts = 4;
+  static bool layout_matches(const LabelLayout& layout, model::Labels input);
+  void remember_layout(LabelLayout& layout, model::Labels input, const std::vector<int32_t>& sources);
 
   std::vector<model::Label> labels_;
   std::vector<int32_t> label_sources_;  // per labels_ entry while a layout is worked out
-  LabelLayout layout_;
+  std::array<LabelLayout, kLayouts> layouts_;
+  size_t last_layout_ = 0;   // the layout of the last sample, tried first
+  size_t next_layout_ = 0;   // the one a new layout replaces (round robin)
   std::vector<model::Label> exemplar_labels_;
-  std::deque<std::string> renamed_;  // storage for exported_* names
   std::string last_valid_name_;      // the last metric name found valid
 };
 

@@ -159,6 +159,28 @@ TEST(SeriesBuilder, LayoutCacheGivesWhatAFreshBuilderGives) {
       {},
       {},
       {{"instance", "9"}},
+      // Layouts that alternate (buckets with `le`, then _sum without), and more of them than
+      // the builder keeps, so that one is replaced while others are still in use.
+      {{"job", "f"}, {"le", "1"}},
+      {{"job", "g"}},
+      {{"job", "h"}, {"le", "2"}},
+      {{"job", "i"}},
+      {{"job", ""}, {"le", "3"}},
+      {{"job", "j"}, {"le", "4"}},
+      {{"exported_job", "k"}, {"job", "l"}},
+      {{"job", "m"}, {"le", "5"}},
+      {{"b", "1"}, {"a", "2"}},
+      {{"c", "1"}},
+      {{"d", "1"}, {"job", "n"}},
+      {{"e", "1"}},
+      {{"b", "3"}, {"a", "4"}},
+      {{"exported_job", "o"}, {"job", "p"}},
+      {{"job", "q"}, {"le", "6"}},
+      {{"job", "r"}},
+      {{"job", "s"}, {"job", "t"}},
+      {{"job", "u"}},
+      {{"job", "v"}, {"le", "\xff"}},
+      {{"job", "w"}, {"le", "7"}},
   };
   const char* kNames[] = {"m0", "m1", "m2", "m3"};  // no label set repeats under one name
   std::vector<BuilderOptions> variants(3);

@@ -73,6 +73,12 @@ inline char* put_short_bytes(char* p, std::string_view s) {
       p[n / 2] = q[n / 2];
       p[n - 1] = q[n - 1];
     }
+  } else if (n <= 32) {  // 17..32: metric names and longer values, two 16-byte moves
+    char head[16], tail[16];
+    std::memcpy(head, q, 16);
+    std::memcpy(tail, q + n - 16, 16);
+    std::memcpy(p, head, 16);
+    std::memcpy(p + n - 16, tail, 16);
   } else {
     std::memcpy(p, q, n);
   }
