@@ -79,7 +79,22 @@ class TimestampField {
       timestamp_ = timestamp;
       size_ = size_t(wire::put_field_varint(bytes_, field_, timestamp) - bytes_);
     }
-    copy_short(p, bytes_, size_);  // 2..11 bytes (7 for timestamps of this century)
+    // 2..11 bytes (7 for timestamps of this century): overlapping word copies.
+    if (size_ >= 8) {
+      uint64_t head, tail;
+      std::memcpy(&head, bytes_, 8);
+      std::memcpy(&tail, bytes_ + size_ - 8, 8);
+      std::memcpy(p, &head, 8);
+      std::memcpy(p + size_ - 8, &tail, 8);
+    } else if (size_ >= 4) {
+      uint32_t head, tail;
+      std::memcpy(&head, bytes_, 4);
+      std::memcpy(&tail, bytes_ + size_ - 4, 4);
+      std::memcpy(p, &head, 4);
+      std::memcpy(p + size_ - 4, &tail, 4);
+    } else {
+      for (size_t i = 0; i < size_; ++i) p[i] = bytes_[i];
+    }
     return p + size_;
   }
 
