@@ -1090,7 +1090,7 @@ struct Transaction::State {
     return true;
   }
 
-  const GroupDetail no_detail;  // what a point without detail has
+  const GroupDetail no_detail{};  // what a point without detail has
   const GroupDetail& detail(const Group& g) const {
     return g.detail == kNone ? no_detail : details[g.detail];
   }
