@@ -28,8 +28,4 @@ constexpr bool equals_ignore_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-constexpr bool starts_with_ignore_case(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && equals_ignore_case(s.substr(0, prefix.size()), prefix);
-}
-
 }  // namespace promotel

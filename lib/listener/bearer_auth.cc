@@ -39,13 +39,12 @@ bool BearerAuth::allows(std::string_view authorization) const {
 }
 
 std::string read_token_file(const std::string& path) {
-  std::string content;
+  std::string token;
   try {
-    content = read_file(path);
+    token = read_secret_file(path);
   } catch (const Error& e) {
     throw Error("cannot read the bearer token file " + path);
   }
-  std::string token(trim_space(content));
   if (token.empty()) throw Error("the bearer token file " + path + " is empty");
   return token;
 }
