@@ -95,6 +95,7 @@ TextParser::TextParser(Reader& input, ParseOptions options)
   plain_fast_path_ = !options_.strict;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
+  sample_.label_values_utf8 = true;  // quoted strings are checked (parse_quoted_slow)
   if (options_.format == Format::kOpenMetrics && options_.strict)
     validator_ = std::make_unique<OpenMetricsValidator>();
 }
@@ -111,6 +112,7 @@ TextParser::TextParser(std::string_view data, std::string name, ParseOptions opt
   input_done_ = true;
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
+  sample_.label_values_utf8 = true;  // quoted strings are checked (parse_quoted_slow)
   if (options_.format == Format::kOpenMetrics && options_.strict)
     validator_ = std::make_unique<OpenMetricsValidator>();
 }
@@ -353,6 +355,7 @@ bool TextParser::parse_plain_sample() {
   const char* q = scan_name<true>(p + 1, limit);
   std::string_view name(p, static_cast<size_t>(q - p));
   labels_.clear();
+  bool guessed_all = true;
   if (*q == '{') {
     ++q;
     size_t index = 0;
@@ -370,6 +373,7 @@ bool TextParser::parse_plain_sample() {
           goto have_name;
         }
       }
+      guessed_all = false;
       if (!is_label_start(*q)) return false;
       for (++q; is_label_char(*q);) ++q;
       if (q[0] != '=' || q[1] != '"') return false;
@@ -405,6 +409,10 @@ bool TextParser::parse_plain_sample() {
   sample_.value = value;
   sample_.timestamp.reset();
   sample_.exemplar = nullptr;
+  // Every guess that matched holds the previous fast-path sample's name at its index (a guess
+  // that missed was replaced), so all matched and the same count mean the same names.
+  sample_.repeats_label_names = guessed_all && labels_.size() == fast_label_count_;
+  fast_label_count_ = labels_.size();
   entry_ = Entry::kSample;
   return true;
 }
@@ -589,6 +597,8 @@ void TextParser::parse_sample_impl(const char* p) {
   sample_.name = {};
   sample_.exemplar = nullptr;
   sample_.timestamp.reset();
+  sample_.repeats_label_names = false;
+  fast_label_count_ = kNoFastSample;
   labels_.clear();
   const char* name_at = p;
   if (is_metric_start(*p)) {

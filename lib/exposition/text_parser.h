@@ -127,6 +127,9 @@ class TextParser final : public Parser {
   };
   static constexpr size_t kNameGuesses = 8;
   NameGuess name_guesses_[kNameGuesses];
+  // The label count of the previous sample if parse_plain_sample returned it.
+  static constexpr size_t kNoFastSample = ~size_t(0);
+  size_t fast_label_count_ = kNoFastSample;
   std::string scratch_;
   size_t scratch_used_ = 0;
 

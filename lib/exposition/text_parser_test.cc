@@ -364,6 +364,62 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
   }
 }
 
+// The hint is never wrong: a sample that says it repeats the label names has the previous
+// sample's names, whichever path parsed either of them; and repeating lines do say so.
+TEST(TextParser, RepeatsLabelNamesOnlyWhenTheyRepeat) {
+  const std::vector<std::string> lines = {
+      "a{x=\"1\",yy=\"2\"} 1", "a{x=\"3\",yy=\"4\"} 2", "b{x=\"1\",yy=\"2\"} 3",
+      "a{x=\"1\",yy=\"2\",z=\"3\"} 4", "a{x=\"1\"} 5", "a{x=\"1\"} 5 1700000000000",
+      "a{x=\"1\"} 6", "a{x=\"esc \\\\\"} 7", "a{x=\"1\"} 8", "a{xy=\"1\"} 9", "a 10", "b 11",
+      "a{y=\"1\",x=\"2\"} 12", "a{x=\"1\",y=\"2\"} 13", "# TYPE a counter", "a{x=\"1\",y=\"2\"} 14",
+      "a{a_label_name_of_15=\"1\"} 15", "a{a_label_name_of_15=\"1\"} 16",
+      "a{l1=\"\",l2=\"\",l3=\"\",l4=\"\",l5=\"\",l6=\"\",l7=\"\",l8=\"\",l9=\"\"} 17",
+      "a{l1=\"\",l2=\"\",l3=\"\",l4=\"\",l5=\"\",l6=\"\",l7=\"\",l8=\"\",l9=\"\"} 18",
+      "a { x = \"1\" } 19", "a{x=\"1\"} 20", "a{x=\"caf\xc3\xa9\"} 21", "a{x=\"1\"} 22",
+  };
+  std::string text;
+  size_t sample_lines = 0;
+  for (size_t i = 0; i < 20000; ++i) {  // mostly in pairs, in a shuffled order
+    const std::string& line = lines[(i / 2 * 7 + i / 5) % lines.size()];
+    text += line + "\n";
+    sample_lines += line[0] != '#';
+  }
+  auto check = [sample_lines](Parser& parser) {
+    std::vector<std::string> previous;
+    bool first = true;
+    size_t repeats = 0, samples = 0;
+    for (Entry e; (e = parser.next()) != Entry::kEnd;) {
+      if (e != Entry::kSample) continue;
+      const model::Sample& s = parser.sample();
+      std::vector<std::string> names;
+      for (const auto& l : s.labels) names.emplace_back(l.name);
+      EXPECT_TRUE(s.label_values_utf8);
+      if (s.repeats_label_names) {
+        EXPECT_FALSE(first);
+        EXPECT_EQ(names, previous) << "sample " << samples;
+        ++repeats;
+      }
+      previous = std::move(names);
+      first = false;
+      ++samples;
+    }
+    EXPECT_EQ(samples, sample_lines);
+    return repeats;
+  };
+  StringReader reader(text, "t");
+  TextParser buffered(reader, {.format = Format::kPrometheusText});
+  size_t repeats = check(buffered);
+  EXPECT_GT(repeats, 5000u);
+  TextParser in_place(std::string_view(text), "t", {.format = Format::kPrometheusText});
+  EXPECT_GT(check(in_place), 5000u);  // a few more: no buffer end to cut a guess short
+  TrickleReader trickle(text, 7);
+  TextParser trickled(trickle, {.format = Format::kPrometheusText});
+  check(trickled);
+  StringReader again(text, "t");
+  TextParser strict(again, {.format = Format::kPrometheusText, .strict = true});
+  EXPECT_EQ(check(strict), 0u);  // the general path does not know
+}
+
 }  // namespace
 }  // namespace promotel::exposition
 

@@ -58,6 +58,12 @@ struct Sample {
   double value = 0;
   std::optional<TimestampMs> timestamp;
   const Exemplar* exemplar = nullptr;  // nullptr when the line has none
+  // Hints from the producer, so that consumers can skip work they would repeat; false means
+  // "not known" and is always safe.
+  // The label names (count, order and bytes) are those of the previous sample of the producer.
+  bool repeats_label_names = false;
+  // Every label value has been checked to be valid UTF-8.
+  bool label_values_utf8 = false;
 };
 
 // Prometheus' staleness marker: a NaN with this exact bit pattern ("stale NaN").
