@@ -18,7 +18,6 @@
 #include <fast_float/fast_float.h>
 
 #include "common/input.h"
-#include "debugexporter/gofmt.h"
 #include "exposition/number.h"
 #include "exposition/writer.h"
 #include "prometheus/remote.pb.h"
@@ -170,11 +169,6 @@ void BM_PrintValue_Exposition(benchmark::State& state) {
   print_values(state, [](std::string& out, double d) { ex::append_value(out, d, ex::Format::kPrometheusText); });
 }
 BENCHMARK(BM_PrintValue_Exposition);
-
-void BM_PrintValue_GoV(benchmark::State& state) {
-  print_values(state, [](std::string& out, double d) { promotel::debugexporter::append_go_v(out, d); });
-}
-BENCHMARK(BM_PrintValue_GoV);
 
 void BM_PrintValue_ToCharsShortest(benchmark::State& state) {
   print_values(state, [](std::string& out, double d) {

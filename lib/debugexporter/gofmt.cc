@@ -6,35 +6,13 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/go_float.h"
+
 namespace promotel::debugexporter {
 
 namespace {
 
-// The shortest round-trip decimal digits of a finite, non-zero |value|, and the decimal point
-// position: value = 0.DIGITS × 10^point.
-struct Decimal {
-  char digits[32];
-  int count = 0;
-  int point = 0;
-};
-
-Decimal shortest(double value) {
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, std::fabs(value),
-                              std::chars_format::scientific);
-  Decimal d;
-  const char* p = buffer;
-  for (; p < result.ptr && *p != 'e'; ++p) {
-    if (*p != '.') d.digits[d.count++] = *p;
-  }
-  int exponent = 0;
-  std::from_chars(p + 1 + (p[1] == '+'), result.ptr, exponent);
-  while (d.count > 1 && d.digits[d.count - 1] == '0') --d.count;
-  d.point = exponent + 1;
-  return d;
-}
-
-void append_fixed(std::string& out, const Decimal& d) {
+void append_fixed(std::string& out, const ShortestDecimal& d) {
   if (d.point <= 0) {
     out += "0.";
     out.append(static_cast<size_t>(-d.point), '0');
@@ -49,7 +27,7 @@ void append_fixed(std::string& out, const Decimal& d) {
   }
 }
 
-void append_exponent_form(std::string& out, const Decimal& d, int min_exponent_digits) {
+void append_exponent_form(std::string& out, const ShortestDecimal& d) {
   out += d.digits[0];
   if (d.count > 1) {
     out += '.';
@@ -61,7 +39,6 @@ void append_exponent_form(std::string& out, const Decimal& d, int min_exponent_d
   unsigned magnitude = static_cast<unsigned>(exponent < 0 ? -exponent : exponent);
   char digits[8];
   auto end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
-  for (int n = static_cast<int>(end - digits); n < min_exponent_digits; ++n) out += '0';
   out.append(digits, static_cast<size_t>(end - digits));
 }
 
@@ -89,29 +66,6 @@ void append_go_f(std::string& out, double value) {
   out.append(buffer, static_cast<size_t>(result.ptr - buffer));
 }
 
-void append_go_v(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out += "NaN";
-    return;
-  }
-  if (std::isinf(value)) {
-    out += value > 0 ? "+Inf" : "-Inf";
-    return;
-  }
-  if (std::signbit(value)) out += '-';
-  if (value == 0) {
-    out += '0';
-    return;
-  }
-  Decimal d = shortest(value);
-  int exponent = d.point - 1;
-  if (exponent < -4 || exponent >= 6) {
-    append_exponent_form(out, d, 2);
-  } else {
-    append_fixed(out, d);
-  }
-}
-
 void append_json_number(std::string& out, double value) {
   if (std::isnan(value)) {
     out += "NaN";
@@ -127,9 +81,9 @@ void append_json_number(std::string& out, double value) {
     return;
   }
   double magnitude = std::fabs(value);
-  Decimal d = shortest(value);
+  ShortestDecimal d = shortest_decimal(value);
   if (magnitude < 1e-6 || magnitude >= 1e21) {
-    append_exponent_form(out, d, 1);
+    append_exponent_form(out, d);
   } else {
     append_fixed(out, d);
   }

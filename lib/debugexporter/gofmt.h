@@ -9,9 +9,7 @@ namespace promotel::debugexporter {
 
 // fmt "%f": fixed, 6 decimals, correctly rounded, never an exponent; NaN, +Inf, -Inf.
 void append_go_f(std::string& out, double value);
-// fmt "%v" of a float64: shortest round-trip digits, exponent form "d.ddde±XX" (at least two
-// exponent digits) when the decimal exponent is < -4 or >= 6 (strconv 'g' with precision -1).
-void append_go_v(std::string& out, double value);
+// fmt "%v" of a float64 is append_go_g (common/go_float.h).
 // pdata's float-to-string (encoding/json style): shortest digits, plain notation unless
 // |x| < 1e-6 or |x| >= 1e21, exponent without leading zeros ("1e-7", "1.5e+21");
 // NaN, Infinity, -Infinity.

@@ -41,20 +41,6 @@ TEST(GoF, WholeNumbersLikeTheGeneralPath) {
   }
 }
 
-TEST(GoV, ShortestDigitsAndGoExponentRule) {
-  EXPECT_EQ(fmt(append_go_v, 99.573), "99.573");
-  EXPECT_EQ(fmt(append_go_v, 2.0), "2");
-  EXPECT_EQ(fmt(append_go_v, 123456.0), "123456");
-  EXPECT_EQ(fmt(append_go_v, 1e6), "1e+06");
-  EXPECT_EQ(fmt(append_go_v, 1234567.0), "1.234567e+06");
-  EXPECT_EQ(fmt(append_go_v, 0.0001), "0.0001");
-  EXPECT_EQ(fmt(append_go_v, 0.00001), "1e-05");
-  EXPECT_EQ(fmt(append_go_v, -2.5e-300), "-2.5e-300");
-  EXPECT_EQ(fmt(append_go_v, -0.0), "-0");
-  EXPECT_EQ(fmt(append_go_v, kInf), "+Inf");
-  EXPECT_EQ(fmt(append_go_v, std::nan("")), "NaN");
-}
-
 TEST(JsonNumber, PlainBetweenOneMillionthAnd1e21) {
   EXPECT_EQ(fmt(append_json_number, 34.22), "34.22");
   EXPECT_EQ(fmt(append_json_number, 1e20), "100000000000000000000");

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "common/go_float.h"
 #include "debugexporter/gofmt.h"
 #include "debugexporter/value.h"
 #include "otlp/base64.h"
@@ -90,15 +91,15 @@ void count_sum_min_max(std::string& out, const Point& p) {
   append_uint(out, p.count());
   if (p.has_sum()) {
     out += " sum=";
-    append_go_v(out, p.sum());
+    append_go_g(out, p.sum());
   }
   if (p.has_min()) {
     out += " min=";
-    append_go_v(out, p.min());
+    append_go_g(out, p.min());
   }
   if (p.has_max()) {
     out += " max=";
-    append_go_v(out, p.max());
+    append_go_g(out, p.max());
   }
 }
 
@@ -108,7 +109,7 @@ void metric_lines(std::string& out, const pb::metrics::v1::Metric& m) {
     for (const auto& p : points) {
       point_start(out, m, p);
       if (p.value_case() == pb::metrics::v1::NumberDataPoint::kAsInt) append_int(out, p.as_int());
-      else if (p.value_case() == pb::metrics::v1::NumberDataPoint::kAsDouble) append_go_v(out, p.as_double());
+      else if (p.value_case() == pb::metrics::v1::NumberDataPoint::kAsDouble) append_go_g(out, p.as_double());
       out += '\n';
     }
   };
@@ -123,7 +124,7 @@ void metric_lines(std::string& out, const pb::metrics::v1::Metric& m) {
           out += ' ';
           if (i < p.explicit_bounds_size()) {
             out += "le";
-            append_go_v(out, p.explicit_bounds(i));
+            append_go_g(out, p.explicit_bounds(i));
             out += '=';
           }
           append_uint(out, p.bucket_counts(i));
@@ -140,7 +141,7 @@ void metric_lines(std::string& out, const pb::metrics::v1::Metric& m) {
         for (int pos = negative.bucket_counts_size() - 1; pos >= 0; --pos) {
           double index = static_cast<double>(negative.offset()) + pos;
           out += " le";
-          append_go_v(out, -std::exp(index * factor));
+          append_go_g(out, -std::exp(index * factor));
           out += '=';
           append_uint(out, negative.bucket_counts(pos));
         }
@@ -152,7 +153,7 @@ void metric_lines(std::string& out, const pb::metrics::v1::Metric& m) {
         for (int pos = 0; pos < positive.bucket_counts_size(); ++pos) {
           double index = static_cast<double>(positive.offset()) + pos;
           out += " le";
-          append_go_v(out, std::exp((index + 1) * factor));
+          append_go_g(out, std::exp((index + 1) * factor));
           out += '=';
           append_uint(out, positive.bucket_counts(pos));
         }
@@ -168,9 +169,9 @@ void metric_lines(std::string& out, const pb::metrics::v1::Metric& m) {
         append_go_f(out, p.sum());
         for (const auto& q : p.quantile_values()) {
           out += " q";
-          append_go_v(out, q.quantile());
+          append_go_g(out, q.quantile());
           out += '=';
-          append_go_v(out, q.value());
+          append_go_g(out, q.value());
         }
         out += '\n';
       }

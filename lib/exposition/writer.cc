@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/go_float.h"
+
 namespace promotel::exposition {
 namespace {
 
@@ -80,69 +82,19 @@ void append_escaped(std::string& out, std::string_view value, bool escape_quotes
   out.append(value.data() + start, value.size() - start);
 }
 
-// Go's strconv.FormatFloat(v, 'g', -1, 64): the shortest digits that round-trip, in %e form
-// (two-digit exponent at least) when the decimal exponent is < -4 or >= 6, else in %f form.
+// Go's strconv.FormatFloat(v, 'g', -1, 64), as expfmt writes values; OpenMetrics marks
+// whole numbers in plain form as floats ("1.0", but "1e+06").
 void append_value(std::string& out, double v, Format format) {
-  bool om = format == Format::kOpenMetrics;
-  if (std::isnan(v)) {
-    out.append("NaN");
-    return;
-  }
-  if (std::isinf(v)) {
-    out.append(v > 0 ? "+Inf" : "-Inf");
-    return;
-  }
-  // Integers that fit: the common case, printed directly.
-  if (v == std::trunc(v) && std::fabs(v) < 1e6) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v));
-    if (v == 0 && std::signbit(v)) out.push_back('-');
-    out.append(buf, r.ptr);
-    if (om) out.append(".0");
-    return;
-  }
-  char sci[64];
-  auto r = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
-  std::string_view s(sci, static_cast<size_t>(r.ptr - sci));
-  bool negative = s.front() == '-';
-  if (negative) s.remove_prefix(1);
-  size_t e = s.find('e');
-  std::string_view mantissa = s.substr(0, e);
-  int exponent = 0;
-  std::from_chars(s.data() + e + 1 + (s[e + 1] == '+'), s.data() + s.size(), exponent);
-  char digits[32];
-  size_t nd = 0;
-  for (char c : mantissa)
-    if (c != '.') digits[nd++] = c;
-  if (negative) out.push_back('-');
-  int dp = exponent + 1;
-  if (exponent < -4 || exponent >= 6) {
-    out.push_back(digits[0]);
-    if (nd > 1) {
-      out.push_back('.');
-      out.append(digits + 1, nd - 1);
+  char buffer[kGoFloatMaxChars + 2];
+  char* end = format_go_g(v, buffer);
+  if (format == Format::kOpenMetrics && std::isfinite(v)) {
+    std::string_view text(buffer, static_cast<size_t>(end - buffer));
+    if (text.find_first_of(".e") == std::string_view::npos) {
+      *end++ = '.';
+      *end++ = '0';
     }
-    out.push_back('e');
-    out.push_back(exponent < 0 ? '-' : '+');
-    int ae = exponent < 0 ? -exponent : exponent;
-    if (ae < 10) out.push_back('0');
-    out.append(std::to_string(ae));
-    return;
   }
-  // %f with exactly the shortest digits.
-  if (dp <= 0) {
-    out.append("0.");
-    out.append(static_cast<size_t>(-dp), '0');
-    out.append(digits, nd);
-  } else if (static_cast<size_t>(dp) >= nd) {
-    out.append(digits, nd);
-    out.append(static_cast<size_t>(dp) - nd, '0');
-    if (om) out.append(".0");
-  } else {
-    out.append(digits, static_cast<size_t>(dp));
-    out.push_back('.');
-    out.append(digits + dp, nd - static_cast<size_t>(dp));
-  }
+  out.append(buffer, static_cast<size_t>(end - buffer));
 }
 
 TextWriter::TextWriter(Output& out, Format format) : output_(&out), buf_(own_), format_(format) {
