@@ -44,26 +44,29 @@ void append_exponent_form(std::string& out, const ShortestDecimal& d) {
 
 }  // namespace
 
-void append_go_f(std::string& out, double value) {
+char* format_go_f(double value, char* out) {
   if (std::isnan(value)) {
-    out += "NaN";
-    return;
+    std::memcpy(out, "NaN", 3);
+    return out + 3;
   }
   if (std::isinf(value)) {
-    out += value > 0 ? "+Inf" : "-Inf";
-    return;
+    std::memcpy(out, value > 0 ? "+Inf" : "-Inf", 4);
+    return out + 4;
   }
   // Whole numbers (counters, gauges of counts) are exact as integers: digits and ".000000".
   double magnitude = std::fabs(value);
   if (magnitude < 1e15 && magnitude == std::floor(magnitude)) {
-    if (std::signbit(value)) out += '-';
-    append_uint(out, static_cast<uint64_t>(magnitude));
-    out += ".000000";
-    return;
+    if (std::signbit(value)) *out++ = '-';
+    out = std::to_chars(out, out + 16, static_cast<uint64_t>(magnitude)).ptr;
+    std::memcpy(out, ".000000", 7);
+    return out + 7;
   }
-  char buffer[400];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 6);
-  out.append(buffer, static_cast<size_t>(result.ptr - buffer));
+  return std::to_chars(out, out + kGoFMaxChars, value, std::chars_format::fixed, 6).ptr;
+}
+
+void append_go_f(std::string& out, double value) {
+  char buffer[kGoFMaxChars];
+  out.append(buffer, static_cast<size_t>(format_go_f(value, buffer) - buffer));
 }
 
 void append_json_number(std::string& out, double value) {
@@ -142,7 +145,7 @@ void format_date_time(char* p, int64_t seconds) {
 
 }  // namespace
 
-void append_timestamp(std::string& out, uint64_t unix_nanos) {
+char* format_timestamp(uint64_t unix_nanos, char* out) {
   int64_t nanos = static_cast<int64_t>(unix_nanos);
   int64_t seconds = nanos / 1000000000;
   int64_t fraction = nanos % 1000000000;
@@ -168,9 +171,8 @@ void append_timestamp(std::string& out, uint64_t unix_nanos) {
     slot.seconds = seconds;
     date = &slot;
   }
-  char buffer[40];
-  std::memcpy(buffer, date->text, 19);
-  char* p = buffer + 19;
+  std::memcpy(out, date->text, 19);
+  char* p = out + 19;
   if (fraction != 0) {
     *p++ = '.';
     char digits[9];
@@ -184,8 +186,12 @@ void append_timestamp(std::string& out, uint64_t unix_nanos) {
     p += n;
   }
   std::memcpy(p, " +0000 UTC", 10);
-  p += 10;
-  out.append(buffer, static_cast<size_t>(p - buffer));
+  return p + 10;
+}
+
+void append_timestamp(std::string& out, uint64_t unix_nanos) {
+  char buffer[kTimestampMaxChars];
+  out.append(buffer, static_cast<size_t>(format_timestamp(unix_nanos, buffer) - buffer));
 }
 
 }  // namespace promotel::debugexporter

@@ -28,8 +28,12 @@ using otlp::wire::kLen;
 using otlp::wire::kVarint;
 using std::string_view;
 using lines::double_line;
+using lines::GoF;
 using lines::id_line;
+using lines::Int;
+using lines::Line;
 using lines::timestamp_line;
+using lines::Uint;
 using lines::uint_line;
 
 // The generated parser refuses proto3 strings that are not UTF-8: ASCII is checked 8 bytes at
@@ -51,15 +55,11 @@ bool string_field(const Field& f, string_view& out) {
 }
 
 void index_line(std::string& out, string_view title, int index) {
-  out += title;
-  append_int(out, index);
-  out += '\n';
+  Line(out) << title << Int{index} << '\n';
 }
 
 void text_line(std::string& out, string_view label, string_view value) {
-  out += label;
-  out += value;
-  out += '\n';
+  Line(out) << label << value << '\n';
 }
 
 double as_double(uint64_t bits) {
@@ -81,12 +81,7 @@ bool attribute(std::string& out, string_view indent, string_view bytes) {
         2 + k + 4 + v[3] == n) {
       string_view key(bytes.data() + 2, k), value(bytes.data() + 2 + k + 4, v[3]);
       if (!valid_string(key) || !valid_string(value)) return false;
-      out += indent;
-      literal(out, "     -> ");
-      out += key;
-      literal(out, ": Str(");
-      out += value;
-      literal(out, ")\n");
+      Line(out) << indent << "     -> " << key << ": Str(" << value << ")\n";
       return true;
     }
   }
@@ -131,15 +126,11 @@ bool attribute(std::string& out, string_view indent, string_view bytes) {
     }
   }
   if (!c.ok()) return false;
-  out += indent;
-  literal(out, "     -> ");
-  out += key;
   if (value_case == 1) {
-    literal(out, ": Str(");
-    out += value;
-    literal(out, ")\n");
+    Line(out) << indent << "     -> " << key << ": Str(" << value << ")\n";
     return true;
   }
+  Line(out) << indent << "     -> " << key;
   thread_local AnyValue typed;
   typed.Clear();
   switch (value_case) {
@@ -165,8 +156,7 @@ bool attributes(std::string& out, string_view header, string_view indent, string
     if (f.number != number) continue;
     if (f.type != kLen) return false;
     if (first) {
-      out += header;
-      literal(out, ":\n");
+      Line(out) << header << ":\n";
       first = false;
     }
     if (!attribute(out, indent, f.bytes)) return false;
@@ -212,9 +202,7 @@ bool exemplar(std::string& out, int index, string_view bytes) {
   id_line(out, "     -> Span ID: ", span_id);
   timestamp_line(out, "     -> Timestamp: ", time);
   if (value_case == 6) {
-    literal(out, "     -> Value: ");
-    append_int(out, static_cast<int64_t>(value));
-    out += '\n';
+    Line(out) << "     -> Value: " << Int{static_cast<int64_t>(value)} << '\n';
   } else if (value_case == 3) {
     double_line(out, "     -> Value: ", as_double(value));
   }
@@ -241,10 +229,7 @@ struct PointHeader {
 
 bool point_header(std::string& out, string_view title, int index, string_view bytes,
                   const PointHeader& h) {
-  out += title;
-  literal(out, " #");
-  append_int(out, index);
-  out += '\n';
+  Line(out) << title << " #" << Int{index} << '\n';
   if (!attributes(out, "Data point attributes", "", bytes, h.attributes_field)) return false;
   timestamp_line(out, "StartTimestamp: ", h.start);
   timestamp_line(out, "Timestamp: ", h.time);
@@ -288,9 +273,7 @@ bool number_point(std::string& out, int index, string_view bytes) {
   }
   if (!c.ok() || !point_header(out, "NumberDataPoints", index, bytes, h)) return false;
   if (value_case == 6) {
-    literal(out, "Value: ");
-    append_int(out, static_cast<int64_t>(value));
-    out += '\n';
+    Line(out) << "Value: " << Int{static_cast<int64_t>(value)} << '\n';
   } else if (value_case == 4) {
     double_line(out, "Value: ", as_double(value));
   }
@@ -375,19 +358,11 @@ bool histogram_point(std::string& out, int index, string_view bytes) {
   count_sum_min_max(out, v);
   int m = 0;
   for_each_fixed64(bytes, 7, [&](uint64_t bits) {
-    literal(out, "ExplicitBounds #");
-    append_int(out, m++);
-    literal(out, ": ");
-    append_go_f(out, as_double(bits));
-    out += '\n';
+    Line(out) << "ExplicitBounds #" << Int{m++} << ": " << GoF{as_double(bits)} << '\n';
   });
   m = 0;
   for_each_fixed64(bytes, 6, [&](uint64_t count) {
-    literal(out, "Buckets #");
-    append_int(out, m++);
-    literal(out, ", Count: ");
-    append_uint(out, count);
-    out += '\n';
+    Line(out) << "Buckets #" << Int{m++} << ", Count: " << Uint{count} << '\n';
   });
   return exemplars(out, bytes, 8);
 }
@@ -486,25 +461,15 @@ bool exponential_point(std::string& out, int index, string_view bytes) {
   if (!decode_buckets(negative, buckets)) return false;
   for (int pos = static_cast<int>(buckets.counts.size()) - 1; pos >= 0; --pos) {
     double i = static_cast<double>(buckets.offset) + pos;
-    literal(out, "Bucket [");
-    append_go_f(out, -std::exp((i + 1) * factor));
-    literal(out, ", ");
-    append_go_f(out, -std::exp(i * factor));
-    literal(out, "), Count: ");
-    append_uint(out, buckets.counts[pos]);
-    out += '\n';
+    Line(out) << "Bucket [" << GoF{-std::exp((i + 1) * factor)} << ", " << GoF{-std::exp(i * factor)}
+              << "), Count: " << Uint{buckets.counts[pos]} << '\n';
   }
   if (zero_count != 0) uint_line(out, "Bucket [0, 0], Count: ", zero_count);
   if (!decode_buckets(positive, buckets)) return false;
   for (int pos = 0; pos < static_cast<int>(buckets.counts.size()); ++pos) {
     double i = static_cast<double>(buckets.offset) + pos;
-    literal(out, "Bucket (");
-    append_go_f(out, std::exp(i * factor));
-    literal(out, ", ");
-    append_go_f(out, std::exp((i + 1) * factor));
-    literal(out, "], Count: ");
-    append_uint(out, buckets.counts[pos]);
-    out += '\n';
+    Line(out) << "Bucket (" << GoF{std::exp(i * factor)} << ", " << GoF{std::exp((i + 1) * factor)}
+              << "], Count: " << Uint{buckets.counts[pos]} << '\n';
   }
   return exemplars(out, bytes, 11);
 }
@@ -518,13 +483,8 @@ bool quantile(std::string& out, int index, string_view bytes) {
     (f.number == 1 ? q : value) = f.value;
   }
   if (!c.ok()) return false;
-  literal(out, "QuantileValue #");
-  append_int(out, index);
-  literal(out, ": Quantile ");
-  append_go_f(out, as_double(q));
-  literal(out, ", Value ");
-  append_go_f(out, as_double(value));
-  out += '\n';
+  Line(out) << "QuantileValue #" << Int{index} << ": Quantile " << GoF{as_double(q)} << ", Value "
+            << GoF{as_double(value)} << '\n';
   return true;
 }
 
@@ -681,11 +641,7 @@ bool scope(std::string& out, string_view bytes) {
     }
   }
   if (!c.ok()) return false;
-  literal(out, "InstrumentationScope ");
-  out += name;
-  out += ' ';
-  out += version;
-  out += '\n';
+  Line(out) << "InstrumentationScope " << name << ' ' << version << '\n';
   return attributes(out, "InstrumentationScope attributes", "", bytes, 3);
 }
 
