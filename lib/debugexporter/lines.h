@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/bytes.h"
 #include "debugexporter/gofmt.h"
 #include "otlp/base64.h"
 
@@ -47,7 +48,7 @@ class Line {
         return *this;
       }
     }
-    std::memcpy(buffer_ + size_, text.data(), text.size());
+    copy_short(buffer_ + size_, text.data(), text.size());  // (empty views may have no data)
     size_ += text.size();
     return *this;
   }
