@@ -233,10 +233,22 @@ void SeriesBuilder::remember_layout(LabelLayout& layout, model::Labels input, co
   layout.valid = true;
 }
 
-std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input) {
+bool SeriesBuilder::empties_match(const LabelLayout& layout, model::Labels input) {
+  if (!layout.valid || input.size() != layout.inputs.size()) return false;
+  for (size_t i = 0; i < input.size(); ++i) {
+    if (input[i].value.empty() != layout.inputs[i].empty_value) return false;
+  }
+  return true;
+}
+
+std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input, bool repeats_names,
+                                         bool values_utf8) {
   // Consecutive samples mostly share their metric name: check each name once.
   if (name.empty() || !same_bytes(name, last_valid_name_)) {
-    if (!is_valid_metric_name(name)) return "invalid metric name \"" + std::string(name) + "\"";
+    if (!is_valid_metric_name(name)) {
+      previous_sample_layout_ = false;
+      return "invalid metric name \"" + std::string(name) + "\"";
+    }
     last_valid_name_.assign(name);
   }
   auto check_values = [&]() -> std::string {
@@ -247,8 +259,15 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     }
     return {};
   };
+  // The producer's hint is trusted only while the builder's last layout is that of the
+  // producer's previous sample (see previous_sample_layout_); the emptiness of values is not
+  // part of the hint and is checked still.
+  const bool hinted = repeats_names && previous_sample_layout_;
+  previous_sample_layout_ = false;
   const LabelLayout* known = nullptr;
-  if (layout_matches(layouts_[last_layout_], input)) {
+  if (hinted && empties_match(layouts_[last_layout_], input)) {
+    known = &layouts_[last_layout_];
+  } else if (layout_matches(layouts_[last_layout_], input)) {
     known = &layouts_[last_layout_];
   } else {
     for (size_t i = 0; i < kLayouts; ++i) {
@@ -263,13 +282,14 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     // The names were checked, renamed and sorted for this layout already; only values change.
     const size_t n = known->outputs.size();
     labels_.resize(n);
+    previous_sample_layout_ = true;
     bool ascii = true;  // the metric name and --label values are known to be valid
     for (size_t k = 0; k < n; ++k) {
       const auto& o = known->outputs[k];
       std::string_view value;
       if (o.source >= 0) {
         value = input[o.source].value;
-        ascii &= is_ascii(value);
+        if (!values_utf8) ascii &= is_ascii(value);
       } else {
         value = o.source == LabelLayout::kMetricName ? name : o.value;
       }
@@ -345,7 +365,8 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
   remember_layout(layout, input, label_sources_);
   last_layout_ = next_layout_;
   next_layout_ = (next_layout_ + 1) % kLayouts;
-  return check_values();
+  previous_sample_layout_ = true;
+  return values_utf8 ? std::string() : check_values();
 }
 
 std::string SeriesBuilder::exemplar_labels(model::Labels input) {
@@ -420,7 +441,9 @@ void SeriesBuilder::make_room() {
 }
 
 std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
-  if (std::string why = series_labels(sample.name, sample.labels); !why.empty()) {
+  if (std::string why = series_labels(sample.name, sample.labels, sample.repeats_label_names,
+                                      sample.label_values_utf8);
+      !why.empty()) {
     ++stats_.refused;
     return why;
   }
@@ -457,7 +480,11 @@ std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
 }
 
 std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogram& h, bool stale) {
-  if (std::string why = series_labels(name, h.labels); !why.empty()) {
+  // Histograms are not samples of the producer's sample sequence: the next sample's hint
+  // cannot refer to this layout.
+  std::string why_labels = series_labels(name, h.labels, false, false);
+  previous_sample_layout_ = false;
+  if (std::string why = std::move(why_labels); !why.empty()) {
     ++stats_.refused;
     return why;
   }
@@ -514,6 +541,7 @@ void SeriesBuilder::flush() {
 void SeriesBuilder::finish() { flush(); }
 
 void SeriesBuilder::start_input() {
+  previous_sample_layout_ = false;
   have_family_ = false;
   family_index_ = Batch::kNoMetadata;
   unknown_index_ = Batch::kNoMetadata;

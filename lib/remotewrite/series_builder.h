@@ -86,7 +86,8 @@ class SeriesBuilder {
  private:
   uint32_t metadata_for(std::string_view sample_name, bool* gauge_histogram);
   // Builds labels_ for a series; returns "" or a reason.
-  std::string series_labels(std::string_view name, model::Labels input);
+  // `repeats_names` and `values_utf8` are the producer's hints (model::Sample).
+  std::string series_labels(std::string_view name, model::Labels input, bool repeats_names, bool values_utf8);
   std::string exemplar_labels(model::Labels input);
   void make_room();
   void apply_created(int64_t start_ms);
@@ -130,6 +131,8 @@ class SeriesBuilder {
   };
   static constexpr size_t kLayouts = 4;
   static bool layout_matches(const LabelLayout& layout, model::Labels input);
+  // Only the label count and which values are empty (the names are known to match).
+  static bool empties_match(const LabelLayout& layout, model::Labels input);
   void remember_layout(LabelLayout& layout, model::Labels input, const std::vector<int32_t>& sources);
 
   std::vector<model::Label> labels_;
@@ -137,6 +140,10 @@ class SeriesBuilder {
   std::array<LabelLayout, kLayouts> layouts_;
   size_t last_layout_ = 0;   // the layout of the last sample, tried first
   size_t next_layout_ = 0;   // the one a new layout replaces (round robin)
+  // last_layout_ is the layout of the sample the builder was given last, which is the
+  // producer's previous sample (every sample of a parser reaches add()): only then may a
+  // sample's repeats_label_names hint take it without comparing names.
+  bool previous_sample_layout_ = false;
   std::vector<model::Label> exemplar_labels_;
   std::string last_valid_name_;      // the last metric name found valid
 };

@@ -212,6 +212,58 @@ TEST(SeriesBuilder, LayoutCacheGivesWhatAFreshBuilderGives) {
     }
     EXPECT_EQ(errors, alone_errors);
     EXPECT_EQ(together, alone);
+
+    // The same with the hints a parser gives: names repeated from the previous sample (also
+    // after a refused one), values checked as UTF-8 where they are.
+    std::vector<Sample> hinted = samples;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      bool same_names = i > 0 && specs[i].size() == specs[i - 1].size();
+      for (size_t k = 0; same_names && k < specs[i].size(); ++k) same_names = specs[i][k].first == specs[i - 1][k].first;
+      hinted[i].repeats_label_names = same_names;
+      hinted[i].label_values_utf8 = true;
+      for (const auto& [n, v] : specs[i]) hinted[i].label_values_utf8 &= v.find('\xff') == std::string::npos;
+    }
+    std::vector<std::string> hinted_errors;
+    auto with_hints = series_of(options, hinted, &hinted_errors);
+    EXPECT_EQ(hinted_errors, alone_errors);
+    EXPECT_EQ(with_hints, alone);
+  }
+}
+
+TEST(SeriesBuilder, NameHintNotTrustedAcrossHistogramsAndInputs) {
+  Label a[] = {{"job", "a"}, {"instance", "1"}};
+  Label b[] = {{"zone", "b"}, {"le", "2"}};
+  Sample first = S("m", a, 1);
+  Sample hinted = S("n", a, 2);
+  hinted.repeats_label_names = true;
+  model::NativeHistogram h;
+  h.labels = b;
+  Pairs expected = {{"__name__", "n"}, {"instance", "1"}, {"job", "a"}};
+  for (int between = 0; between < 3; ++between) {
+    std::vector<Pairs> out;
+    SeriesBuilder builder({}, [&](Batch& batch) {
+      for (const auto& s : batch.all_series()) {
+        std::vector<Label> labels;
+        decode_labels(batch.bytes(s.labels), labels);
+        Pairs pairs;
+        for (const auto& l : labels) pairs.emplace_back(l.name, l.value);
+        out.push_back(pairs);
+      }
+    });
+    if (between == 0) {  // the builder's last layout is the histogram's
+      EXPECT_EQ(builder.add(first), "");
+      EXPECT_EQ(builder.add("h", h), "");
+    } else if (between == 1) {  // a new input's first sample cannot repeat anything
+      EXPECT_EQ(builder.add(S("m", b, 3)), "");
+      builder.start_input();
+    } else {  // the previous sample was refused before its layout was known
+      EXPECT_EQ(builder.add(S("m", b, 3)), "");
+      EXPECT_NE(builder.add(S("1m", a, 3)), "");
+    }
+    EXPECT_EQ(builder.add(hinted), "");  // its names are not those of the builder's last layout
+    builder.finish();
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.back(), expected) << between;
   }
 }
 
