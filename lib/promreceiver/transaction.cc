@@ -572,7 +572,7 @@ struct Transaction::State {
     bool native = false;
     std::string sample_name;
 
-    bool is(uint32_t s, bool n, std::string_view name) const {
+    [[gnu::always_inline]] bool is(uint32_t s, bool n, std::string_view name) const {
       return family != kNone && scope == s && native == n && same_bytes(sample_name, name);
     }
   };
