@@ -149,6 +149,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
   // The name of the last sample when nothing but samples came since: the same name is the
   // same family, already current.
   std::string last_sample_name;
+  bool skipped_sample = false;  // the parser's last sample was not appended
   auto at_sample = [&](const model::Sample& sample) {
     if (!targets_from_labels && same_bytes(sample.name, last_sample_name)) return;
     std::string_view family = normalize_metric_name(sample.name);
@@ -176,10 +177,21 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
     try {
       entry = parser->next();
       if (entry == exposition::Entry::kSample) {
-        if (!options.classic_histograms && shadow.covers(parser->sample())) continue;
+        if (!options.classic_histograms && shadow.covers(parser->sample())) {
+          skipped_sample = true;
+          continue;
+        }
         try {
           at_sample(parser->sample());
-          tx.append(parser->sample());
+          if (skipped_sample && parser->sample().repeats_label_names) {
+            // Its names repeat those of a sample the transaction did not see.
+            model::Sample sample = parser->sample();
+            sample.repeats_label_names = false;
+            tx.append(sample);
+          } else {
+            tx.append(parser->sample());
+          }
+          skipped_sample = false;
         } catch (const Error& e) {
           throw Error(parser->position(), e.what());
         }

@@ -413,6 +413,22 @@ struct LabelLayout {
     }
     return true;
   }
+
+  // fill() for an input whose names are known to be the layout's (the producer's hint): only
+  // which values are empty is compared.
+  template <typename Ref>
+  bool fill_values(model::Labels input, std::vector<Ref>& out) const {
+    // Local pointers: the stores into `out` would otherwise reload them every label.
+    const uint8_t* is_empty = empty.data();
+    const int32_t* to = position.data();
+    Ref* refs = out.data();
+    for (size_t i = 0; i < input.size(); ++i) {
+      std::string_view value = input[i].value;
+      if (value.empty() != (is_empty[i] != 0)) return false;
+      if (to[i] >= 0) refs[to[i]].value = value;
+    }
+    return true;
+  }
 };
 
 bool is_hex(std::string_view s) {
@@ -534,9 +550,19 @@ struct Transaction::State {
   uint64_t layout_serial = 0;   // the serial of `layout`
   uint64_t layouts_made = 0;    // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
-  // layout_serial and kind when the labels' is_attribute flags were set.
+  // layout_serial and kind when the labels' is_attribute flags and the identity heads were set.
   uint64_t attribute_flags_layout = UINT64_MAX;
   Kind attribute_flags_kind = Kind::kGauge;
+  // The identity bytes of each attribute label up to its value, but for the KeyValue's
+  // length: constant for a layout and kind.
+  struct IdentityHead {
+    uint32_t label = 0;    // into `labels`
+    uint32_t kv_base = 0;  // the KeyValue's length without the value
+    uint8_t size = 0;      // of the head in `bytes`; 0: written field by field
+    char bytes[32];        // tag, length (0), key tag, key length, key; zero padding
+  };
+  std::vector<IdentityHead> identity_heads;
+  size_t identity_names = 0;  // the attribute names' bytes
   // The last family found (consecutive samples nearly always share it).
   // The families of the last few sample names (a histogram's _bucket, _sum and _count take
   // turns), replaced in turn.
@@ -546,7 +572,7 @@ struct Transaction::State {
     bool native = false;
     std::string sample_name;
 
-    bool is(uint32_t s, bool n, std::string_view name) const {
+    [[gnu::always_inline]] bool is(uint32_t s, bool n, std::string_view name) const {
       return family != kNone && scope == s && native == n && same_bytes(sample_name, name);
     }
   };
@@ -558,6 +584,9 @@ struct Transaction::State {
   std::vector<LabelRef> labels;
   LabelLayout layout;  // depends on options.job/instance/honor_labels: reset when they change
   LabelLayout other_layout;  // the layout before `layout`, likewise
+  // `layout` is that of the last append()'s sample, so a sample whose names repeat its
+  // producer's previous sample's (model::Sample::repeats_label_names) has it.
+  bool layout_is_last_sample = false;
   std::string key;
   uint32_t last_resource = kNone;
 
@@ -759,10 +788,14 @@ struct Transaction::State {
     }
   }
 
-  uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
-    if (recent_families[last_recent].is(scope, native, name)) {
+  [[gnu::always_inline]] uint32_t family_for(uint32_t scope, bool native, std::string_view name) {
+    if (recent_families[last_recent].is(scope, native, name)) [[likely]] {
       return recent_families[last_recent].family;
     }
+    return other_family_for(scope, native, name);
+  }
+
+  [[gnu::noinline]] uint32_t other_family_for(uint32_t scope, bool native, std::string_view name) {
     for (size_t i = 0; i < recent_families.size(); ++i) {
       if (recent_families[i].is(scope, native, name)) {
         last_recent = i;
@@ -879,10 +912,27 @@ struct Transaction::State {
   }
 
   // Fills `labels` with the sample's labels after target-label handling, sorted by name, and
-  // returns the target job/instance.
-  void prepare_labels(model::Labels input, std::string_view* job, std::string_view* instance) {
-    // `labels` still holds the layout's names (and flags): only the values are new.
-    if (layout.fill(input, labels)) {
+  // returns the target job/instance. names_repeat: the input's names are those of the labels
+  // the last call was given (and that call returned).
+  [[gnu::always_inline]] void prepare_labels(model::Labels input, bool names_repeat,
+                                             std::string_view* job, std::string_view* instance) {
+    // `labels` still holds the layout's names (and flags): only the values are new. The
+    // names are compared only when the producer does not know they repeat (the size check is
+    // a cheap guard); the rest is out of line.
+    if (names_repeat && layout.valid && input.size() == layout.names.size() &&
+        layout.fill_values(input, labels)) [[likely]] {
+      *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
+      *instance =
+          layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
+      return;
+    }
+    prepare_other_labels(input, names_repeat, job, instance);
+  }
+
+  [[gnu::noinline]] void prepare_other_labels(model::Labels input, bool names_repeat,
+                                              std::string_view* job, std::string_view* instance) {
+    // With names_repeat, only the values' emptiness differs: fill() would fail too.
+    if (!names_repeat && layout.fill(input, labels)) {
       *job = layout.job >= 0 ? input[layout.job].value : std::string_view(options.job);
       *instance =
           layout.instance >= 0 ? input[layout.instance].value : std::string_view(options.instance);
@@ -1015,39 +1065,89 @@ struct Transaction::State {
     return p + 4;
   }
 
+  // A value copied without reading outside it (it views the producer's buffer): overlapping
+  // words, no library call up to 64 bytes.
+  [[gnu::always_inline]] static void copy_value(char* to, const char* from, size_t n) {
+    if (n <= 16) {
+      if (n >= 4) {
+        copy_short(to, from, n);
+      } else if (n != 0) {
+        to[0] = from[0];
+        to[n / 2] = from[n / 2];
+        to[n - 1] = from[n - 1];
+      }
+    } else if (n <= 64) {
+      char tail[16];
+      std::memcpy(tail, from + n - 16, 16);
+      for (size_t i = 0; i + 16 < n; i += 16) std::memcpy(to + i, from + i, 16);
+      std::memcpy(to + n - 16, tail, 16);
+    } else {
+      std::memcpy(to, from, n);
+    }
+  }
+
+  // Sets the labels' is_attribute flags and the identity heads for the layout and kind, unless
+  // they are still those of this layout and kind (a layout change is rare: out of line).
+  [[gnu::always_inline]] void prepare_identity(Kind kind) {
+    if (attribute_flags_layout != layout_serial || attribute_flags_kind != kind) [[unlikely]] {
+      make_identity_heads(kind);
+    }
+  }
+
+  [[gnu::noinline]] void make_identity_heads(Kind kind) {
+    attribute_flags_layout = layout_serial;
+    attribute_flags_kind = kind;
+    identity_heads.clear();
+    identity_names = 0;
+    uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      LabelRef& l = labels[i];
+      l.is_attribute = is_point_attribute(l.name, kind);
+      if (!l.is_attribute) continue;
+      IdentityHead& h = identity_heads.emplace_back();
+      h.label = static_cast<uint32_t>(i);
+      size_t name_size = l.name.size();
+      identity_names += name_size;
+      h.kv_base = static_cast<uint32_t>(6 + name_size);  // the tags are one byte (1, 7 and 9)
+      if (name_size == 0 || 4 + name_size > sizeof h.bytes || h.kv_base >= 0x80) {
+        h.size = 0;  // written field by field
+        continue;
+      }
+      h.size = static_cast<uint8_t>(4 + name_size);
+      std::memset(h.bytes, 0, sizeof h.bytes);
+      h.bytes[0] = static_cast<char>(tag);
+      h.bytes[2] = (1 << 3) | WireWriter::kLength;
+      h.bytes[3] = static_cast<char>(name_size);
+      std::memcpy(h.bytes + 4, l.name.data(), name_size);
+    }
+  }
+
   // Lays the point's attribute labels out at the end of `strings` as the point's serialised
   // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
   // for a known one. Returns where they begin.
   size_t lay_out_identity(Kind kind) {
-    // The labels' flags stay right for the layout and kind they were set for.
-    if (attribute_flags_layout != layout_serial || attribute_flags_kind != kind) {
-      for (LabelRef& l : labels) l.is_attribute = is_point_attribute(l.name, kind);
-      attribute_flags_layout = layout_serial;
-      attribute_flags_kind = kind;
-    }
-    size_t total = 0;
-    for (const LabelRef& l : labels) {
-      // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or
-      // lengths of up to 10 bytes and a tag). Room for every label is room enough.
-      total += l.name.size() + l.value.size() + 48;
-    }
-    uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
+    prepare_identity(kind);
+    // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or lengths
+    // of up to 10 bytes and a tag). Room for every label is room enough, and leaves the
+    // slack a head's whole-array store needs.
+    size_t total = identity_names + 48 * identity_heads.size();
+    for (const IdentityHead& h : identity_heads) total += labels[h.label].value.size();
     size_t at = strings.size();
     char* begin = strings.grow(total);
     char* p = begin;
-    for (const LabelRef& l : labels) {
-      if (!l.is_attribute) continue;
-      size_t name_size = l.name.size();
+    for (const IdentityHead& h : identity_heads) {
+      const LabelRef& l = labels[h.label];
       size_t value_size = l.value.size();
-      size_t kv = 6 + name_size + value_size;  // the tags are one byte (fields 1, 7 and 9)
-      if (kv < 0x80 && name_size != 0) {
-        // Every length fits one byte (nearly all labels): the fields written straight out,
-        // tag, length, key tag, key length; then AnyValue tag and length, string tag, length.
-        p = put4(p, tag, kv, (1 << 3) | WireWriter::kLength, name_size);
-        copy_short(p, l.name.data(), name_size);
-        p = put4(p + name_size, (2 << 3) | WireWriter::kLength, 2 + value_size,
+      size_t kv = h.kv_base + value_size;
+      if (kv < 0x80 && h.size != 0) [[likely]] {
+        // Every length fits one byte (nearly all labels): the head (tag, length, key tag,
+        // key length, key) as one store with the length patched in; then AnyValue tag and
+        // length, string tag, length, and the value.
+        std::memcpy(p, h.bytes, sizeof h.bytes);
+        p[1] = static_cast<char>(kv);
+        p = put4(p + h.size, (2 << 3) | WireWriter::kLength, 2 + value_size,
                  (1 << 3) | WireWriter::kLength, value_size);
-        copy_short(p, l.value.data(), value_size);
+        copy_value(p, l.value.data(), value_size);
         p += value_size;
       } else {
         p = KeyValueBytes(l.name, l.value).put(p, attributes_field(kind), l.name, l.value);
@@ -1080,7 +1180,25 @@ struct Transaction::State {
   }
 
   // Whether the labels (laid out in the same layout as the last group's) have its values.
-  bool has_values_of(const Group& g) const {
+  bool has_values_of(const Group& g, Kind kind) {
+    // Its identity is this layout's heads with its values: where every KeyValue's length
+    // fits a byte, each value is found at a known place, its size given by that length.
+    prepare_identity(kind);
+    const char* q = strings.data() + g.identity_offset;
+    for (const IdentityHead& h : identity_heads) {
+      if (h.size == 0) return has_values_of_decoded(g);
+      uint8_t kv = static_cast<uint8_t>(q[1]);
+      if (kv >= 0x80) return has_values_of_decoded(g);
+      std::string_view value = labels[h.label].value;
+      size_t value_size = kv - h.kv_base;
+      q += h.size + 4;
+      if (value.size() != value_size || !same_bytes(value.data(), q, value_size)) return false;
+      q += value_size;
+    }
+    return true;
+  }
+
+  bool has_values_of_decoded(const Group& g) const {
     AttributeReader attributes(strings.data() + g.identity_offset, g.identity_size);
     std::string_view name, value;
     for (const LabelRef& l : labels) {
@@ -1113,7 +1231,7 @@ struct Transaction::State {
     if (last_group != kNone && last_group_layout == layout_serial) {
       Group& last = groups[last_group];
       if (last.family == family_index) {
-        if (has_values_of(last)) return last;
+        if (has_values_of(last, f.kind)) return last;
         differs_from_last = true;
       }
     }
@@ -1239,7 +1357,10 @@ struct Transaction::State {
   void append(const model::Sample& sample) {
     ++samples_seen;
     std::string_view job, instance;
-    prepare_labels(sample.labels, &job, &instance);
+    bool names_repeat = sample.repeats_label_names && layout_is_last_sample;
+    layout_is_last_sample = false;  // until prepare_labels returns
+    prepare_labels(sample.labels, names_repeat, &job, &instance);
+    layout_is_last_sample = true;
     uint32_t resource = layout_resource(job, instance);
     if (sample.name == "target_info") {
       merge_target_info(resources[resource]);
@@ -1266,14 +1387,15 @@ struct Transaction::State {
     switch (f.kind) {
       case Kind::kHistogram:
       case Kind::kSummary:
-        if (has_suffix(name, "_sum")) {
+        // ends_with: has_suffix inline (every bucket asks twice).
+        if (name.ends_with("_sum")) {
           g.sum = sample.value;
           g.has_sum = true;
-        } else if (has_suffix(name, "_count")) {
+        } else if (name.ends_with("_count")) {
           g.count = sample.value;
           g.has_count = true;
         } else if (name.size() == f.metadata_name.size() + 8 && name.starts_with(f.metadata_name) &&
-                   has_suffix(name, "_created")) {
+                   name.ends_with("_created")) {
           g.created = sample.value;
           g.has_created = true;
         } else {
@@ -1333,7 +1455,8 @@ struct Transaction::State {
   void append_native(std::string_view family_name, const model::NativeHistogram& h) {
     ++samples_seen;
     std::string_view job, instance;
-    prepare_labels(h.labels, &job, &instance);
+    layout_is_last_sample = false;
+    prepare_labels(h.labels, false, &job, &instance);
     uint32_t resource = resource_for(job, instance);
     uint32_t scope = scope_for(resource);
     uint32_t family_index = family_for(scope, true, family_name);
@@ -2589,6 +2712,7 @@ struct Transaction::State {
       options = std::move(saved_targets);
       layout.valid = false;
       other_layout.valid = false;
+      layout_is_last_sample = false;
     }
   }
 };

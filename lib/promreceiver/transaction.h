@@ -71,6 +71,8 @@ class Transaction {
 
   // Throws promotel::Error (without a position) for a series Prometheus would reject the whole
   // scrape for: duplicate label names.
+  // sample.repeats_label_names is taken to mean "the names of the last append()'s sample": a
+  // caller that leaves out some of a producer's samples clears it on the next one appended.
   void append(const model::Sample& sample);
   // A native histogram of the family named family_name (protobuf exposition only).
   void append_native_histogram(std::string_view family_name, const model::NativeHistogram& h);

@@ -346,5 +346,87 @@ TEST(Transaction, MetadataIsRememberedForTheLastFamiliesOnly) {
   EXPECT_TRUE(m[1].has_gauge());
 }
 
+// What the series of a request are made of, for the hint test below.
+struct Series {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> labels;
+  double value = 0;
+};
+
+// The request the series make, each appended with repeats_label_names telling the truth
+// (hints) or left unset; a native histogram is appended before series `native_before`.
+std::string serialized(const std::vector<Series>& series, bool hints, size_t native_before) {
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  tx.set_type("c", MetricType::kCounter);
+  const Series* previous = nullptr;
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i == native_before) {
+      // As many labels as the c_total series around it, other names.
+      std::vector<Label> native_labels = {{"p", "1"}, {"q", "2"}};
+      model::NativeHistogram h;
+      h.labels = model::Labels(native_labels.data(), native_labels.size());
+      h.count = 1;
+      h.sum = 1;
+      tx.append_native_histogram("n", h);
+    }
+    const Series& s = series[i];
+    std::vector<Label> labels;
+    for (const auto& [name, value] : s.labels) labels.push_back({name, value});
+    model::Sample m = sample(s.name, s.value, labels);
+    if (hints && previous != nullptr && previous->labels.size() == s.labels.size()) {
+      m.repeats_label_names = true;
+      for (size_t j = 0; j < s.labels.size(); ++j) {
+        m.repeats_label_names = m.repeats_label_names && previous->labels[j].first == s.labels[j].first;
+      }
+    }
+    tx.append(m);
+    previous = &s;
+  }
+  std::string out;
+  tx.commit_serialized(&out);
+  return out;
+}
+
+TEST(Transaction, NameRepeatHintsChangeNothing) {
+  // Values of every length class the identity layout copies differently (none, 1-3 bytes,
+  // a word, up to 64, longer, and past a one-byte KeyValue length), a name too long for a
+  // layout head, values that become empty (the same names in another layout), histograms
+  // whose buckets and _sum/_count take turns, and series coming back later.
+  std::string long_name(40, 'n');
+  std::vector<std::string> values = {"", "1", "12", "123", "1234", "12345678", "123456789abcdefgh",
+                                     std::string(64, 'v'), std::string(65, 'w'),
+                                     std::string(130, 'x')};
+  std::vector<Series> series;
+  for (size_t i = 0; i < values.size(); ++i) {
+    series.push_back({"c_total", {{"a", values[i]}, {"b", values[(i + 3) % values.size()]}}, 1.0 * i});
+    series.push_back({"g", {{long_name, values[i]}, {"b", "x"}, {"instance", "exposed"}}, 2.0 * i});
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    series.push_back({"c_total", {{"a", values[i]}, {"b", values[(i + 3) % values.size()]}}, 3.0});
+  }
+  for (int i = 0; i < 4; ++i) {
+    std::vector<std::pair<std::string, std::string>> l = {{"a", std::to_string(i % 2)},
+                                                          {"b", values[i * 2]}};
+    for (std::string le : {"0.5", "1", "+Inf"}) {
+      auto with_le = l;
+      with_le.emplace_back("le", le);
+      series.push_back({"h_bucket", with_le, 1.0 * i});
+    }
+    series.push_back({"h_sum", l, 2.0});
+    series.push_back({"h_count", l, 3.0});
+  }
+  std::string want = serialized(series, false, series.size());
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(serialized(series, true, series.size()), want);
+  // Without hints a native histogram changes nothing here; with them, the series after it
+  // (whose names do repeat those of the sample before) must not take its layout.
+  size_t in_repeats = 2 * values.size() + 1;  // a c_total after a c_total
+  for (size_t native_before : {size_t{1}, size_t{5}, in_repeats, series.size() - 3}) {
+    EXPECT_EQ(serialized(series, true, native_before), serialized(series, false, native_before))
+        << native_before;
+  }
+}
+
 }  // namespace
 }  // namespace promotel::promreceiver
