@@ -67,12 +67,14 @@ Slice Batch::append_labels(std::span<const model::Label> labels, const char* con
   char* p = start;
   for (size_t k = 0; k < labels.size(); ++k) {
     const auto& l = labels[k];
-    size_t name = l.name.size(), value = l.value.size();
+    // Read before the stores below, which the compiler cannot tell apart from the labels.
+    const size_t name = l.name.size(), value = l.value.size();
+    const std::string_view value_bytes = l.value;
+    const char* part = name_parts[k];
     if (name + value + 4 < 128) {
       p[0] = char(wire::tag(1, wire::kLengthDelimited));
       p[1] = char(4 + name + value);
       // `0a N name 12`: N + 3 bytes, copied as 16 or 32 (the padding is overwritten next).
-      const char* part = name_parts[k];
       if (name + 3 <= 16) {
         std::memcpy(p + 2, part, 16);
       } else if (name + 3 <= 32) {
@@ -82,7 +84,7 @@ Slice Batch::append_labels(std::span<const model::Label> labels, const char* con
       }
       p += 5 + name;
       p[0] = char(value);
-      p = wire::put_short_bytes(p + 1, l.value);
+      p = wire::put_short_bytes(p + 1, value_bytes);
     } else {
       p = wire::put_field_header(p, 1, label_entry_body_size(l));
       p = wire::put_field_bytes(p, 1, l.name);
