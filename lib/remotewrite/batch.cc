@@ -110,11 +110,6 @@ uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t met
   return find_or_add(append_labels(sorted_labels), metadata);
 }
 
-uint32_t Batch::series(std::span<const model::Label> sorted_labels, const char* const* name_parts,
-                       uint32_t metadata) {
-  return find_or_add(append_labels(sorted_labels, name_parts), metadata);
-}
-
 // The series whose label bytes were just appended at `labels`; they are dropped again if the
 // series is known.
 uint32_t Batch::find_or_add(Slice labels, uint32_t metadata) {

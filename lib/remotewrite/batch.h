@@ -119,7 +119,9 @@ class Batch {
   // `0a <name length> name 12` for sorted_labels[k] (names under 125 bytes), followed by at
   // least kNamePartPadding readable bytes. The bytes written are those of the other overload.
   static constexpr size_t kNamePartPadding = 32;
-  uint32_t series(std::span<const model::Label> sorted_labels, const char* const* name_parts, uint32_t metadata);
+  uint32_t series(std::span<const model::Label> sorted_labels, const char* const* name_parts, uint32_t metadata) {
+    return find_or_add(append_labels(sorted_labels, name_parts), metadata);
+  }
   void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0);
   void add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels, double value,
                     int64_t timestamp);
