@@ -59,6 +59,42 @@ Slice Batch::append_labels(std::span<const model::Label> labels) {
   return Slice{uint32_t(offset), uint32_t(p - start)};
 }
 
+Slice Batch::append_labels(std::span<const model::Label> labels, const char* const* name_parts) {
+  size_t bound = kNamePartPadding;  // the name parts are copied in whole words
+  for (const auto& l : labels) bound += l.name.size() + l.value.size() + 18;
+  size_t offset = arena_.size();
+  char* const start = arena_.room(bound);
+  char* p = start;
+  for (size_t k = 0; k < labels.size(); ++k) {
+    const auto& l = labels[k];
+    // Read before the stores below, which the compiler cannot tell apart from the labels.
+    const size_t name = l.name.size(), value = l.value.size();
+    const std::string_view value_bytes = l.value;
+    const char* part = name_parts[k];
+    if (name + value + 4 < 128) {
+      p[0] = char(wire::tag(1, wire::kLengthDelimited));
+      p[1] = char(4 + name + value);
+      // `0a N name 12`: N + 3 bytes, copied as 16 or 32 (the padding is overwritten next).
+      if (name + 3 <= 16) {
+        std::memcpy(p + 2, part, 16);
+      } else if (name + 3 <= 32) {
+        std::memcpy(p + 2, part, 32);
+      } else {
+        std::memcpy(p + 2, part, name + 3);
+      }
+      p += 5 + name;
+      p[0] = char(value);
+      p = wire::put_short_bytes(p + 1, value_bytes);
+    } else {
+      p = wire::put_field_header(p, 1, label_entry_body_size(l));
+      p = wire::put_field_bytes(p, 1, l.name);
+      p = wire::put_field_bytes(p, 2, l.value);
+    }
+  }
+  arena_.commit(size_t(p - start));
+  return Slice{uint32_t(offset), uint32_t(p - start)};
+}
+
 void Batch::grow_table() {
   size_t size = table_.empty() ? 1024 : table_.size() * 2;
   table_.assign(size, 0);
@@ -71,7 +107,12 @@ void Batch::grow_table() {
 }
 
 uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t metadata) {
-  Slice labels = append_labels(sorted_labels);
+  return find_or_add(append_labels(sorted_labels), metadata);
+}
+
+// The series whose label bytes were just appended at `labels`; they are dropped again if the
+// series is known.
+uint32_t Batch::find_or_add(Slice labels, uint32_t metadata) {
   std::string_view key = bytes(labels);
   uint64_t hash = XXH3_64bits(key.data(), key.size());
   if ((series_.size() + 1) * 2 > table_.size()) grow_table();

@@ -115,6 +115,13 @@ class Batch {
   // The series with these labels (sorted by name, unique, non-empty values, __name__ included),
   // added if new. `metadata` is an index from add_metadata() or kNoMetadata.
   uint32_t series(std::span<const model::Label> sorted_labels, uint32_t metadata);
+  // The same, with each label's name part already encoded: name_parts[k] points at
+  // `0a <name length> name 12` for sorted_labels[k] (names under 125 bytes), followed by at
+  // least kNamePartPadding readable bytes. The bytes written are those of the other overload.
+  static constexpr size_t kNamePartPadding = 32;
+  uint32_t series(std::span<const model::Label> sorted_labels, const char* const* name_parts, uint32_t metadata) {
+    return find_or_add(append_labels(sorted_labels, name_parts), metadata);
+  }
   void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0);
   void add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels, double value,
                     int64_t timestamp);
@@ -147,6 +154,8 @@ class Batch {
 
  private:
   Slice append_labels(std::span<const model::Label> labels);
+  Slice append_labels(std::span<const model::Label> labels, const char* const* name_parts);
+  uint32_t find_or_add(Slice labels, uint32_t metadata);
   void grow_table();
 
   ByteArena arena_;

@@ -205,6 +205,11 @@ PushResult push(const PushOptions& options, Output& out) {
       auto parser = exposition::make_parser(*reader, {format, options.strict});
       try {
         for (exposition::Entry e; (e = parser->next()) != exposition::Entry::kEnd;) {
+          if (e == exposition::Entry::kSample) {
+            // The common case on its own: the reason is constructed in place, not moved in.
+            if (std::string why = builder.add(parser->sample()); !why.empty()) report(parser->position(), why);
+            continue;
+          }
           std::string why;
           switch (e) {
             case exposition::Entry::kType: builder.type(parser->metric_name(), parser->type()); break;

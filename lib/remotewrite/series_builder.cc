@@ -10,6 +10,7 @@
 #include "common/bytes.h"
 #include "common/error.h"
 #include "common/utf8.h"
+#include "remotewrite/wire.h"
 
 namespace promotel::remotewrite {
 
@@ -230,6 +231,20 @@ void SeriesBuilder::remember_layout(LabelLayout& layout, model::Labels input, co
     }
     layout.outputs.push_back(LabelLayout::Output{name, source, source == LabelLayout::kFixed ? labels_[k].value : ""});
   }
+  // What Batch writes before each value: `0a <name length> name 12` (a name of 125 bytes or
+  // more makes its entry too long for Batch to use the part).
+  layout.name_parts.clear();
+  std::vector<size_t> part_offsets;
+  for (const auto& o : layout.outputs) {
+    part_offsets.push_back(layout.name_parts.size());
+    layout.name_parts += char(wire::tag(1, wire::kLengthDelimited));
+    layout.name_parts += char(o.name.size() & 0x7f);
+    layout.name_parts += o.name;
+    layout.name_parts += char(wire::tag(2, wire::kLengthDelimited));
+  }
+  layout.name_parts.append(Batch::kNamePartPadding, '\0');
+  layout.name_part_starts.clear();
+  for (size_t offset : part_offsets) layout.name_part_starts.push_back(layout.name_parts.data() + offset);
   layout.valid = true;
 }
 
@@ -282,6 +297,7 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     // The names were checked, renamed and sorted for this layout already; only values change.
     const size_t n = known->outputs.size();
     labels_.resize(n);
+    name_parts_ = known->name_part_starts.data();
     previous_sample_layout_ = true;
     bool ascii = true;  // the metric name and --label values are known to be valid
     for (size_t k = 0; k < n; ++k) {
@@ -363,6 +379,7 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
     }
   }
   remember_layout(layout, input, label_sources_);
+  name_parts_ = layout.name_part_starts.data();
   last_layout_ = next_layout_;
   next_layout_ = (next_layout_ + 1) % kLayouts;
   previous_sample_layout_ = true;
@@ -461,7 +478,7 @@ std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
   }
   make_room();
   uint32_t meta = metadata_for(sample.name, nullptr);
-  uint32_t series = batch_.series(labels_, meta);
+  uint32_t series = batch_.series(labels_, name_parts_, meta);
   double value = options_.stale || extras.stale ? model::stale_nan() : normalize(sample.value);
   batch_.add_sample(series, value, ts, extras.start_ms);
   ++stats_.samples;
@@ -506,7 +523,7 @@ std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogr
   make_room();
   bool gauge = false;
   uint32_t meta = metadata_for(name, &gauge);
-  uint32_t series = batch_.series(labels_, meta);
+  uint32_t series = batch_.series(labels_, name_parts_, meta);
   int64_t start = 0;
   if (h.created_seconds) {
     start = int64_t(std::llround(*h.created_seconds * 1000));

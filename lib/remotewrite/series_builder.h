@@ -128,6 +128,9 @@ class SeriesBuilder {
     std::vector<Input> inputs;
     std::vector<Output> outputs;
     std::deque<std::string> renamed;  // storage for exported_* names
+    // Per output label, its encoded name part for Batch::series (into name_parts, padded).
+    std::string name_parts;
+    std::vector<const char*> name_part_starts;
   };
   static constexpr size_t kLayouts = 4;
   static bool layout_matches(const LabelLayout& layout, model::Labels input);
@@ -136,6 +139,7 @@ class SeriesBuilder {
   void remember_layout(LabelLayout& layout, model::Labels input, const std::vector<int32_t>& sources);
 
   std::vector<model::Label> labels_;
+  const char* const* name_parts_ = nullptr;  // labels_' encoded names (their layout's)
   std::vector<int32_t> label_sources_;  // per labels_ entry while a layout is worked out
   std::array<LabelLayout, kLayouts> layouts_;
   size_t last_layout_ = 0;   // the layout of the last sample, tried first
