@@ -18,6 +18,13 @@ size_t label_entry_body_size(const model::Label& l) {
   return wire::field_size_bytes(l.name.size()) + wire::field_size_bytes(l.value.size());
 }
 
+// A label entry whose lengths do not all fit one byte (rare).
+char* put_long_label_entry(char* p, const model::Label& l) {
+  p = wire::put_field_header(p, 1, label_entry_body_size(l));
+  p = wire::put_field_bytes(p, 1, l.name);
+  return wire::put_field_bytes(p, 2, l.value);
+}
+
 // Fixed cost of one sample in the 1.0 encoding: tag, length, value field, timestamp field.
 constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
 
@@ -50,9 +57,7 @@ Slice Batch::append_labels(std::span<const model::Label> labels) {
       p[1] = char(value);
       p = wire::put_short_bytes(p + 2, l.value);
     } else {
-      p = wire::put_field_header(p, 1, label_entry_body_size(l));
-      p = wire::put_field_bytes(p, 1, l.name);
-      p = wire::put_field_bytes(p, 2, l.value);
+      p = put_long_label_entry(p, l);
     }
   }
   arena_.commit(size_t(p - start));
@@ -86,9 +91,7 @@ Slice Batch::append_labels(std::span<const model::Label> labels, const char* con
       p[0] = char(value);
       p = wire::put_short_bytes(p + 1, value_bytes);
     } else {
-      p = wire::put_field_header(p, 1, label_entry_body_size(l));
-      p = wire::put_field_bytes(p, 1, l.name);
-      p = wire::put_field_bytes(p, 2, l.value);
+      p = put_long_label_entry(p, l);
     }
   }
   arena_.commit(size_t(p - start));
