@@ -215,10 +215,10 @@ PushResult push(const PushOptions& options, Output& out) {
             case exposition::Entry::kType: builder.type(parser->metric_name(), parser->type()); break;
             case exposition::Entry::kHelp: why = builder.help(parser->metric_name(), parser->help()); break;
             case exposition::Entry::kUnit: why = builder.unit(parser->metric_name(), parser->unit()); break;
-            case exposition::Entry::kSample: why = builder.add(parser->sample()); break;
             case exposition::Entry::kNativeHistogram:
               why = builder.add(parser->metric_name(), parser->native_histogram());
               break;
+            case exposition::Entry::kSample:  // handled above
             case exposition::Entry::kEnd: break;
           }
           if (!why.empty()) report(parser->position(), why);
