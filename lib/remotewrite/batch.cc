@@ -18,17 +18,17 @@ size_t label_entry_body_size(const model::Label& l) {
   return wire::field_size_bytes(l.name.size()) + wire::field_size_bytes(l.value.size());
 }
 
-// A label entry whose lengths do not all fit one byte (rare).
-char* put_long_label_entry(char* p, const model::Label& l) {
-  p = wire::put_field_header(p, 1, label_entry_body_size(l));
-  p = wire::put_field_bytes(p, 1, l.name);
-  return wire::put_field_bytes(p, 2, l.value);
-}
-
 // Fixed cost of one sample in the 1.0 encoding: tag, length, value field, timestamp field.
 constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
 
 }  // namespace
+
+// A label entry whose lengths do not all fit one byte (rare).
+char* Batch::put_long_label_entry(char* p, const model::Label& l) {
+  p = wire::put_field_header(p, 1, label_entry_body_size(l));
+  p = wire::put_field_bytes(p, 1, l.name);
+  return wire::put_field_bytes(p, 2, l.value);
+}
 
 void ByteArena::grow(size_t need) {
   size_t capacity = std::max<size_t>({need, capacity_ * 2, 64 * 1024});
@@ -66,33 +66,14 @@ Slice Batch::append_labels(std::span<const model::Label> labels) {
 
 Slice Batch::append_labels(std::span<const model::Label> labels, const char* const* name_parts) {
   size_t bound = kNamePartPadding;  // the name parts are copied in whole words
-  for (const auto& l : labels) bound += l.name.size() + l.value.size() + 18;
+  for (const auto& l : labels) bound += l.name.size() + l.value.size() + kEntryOverhead;
   size_t offset = arena_.size();
   char* const start = arena_.room(bound);
   char* p = start;
   for (size_t k = 0; k < labels.size(); ++k) {
-    const auto& l = labels[k];
-    // Read before the stores below, which the compiler cannot tell apart from the labels.
-    const size_t name = l.name.size(), value = l.value.size();
-    const std::string_view value_bytes = l.value;
-    const char* part = name_parts[k];
-    if (name + value + 4 < 128) {
-      p[0] = char(wire::tag(1, wire::kLengthDelimited));
-      p[1] = char(4 + name + value);
-      // `0a N name 12`: N + 3 bytes, copied as 16 or 32 (the padding is overwritten next).
-      if (name + 3 <= 16) {
-        std::memcpy(p + 2, part, 16);
-      } else if (name + 3 <= 32) {
-        std::memcpy(p + 2, part, 32);
-      } else {
-        std::memcpy(p + 2, part, name + 3);
-      }
-      p += 5 + name;
-      p[0] = char(value);
-      p = wire::put_short_bytes(p + 1, value_bytes);
-    } else {
-      p = put_long_label_entry(p, l);
-    }
+    // Read before the stores, which the compiler cannot tell apart from the labels.
+    const model::Label l = labels[k];
+    p = put_label_entry(p, l.name, name_parts[k], l.value);
   }
   arena_.commit(size_t(p - start));
   return Slice{uint32_t(offset), uint32_t(p - start)};

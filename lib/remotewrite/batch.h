@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/metric.h"
+#include "remotewrite/wire.h"
 
 namespace promotel::remotewrite {
 
@@ -122,6 +123,42 @@ class Batch {
   uint32_t series(std::span<const model::Label> sorted_labels, const char* const* name_parts, uint32_t metadata) {
     return find_or_add(append_labels(sorted_labels, name_parts), metadata);
   }
+  // The same, for a caller that writes the label entries itself (with put_label_entry, in
+  // sorted order): `write(p)` gets room for `bound` bytes at p and returns the end of what it
+  // wrote.
+  template <class Write>
+  uint32_t series_written(size_t bound, uint32_t metadata, Write write) {
+    const size_t offset = arena_.size();
+    char* const start = arena_.room(bound);
+    char* const end = write(start);
+    arena_.commit(size_t(end - start));
+    return find_or_add(Slice{uint32_t(offset), uint32_t(end - start)}, metadata);
+  }
+  // Room one label entry may take besides its name and value (tags and five-byte lengths),
+  // and, once per series, the padding the name-part copies may write beyond.
+  static constexpr size_t kEntryOverhead = 18;
+  // Writes the Label entry of `name` and `value` whose name part is `part` (see above) at p;
+  // returns its end. Needs name + value + kEntryOverhead + kNamePartPadding bytes of room.
+  [[gnu::always_inline]] static char* put_label_entry(char* p, std::string_view name, const char* part,
+                                                      std::string_view value) {
+    const size_t name_size = name.size(), value_size = value.size();
+    if (name_size + value_size + 4 < 128) [[likely]] {
+      p[0] = char(kLabelEntryTag);
+      p[1] = char(4 + name_size + value_size);
+      // `0a N name 12`: N + 3 bytes, copied as 16 or 32 (the padding is overwritten next).
+      if (name_size + 3 <= 16) {
+        std::memcpy(p + 2, part, 16);
+      } else if (name_size + 3 <= 32) {
+        std::memcpy(p + 2, part, 32);
+      } else {
+        std::memcpy(p + 2, part, name_size + 3);
+      }
+      p += 5 + name_size;
+      p[0] = char(value_size);
+      return wire::put_short_bytes(p + 1, value);
+    }
+    return put_long_label_entry(p, model::Label{name, value});
+  }
   void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0);
   void add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels, double value,
                     int64_t timestamp);
@@ -153,6 +190,8 @@ class Batch {
   void clear();
 
  private:
+  static constexpr uint8_t kLabelEntryTag = 0x0a;  // field 1, length-delimited
+  static char* put_long_label_entry(char* p, const model::Label& l);
   Slice append_labels(std::span<const model::Label> labels);
   Slice append_labels(std::span<const model::Label> labels, const char* const* name_parts);
   uint32_t find_or_add(Slice labels, uint32_t metadata);

@@ -245,6 +245,12 @@ void SeriesBuilder::remember_layout(LabelLayout& layout, model::Labels input, co
   layout.name_parts.append(Batch::kNamePartPadding, '\0');
   layout.name_part_starts.clear();
   for (size_t offset : part_offsets) layout.name_part_starts.push_back(layout.name_parts.data() + offset);
+  layout.fixed_bound = Batch::kNamePartPadding;
+  for (size_t k = 0; k < layout.outputs.size(); ++k) {
+    auto& o = layout.outputs[k];
+    o.name_part = layout.name_part_starts[k];
+    layout.fixed_bound += o.name.size() + o.value.size() + Batch::kEntryOverhead;
+  }
   layout.valid = true;
 }
 
@@ -258,6 +264,7 @@ bool SeriesBuilder::empties_match(const LabelLayout& layout, model::Labels input
 
 std::string SeriesBuilder::series_labels(std::string_view name, model::Labels input, bool repeats_names,
                                          bool values_utf8) {
+  pending_layout_ = nullptr;
   // Consecutive samples mostly share their metric name: check each name once.
   if (name.empty() || !same_bytes(name, last_valid_name_)) {
     if (!is_valid_metric_name(name)) {
@@ -295,23 +302,19 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
   }
   if (known) {
     // The names were checked, renamed and sorted for this layout already; only values change.
-    const size_t n = known->outputs.size();
-    labels_.resize(n);
     name_parts_ = known->name_part_starts.data();
     previous_sample_layout_ = true;
+    pending_layout_ = known;
+    pending_input_ = input;
+    pending_name_ = name;
+    if (values_utf8) return {};
     bool ascii = true;  // the metric name and --label values are known to be valid
-    for (size_t k = 0; k < n; ++k) {
-      const auto& o = known->outputs[k];
-      std::string_view value;
-      if (o.source >= 0) {
-        value = input[o.source].value;
-        if (!values_utf8) ascii &= is_ascii(value);
-      } else {
-        value = o.source == LabelLayout::kMetricName ? name : o.value;
-      }
-      labels_[k] = model::Label{o.name, value};
+    for (const auto& o : known->outputs) {
+      if (o.source >= 0) ascii &= is_ascii(input[o.source].value);
     }
-    return ascii ? std::string() : check_values();
+    if (ascii) return {};
+    materialize_labels();
+    return check_values();
   }
 
   // A new layout replaces the oldest one (its names may point into its renamed strings).
@@ -386,6 +389,38 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
   return values_utf8 ? std::string() : check_values();
 }
 
+void SeriesBuilder::materialize_labels() {
+  if (!pending_layout_) return;
+  const auto& outputs = pending_layout_->outputs;
+  labels_.resize(outputs.size());
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const auto& o = outputs[k];
+    std::string_view value = o.source >= 0                          ? pending_input_[o.source].value
+                             : o.source == LabelLayout::kMetricName ? pending_name_
+                                                                    : o.value;
+    labels_[k] = model::Label{o.name, value};
+  }
+  pending_layout_ = nullptr;
+}
+
+uint32_t SeriesBuilder::batch_series(uint32_t metadata) {
+  if (!pending_layout_) return batch_.series(labels_, name_parts_, metadata);
+  const LabelLayout& layout = *pending_layout_;
+  const model::Labels input = pending_input_;
+  const std::string_view name = pending_name_;
+  size_t bound = layout.fixed_bound + name.size();
+  for (const auto& l : input) bound += l.value.size();  // those dropped too: a bound
+  return batch_.series_written(bound, metadata, [&](char* p) {
+    for (const auto& o : layout.outputs) {
+      std::string_view value = o.source >= 0                          ? input[o.source].value
+                               : o.source == LabelLayout::kMetricName ? name
+                                                                      : o.value;
+      p = Batch::put_label_entry(p, o.name, o.name_part, value);
+    }
+    return p;
+  });
+}
+
 std::string SeriesBuilder::exemplar_labels(model::Labels input) {
   exemplar_labels_.clear();
   for (const auto& l : input) {
@@ -422,6 +457,7 @@ void SeriesBuilder::apply_created(int64_t start_ms) {
       family_.type != MetricType::kSummary) {
     return;
   }
+  materialize_labels();
   auto& samples = batch_.mutable_samples();
   std::vector<model::Label> decoded;
   auto rest_matches = [&](const std::vector<model::Label>& series) {
@@ -478,7 +514,7 @@ std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
   }
   make_room();
   uint32_t meta = metadata_for(sample.name, nullptr);
-  uint32_t series = batch_.series(labels_, name_parts_, meta);
+  uint32_t series = batch_series(meta);
   double value = options_.stale || extras.stale ? model::stale_nan() : normalize(sample.value);
   batch_.add_sample(series, value, ts, extras.start_ms);
   ++stats_.samples;
@@ -523,7 +559,7 @@ std::string SeriesBuilder::add(std::string_view name, const model::NativeHistogr
   make_room();
   bool gauge = false;
   uint32_t meta = metadata_for(name, &gauge);
-  uint32_t series = batch_.series(labels_, name_parts_, meta);
+  uint32_t series = batch_series(meta);
   int64_t start = 0;
   if (h.created_seconds) {
     start = int64_t(std::llround(*h.created_seconds * 1000));

@@ -118,6 +118,7 @@ class SeriesBuilder {
       std::string_view name;   // into names or renamed, or a --label/"__name__" string
       int32_t source;          // input label index, kMetricName or kFixed
       std::string_view value;  // kFixed only
+      const char* name_part = nullptr;  // into name_parts
     };
     bool valid = false;
     std::string names;                // the input names, concatenated
@@ -131,12 +132,23 @@ class SeriesBuilder {
     // Per output label, its encoded name part for Batch::series (into name_parts, padded).
     std::string name_parts;
     std::vector<const char*> name_part_starts;
+    // Room for the entries besides the metric name and the input's values.
+    size_t fixed_bound = 0;
   };
   static constexpr size_t kLayouts = 4;
   static bool layout_matches(const LabelLayout& layout, model::Labels input);
   // Only the label count and which values are empty (the names are known to match).
   static bool empties_match(const LabelLayout& layout, model::Labels input);
   void remember_layout(LabelLayout& layout, model::Labels input, const std::vector<int32_t>& sources);
+
+  // A sample of a known layout whose values need no check leaves labels_ unbuilt: the batch's
+  // label entries are written straight from the layout and the input (batch_series()), and
+  // labels_ is filled only if something else needs it (materialize_labels()).
+  const LabelLayout* pending_layout_ = nullptr;
+  model::Labels pending_input_;
+  std::string_view pending_name_;
+  void materialize_labels();
+  uint32_t batch_series(uint32_t metadata);
 
   std::vector<model::Label> labels_;
   const char* const* name_parts_ = nullptr;  // labels_' encoded names (their layout's)
