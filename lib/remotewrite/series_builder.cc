@@ -154,6 +154,7 @@ void SeriesBuilder::type(std::string_view family, model::MetricType type) {
     family_.type = type;
     family_index_ = Batch::kNoMetadata;
   }
+  metadata_cache_.valid = false;
 }
 
 std::string SeriesBuilder::help(std::string_view family, std::string_view help) {
@@ -165,6 +166,7 @@ std::string SeriesBuilder::help(std::string_view family, std::string_view help) 
     family_.help = help;
   }
   family_index_ = Batch::kNoMetadata;
+  metadata_cache_.valid = false;
   return {};
 }
 
@@ -177,10 +179,22 @@ std::string SeriesBuilder::unit(std::string_view family, std::string_view unit) 
     family_.unit = unit;
   }
   family_index_ = Batch::kNoMetadata;
+  metadata_cache_.valid = false;
   return {};
 }
 
-uint32_t SeriesBuilder::metadata_for(std::string_view name, bool* gauge_histogram) {
+uint32_t SeriesBuilder::metadata_for_new_name(std::string_view name, bool* gauge_histogram) {
+  bool gauge = false;
+  uint32_t index = find_metadata(name, &gauge);
+  metadata_cache_.name.assign(name);
+  metadata_cache_.index = index;
+  metadata_cache_.gauge_histogram = gauge;
+  metadata_cache_.valid = true;
+  if (gauge_histogram) *gauge_histogram = gauge;
+  return index;
+}
+
+uint32_t SeriesBuilder::find_metadata(std::string_view name, bool* gauge_histogram) {
   if (have_family_ &&
       (same_bytes(name, family_.family) ||
        (name.starts_with(family_.family) &&
@@ -493,10 +507,30 @@ void SeriesBuilder::make_room() {
   }
 }
 
+bool SeriesBuilder::hinted_labels(const model::Sample& sample) {
+  if (!(sample.repeats_label_names && sample.label_values_utf8 && previous_sample_layout_)) return false;
+  const LabelLayout& layout = layouts_[last_layout_];
+  const model::Labels input = sample.labels;
+  if (!layout.valid || input.size() != layout.inputs.size() || sample.name.empty() ||
+      !same_bytes(sample.name, last_valid_name_)) {
+    return false;
+  }
+  bool empties_match = true;
+  for (size_t i = 0; i < input.size(); ++i) empties_match &= input[i].value.empty() == layout.inputs[i].empty_value;
+  if (!empties_match) return false;
+  name_parts_ = layout.name_part_starts.data();
+  pending_layout_ = &layout;
+  pending_input_ = input;
+  pending_name_ = sample.name;
+  return true;
+}
+
 std::string SeriesBuilder::add(const model::Sample& sample, Extras extras) {
-  if (std::string why = series_labels(sample.name, sample.labels, sample.repeats_label_names,
-                                      sample.label_values_utf8);
-      !why.empty()) {
+  if (hinted_labels(sample)) {
+    // As series_labels would have decided, for less.
+  } else if (std::string why = series_labels(sample.name, sample.labels, sample.repeats_label_names,
+                                             sample.label_values_utf8);
+             !why.empty()) {
     ++stats_.refused;
     return why;
   }
@@ -589,6 +623,7 @@ void SeriesBuilder::flush() {
   batch_.clear();
   family_index_ = Batch::kNoMetadata;
   unknown_index_ = Batch::kNoMetadata;
+  metadata_cache_.valid = false;
 }
 
 void SeriesBuilder::finish() { flush(); }
@@ -598,6 +633,7 @@ void SeriesBuilder::start_input() {
   have_family_ = false;
   family_index_ = Batch::kNoMetadata;
   unknown_index_ = Batch::kNoMetadata;
+  metadata_cache_.valid = false;
 }
 
 }  // namespace promotel::remotewrite

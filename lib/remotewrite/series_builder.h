@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/bytes.h"
 #include "model/metric.h"
 #include "remotewrite/batch.h"
 
@@ -84,10 +85,22 @@ class SeriesBuilder {
   const BuilderStats& stats() const { return stats_; }
 
  private:
-  uint32_t metadata_for(std::string_view sample_name, bool* gauge_histogram);
+  uint32_t metadata_for(std::string_view sample_name, bool* gauge_histogram) {
+    // Samples of one name mostly come in runs (a family's series, a histogram's buckets).
+    if (metadata_cache_.valid && same_bytes(sample_name, metadata_cache_.name)) {
+      if (gauge_histogram) *gauge_histogram = metadata_cache_.gauge_histogram;
+      return metadata_cache_.index;
+    }
+    return metadata_for_new_name(sample_name, gauge_histogram);
+  }
+  uint32_t metadata_for_new_name(std::string_view sample_name, bool* gauge_histogram);
+  uint32_t find_metadata(std::string_view sample_name, bool* gauge_histogram);
   // Builds labels_ for a series; returns "" or a reason.
   // `repeats_names` and `values_utf8` are the producer's hints (model::Sample).
   std::string series_labels(std::string_view name, model::Labels input, bool repeats_names, bool values_utf8);
+  // series_labels' common case on its own: the producer's hint names the last layout, the
+  // metric name is the last valid one and the values are UTF-8. False: call series_labels.
+  bool hinted_labels(const model::Sample& sample);
   std::string exemplar_labels(model::Labels input);
   void make_room();
   void apply_created(int64_t start_ms);
@@ -104,6 +117,13 @@ class SeriesBuilder {
   uint32_t family_index_ = Batch::kNoMetadata;  // its index in batch_, if added
   std::string unknown_name_;  // the last family-less sample name and its metadata index
   uint32_t unknown_index_ = Batch::kNoMetadata;
+  // What metadata_for answered last; dropped whenever the family or the batch changes.
+  struct {
+    bool valid = false;
+    std::string name;
+    uint32_t index = Batch::kNoMetadata;
+    bool gauge_histogram = false;
+  } metadata_cache_;
 
   // What series_labels decided for a label-name layout: the input's names (and which values
   // were empty, as those labels are dropped) and, for each output label in sorted order, its
