@@ -18,9 +18,6 @@ size_t label_entry_body_size(const model::Label& l) {
   return wire::field_size_bytes(l.name.size()) + wire::field_size_bytes(l.value.size());
 }
 
-// Fixed cost of one sample in the 1.0 encoding: tag, length, value field, timestamp field.
-constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
-
 }  // namespace
 
 // A label entry whose lengths do not all fit one byte (rare).
@@ -115,15 +112,6 @@ uint32_t Batch::find_or_add(Slice labels, uint32_t metadata) {
   table_[slot] = index + 1;
   estimated_bytes_ += labels.size + 4;
   return index;
-}
-
-void Batch::add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp) {
-  Series& s = series_[series];
-  if (series != last_series_ && s.samples > 0) samples_grouped_ = false;
-  last_series_ = series;
-  ++s.samples;
-  samples_.push_back(SampleRecord{series, value, timestamp, start_timestamp});
-  estimated_bytes_ += kSampleEstimate;
 }
 
 void Batch::add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels,

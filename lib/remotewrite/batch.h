@@ -159,7 +159,14 @@ class Batch {
     }
     return put_long_label_entry(p, model::Label{name, value});
   }
-  void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0);
+  void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0) {
+    Series& s = series_[series];
+    if (series != last_series_ && s.samples > 0) samples_grouped_ = false;
+    last_series_ = series;
+    ++s.samples;
+    samples_.push_back(SampleRecord{series, value, timestamp, start_timestamp});
+    estimated_bytes_ += kSampleEstimate;
+  }
   void add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels, double value,
                     int64_t timestamp);
   // A native histogram; `gauge` sets the GAUGE reset hint (gauge histograms).
@@ -190,6 +197,8 @@ class Batch {
   void clear();
 
  private:
+  // Fixed cost of one sample in the 1.0 encoding: tag, length, value field, timestamp field.
+  static constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
   static constexpr uint8_t kLabelEntryTag = 0x0a;  // field 1, length-delimited
   static char* put_long_label_entry(char* p, const model::Label& l);
   Slice append_labels(std::span<const model::Label> labels);

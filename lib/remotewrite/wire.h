@@ -79,6 +79,12 @@ inline char* put_short_bytes(char* p, std::string_view s) {
     std::memcpy(tail, q + n - 16, 16);
     std::memcpy(p, head, 16);
     std::memcpy(p + n - 16, tail, 16);
+  } else if (n <= 64) {  // 33..64: long metric names (a histogram's `_bucket`), two 32-byte moves
+    char head[32], tail[32];
+    std::memcpy(head, q, 32);
+    std::memcpy(tail, q + n - 32, 32);
+    std::memcpy(p, head, 32);
+    std::memcpy(p + n - 32, tail, 32);
   } else {
     std::memcpy(p, q, n);
   }
