@@ -88,6 +88,7 @@ void Batch::grow_table() {
 }
 
 uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t metadata) {
+  arena_.extend(kHeaderRoom);
   return find_or_add(append_labels(sorted_labels), metadata);
 }
 
@@ -102,20 +103,72 @@ uint32_t Batch::find_or_add(Slice labels, uint32_t metadata) {
   while (uint32_t entry = table_[slot]) {
     const Series& s = series_[entry - 1];
     if (s.hash == hash && bytes(s.labels) == key) {
-      arena_.truncate(labels.offset);  // already known: drop the copy
+      arena_.truncate(labels.offset - kHeaderRoom);  // already known: drop the copy
       return entry - 1;
     }
     slot = (slot + 1) & mask;
   }
   uint32_t index = uint32_t(series_.size());
+  if (v1_in_place_) {
+    const size_t header = labels.offset - kHeaderRoom;
+    const size_t room = 1 + wire::varint_size(labels.size + kSampleFieldGuess);
+    if (fresh_series_ != kNone || room > kHeaderRoom) {
+      v1_in_place_ = false;  // a series without a sample, or a very long one
+    } else {
+      if (room < kHeaderRoom) {
+        std::memmove(arena_.data() + header + room, arena_.data() + labels.offset, labels.size);
+        labels.offset = uint32_t(header + room);
+        arena_.truncate(labels.offset + labels.size);
+      }
+      if (index == 0) v1_begin_ = header;
+      fresh_series_ = index;
+      fresh_header_ = header;
+    }
+  }
   series_.push_back(Series{labels, hash, metadata, 0, 0});
   table_[slot] = index + 1;
   estimated_bytes_ += labels.size + 4;
   return index;
 }
 
+void Batch::put_v1_sample(uint32_t series, double value, int64_t timestamp) {
+  const Series& s = series_[series];
+  if (series != fresh_series_) {
+    v1_in_place_ = false;  // a second sample, or one after another series was looked up
+    return;
+  }
+  fresh_series_ = kNone;
+  if (timestamp_size_ == 0 || uint64_t(timestamp) != timestamp_) {
+    timestamp_ = uint64_t(timestamp);
+    timestamp_size_ = size_t(wire::put_field_varint(timestamp_field_, 2, timestamp_) - timestamp_field_);
+  }
+  const size_t sample_body = wire::field_size_double() + timestamp_size_;
+  const size_t body = s.labels.size + 2 + sample_body;
+  // The room is 2 bytes (tag, a one-byte length) or 3 (a two-byte length).
+  const bool two_byte_length = s.labels.offset - fresh_header_ == 3;
+  if (two_byte_length ? body < 128 || body >= 16384 : body >= 128) {
+    v1_in_place_ = false;  // the room guessed for the header does not fit
+    return;
+  }
+  char* p = arena_.room(2 + wire::field_size_double() + sizeof timestamp_field_);
+  p[0] = char(wire::tag(2, wire::kLengthDelimited));
+  p[1] = char(sample_body);
+  p = wire::put_field_double(p + 2, 1, value);
+  std::memcpy(p, timestamp_field_, sizeof timestamp_field_);
+  arena_.commit(2 + sample_body);
+  char* header = arena_.data() + fresh_header_;
+  header[0] = char(wire::tag(1, wire::kLengthDelimited));
+  if (two_byte_length) {
+    header[1] = char(body | 0x80);
+    header[2] = char(body >> 7);
+  } else {
+    header[1] = char(body);
+  }
+}
+
 void Batch::add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels,
                          double value, int64_t timestamp) {
+  v1_in_place_ = false;
   Slice labels = append_labels(sorted_labels);
   exemplars_.push_back(ExemplarRecord{series, labels, value, timestamp});
   estimated_bytes_ += labels.size + 24;
@@ -203,6 +256,7 @@ void Batch::add_histogram(uint32_t series, const model::NativeHistogram& h, int6
   }
   if (gauge) p = wire::put_field_varint(p, 14, 3);
 
+  v1_in_place_ = false;
   Series& s = series_[series];
   ++s.histograms;
   histograms_.push_back(HistogramRecord{series, Slice{uint32_t(offset), uint32_t(size)}, timestamp,
@@ -213,6 +267,7 @@ void Batch::add_histogram(uint32_t series, const model::NativeHistogram& h, int6
 uint32_t Batch::add_metadata(const Metadata& metadata) {
   auto [it, inserted] = metadata_index_.try_emplace(metadata.family, uint32_t(metadata_.size()));
   if (!inserted) return it->second;
+  if (v1_complete_) v1_in_place_ = false;  // after finalize(): the body in place lacks it
   metadata_.push_back(metadata);
   estimated_bytes_ += metadata.family.size() + metadata.help.size() + metadata.unit.size() + 12;
   return uint32_t(metadata_.size() - 1);
@@ -231,10 +286,38 @@ void Batch::finalize() {
   if (!std::is_sorted(histograms_.begin(), histograms_.end(), by_series)) {
     std::stable_sort(histograms_.begin(), histograms_.end(), by_series);
   }
+  if (v1_in_place_ && !v1_complete_ && !series_.empty() && fresh_series_ == kNone) {
+    // The TimeSeries are in place: the metadata entries complete the 1.0 body.
+    size_t size = 0;
+    for (const auto& m : metadata_) size += wire::field_size_bytes(metadata_v1_body_size(m));
+    char* p = arena_.extend(size);
+    for (const auto& m : metadata_) p = put_metadata_v1(p, m);
+    v1_complete_ = true;
+    v1_end_ = arena_.size();
+  }
+}
+
+size_t Batch::metadata_v1_body_size(const Metadata& m) {
+  size_t n = wire::field_size_varint(uint64_t(m.type)) + wire::field_size_bytes(m.family.size());
+  if (!m.help.empty()) n += wire::field_size_bytes(m.help.size());
+  if (!m.unit.empty()) n += wire::field_size_bytes(m.unit.size());
+  return n;
+}
+
+char* Batch::put_metadata_v1(char* p, const Metadata& m) {
+  p = wire::put_field_header(p, 3, metadata_v1_body_size(m));
+  p = wire::put_field_varint(p, 1, uint64_t(m.type));
+  p = wire::put_field_bytes(p, 2, m.family);
+  if (!m.help.empty()) p = wire::put_field_bytes(p, 4, m.help);
+  if (!m.unit.empty()) p = wire::put_field_bytes(p, 5, m.unit);
+  return p;
 }
 
 void Batch::clear() {
   arena_.clear();
+  v1_in_place_ = v1_wanted_;
+  v1_complete_ = false;
+  fresh_series_ = kNone;
   series_.clear();
   samples_.clear();
   samples_grouped_ = true;

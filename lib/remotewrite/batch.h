@@ -73,6 +73,7 @@ class ByteArena {
   void truncate(size_t size) { size_ = size; }
   void clear() { size_ = 0; }
   size_t size() const { return size_; }
+  char* data() { return data_.get(); }
   std::string_view view() const { return std::string_view(data_.get(), size_); }
 
  private:
@@ -121,6 +122,7 @@ class Batch {
   // least kNamePartPadding readable bytes. The bytes written are those of the other overload.
   static constexpr size_t kNamePartPadding = 32;
   uint32_t series(std::span<const model::Label> sorted_labels, const char* const* name_parts, uint32_t metadata) {
+    arena_.extend(kHeaderRoom);
     return find_or_add(append_labels(sorted_labels, name_parts), metadata);
   }
   // The same, for a caller that writes the label entries itself (with put_label_entry, in
@@ -128,6 +130,7 @@ class Batch {
   // wrote.
   template <class Write>
   uint32_t series_written(size_t bound, uint32_t metadata, Write write) {
+    arena_.extend(kHeaderRoom);
     const size_t offset = arena_.size();
     char* const start = arena_.room(bound);
     char* const end = write(start);
@@ -160,6 +163,7 @@ class Batch {
     return put_long_label_entry(p, model::Label{name, value});
   }
   void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0) {
+    if (v1_in_place_) put_v1_sample(series, value, timestamp);
     Series& s = series_[series];
     if (series != last_series_ && s.samples > 0) samples_grouped_ = false;
     last_series_ = series;
@@ -184,6 +188,21 @@ class Batch {
   size_t estimated_bytes() const { return estimated_bytes_; }
 
   std::string_view bytes(Slice s) const { return arena_.view().substr(s.offset, s.size); }
+  // The batch's whole Remote-Write 1.0 body after finalize(), when the arena holds it as it is
+  // (see put_v1_sample); empty otherwise.
+  std::string_view v1_body() const {
+    if (!v1_in_place_ || !v1_complete_ || arena_.size() != v1_end_) return {};
+    return arena_.view().substr(v1_begin_, v1_end_ - v1_begin_);
+  }
+  // Whether to lay the 1.0 body out in place (from the next clear() on, or now while empty):
+  // wasted work for batches sent with 2.0.
+  void set_v1_body_in_place(bool on) {
+    v1_wanted_ = on;
+    if (empty()) v1_in_place_ = on;
+  }
+  // A WriteRequest.metadata entry (1.0): the size of its body, and the whole field written at p.
+  static size_t metadata_v1_body_size(const Metadata& m);
+  static char* put_metadata_v1(char* p, const Metadata& m);
   const std::vector<Series>& all_series() const { return series_; }
   // Groups samples, exemplars and histograms by series (in order of the series' first
   // appearance), each group in input order. Called before encoding.
@@ -197,6 +216,27 @@ class Batch {
   void clear();
 
  private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  // The common batch (one sample per series, no exemplars, no histograms) is laid out in the
+  // arena as its 1.0 body: each series' label entries are preceded by room for the TimeSeries
+  // tag and length, and followed by its sample, both written when the sample comes. Anything
+  // else ends that (v1_in_place_ = false) and the encoder assembles the body instead.
+  // The room is 3 bytes (a length of 128..16383 bytes), or less, decided with the sample's
+  // expected size (kSampleFieldGuess: a timestamp of this century).
+  static constexpr size_t kHeaderRoom = 3;
+  static constexpr size_t kSampleFieldGuess = 2 + 9 + 7;
+  void put_v1_sample(uint32_t series, double value, int64_t timestamp);
+  bool v1_wanted_ = true;
+  bool v1_in_place_ = true;
+  bool v1_complete_ = false;      // finalize() appended the metadata
+  size_t v1_begin_ = 0;           // where the first series' header is
+  size_t v1_end_ = 0;             // the end of the body (after finalize())
+  uint32_t fresh_series_ = kNone;  // the last new series while it waits for its sample
+  size_t fresh_header_ = 0;       // where its header goes
+  uint64_t timestamp_ = 0;        // the last sample's timestamp and its encoded field
+  size_t timestamp_size_ = 0;
+  char timestamp_field_[16] = {};
+
   // Fixed cost of one sample in the 1.0 encoding: tag, length, value field, timestamp field.
   static constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
   static constexpr uint8_t kLabelEntryTag = 0x0a;  // field 1, length-delimited

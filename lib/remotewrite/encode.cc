@@ -62,12 +62,7 @@ char* put_histogram(char* p, const Batch& b, uint32_t field, const Batch::Histog
   return p;
 }
 
-size_t metadata_body_v1(const Metadata& m) {
-  size_t n = field_size_varint(uint64_t(m.type)) + field_size_bytes(m.family.size());
-  if (!m.help.empty()) n += field_size_bytes(m.help.size());
-  if (!m.unit.empty()) n += field_size_bytes(m.unit.size());
-  return n;
-}
+size_t metadata_body_v1(const Metadata& m) { return Batch::metadata_v1_body_size(m); }
 
 // The samples of a request mostly share one timestamp (a scrape's, or the run's "now"): its
 // varint field (tag and up to ten bytes) is encoded once and copied.
@@ -152,18 +147,24 @@ void encode_v1_one_sample_each(const Batch& b, std::string& out) {
     p = end;
   }
   for (const auto& m : b.metadata()) {
-    p = wire::put_field_header(p, 3, metadata_body_v1(m));
-    p = wire::put_field_varint(p, 1, uint64_t(m.type));
-    p = wire::put_field_bytes(p, 2, m.family);
-    if (!m.help.empty()) p = wire::put_field_bytes(p, 4, m.help);
-    if (!m.unit.empty()) p = wire::put_field_bytes(p, 5, m.unit);
+    p = Batch::put_metadata_v1(p, m);
   }
   if (p != out.data() + out.size()) throw Error("internal error: Remote-Write 1.0 size mismatch");
 }
 
 }  // namespace
 
+std::string_view encode_v1_view(const Batch& b, std::string& scratch) {
+  if (std::string_view body = b.v1_body(); !body.empty()) return body;
+  encode_v1(b, scratch);
+  return scratch;
+}
+
 void encode_v1(const Batch& b, std::string& out) {
+  if (std::string_view body = b.v1_body(); !body.empty()) {
+    out.assign(body);
+    return;
+  }
   const auto& series = b.all_series();
   const auto& samples = b.samples();
   const auto& exemplars = b.exemplars();
@@ -220,11 +221,7 @@ void encode_v1(const Batch& b, std::string& out) {
     }
   }
   for (const auto& m : b.metadata()) {
-    p = wire::put_field_header(p, 3, metadata_body_v1(m));
-    p = wire::put_field_varint(p, 1, uint64_t(m.type));
-    p = wire::put_field_bytes(p, 2, m.family);
-    if (!m.help.empty()) p = wire::put_field_bytes(p, 4, m.help);
-    if (!m.unit.empty()) p = wire::put_field_bytes(p, 5, m.unit);
+    p = Batch::put_metadata_v1(p, m);
   }
   if (p != out.data() + out.size()) throw Error("internal error: Remote-Write 1.0 size mismatch");
 }

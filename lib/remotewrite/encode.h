@@ -22,6 +22,9 @@ std::string_view to_string(Protocol protocol);  // "1.0" / "2.0"
 
 // The batch must be finalize()d. Both replace `out`.
 void encode_v1(const Batch& batch, std::string& out);
+// The same bytes without a copy when the batch holds its 1.0 body as it is (Batch::v1_body);
+// otherwise encoded into `scratch`. The view is valid until the batch or `scratch` changes.
+std::string_view encode_v1_view(const Batch& batch, std::string& scratch);
 
 class V2Encoder {
  public:

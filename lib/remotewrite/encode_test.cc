@@ -42,6 +42,51 @@ std::string v2_bytes(const Batch& b) {
   return out;
 }
 
+// A batch laid out as its 1.0 body in place gives the bytes the encoder assembles otherwise,
+// and falls back to assembling whenever the layout cannot hold (a second sample, an exemplar,
+// a header of another size than guessed, metadata added after finalize()).
+TEST(EncodeV1, BodyInPlaceHasTheAssembledBytes) {
+  enum Twist { kNone, kMixedTimestamps, kRepeatedSeries, kExemplar, kHugeSeries, kLateMetadata };
+  auto build = [](Batch& b, Twist twist) {
+    uint32_t meta = b.add_metadata(Metadata{"m", model::MetricType::kGauge, "help", ""});
+    std::vector<std::string> values;
+    for (size_t n = 1; n <= 260; n += (n < 140 ? 1 : 7)) values.push_back(std::string(n, 'v'));
+    if (twist == kHugeSeries) values.push_back(std::string(17000, 'h'));
+    const int64_t timestamps[] = {0, -1, 1, 127, 1'700'000'000'000, int64_t(1) << 60};
+    size_t k = 0;
+    for (const auto& v : values) {
+      Label labels[] = {{"__name__", "m"}, {"a", v}};
+      uint32_t s = b.series(labels, meta);
+      int64_t ts = twist == kMixedTimestamps ? timestamps[k % 6] : 1'700'000'000'000;
+      b.add_sample(s, double(k), ts);
+      if (twist == kExemplar && k == 3) b.add_exemplar(s, labels, 1.5, ts);
+      if (twist == kRepeatedSeries && k == 5) {
+        Label first[] = {{"__name__", "m"}, {"a", values[0]}};
+        b.add_sample(b.series(first, meta), 9, ts);
+      }
+      ++k;
+    }
+    b.add_metadata(Metadata{"n", model::MetricType::kCounter, "", "seconds"});
+    b.finalize();
+    if (twist == kLateMetadata) b.add_metadata(Metadata{"late", model::MetricType::kCounter, "", ""});
+  };
+  for (Twist twist : {kNone, kMixedTimestamps, kRepeatedSeries, kExemplar, kHugeSeries, kLateMetadata}) {
+    SCOPED_TRACE(int(twist));
+    Batch in_place, assembled;
+    assembled.set_v1_body_in_place(false);
+    build(in_place, twist);
+    build(assembled, twist);
+    EXPECT_TRUE(assembled.v1_body().empty());
+    EXPECT_EQ(in_place.v1_body().empty(), twist != kNone);
+    std::string scratch;
+    EXPECT_EQ(encode_v1_view(in_place, scratch), v1_bytes(assembled));
+    EXPECT_EQ(v1_bytes(in_place), v1_bytes(assembled));
+    prometheus::WriteRequest req;
+    ASSERT_TRUE(req.ParseFromString(v1_bytes(in_place)));
+    EXPECT_EQ(size_t(req.timeseries_size()), in_place.series_count());
+  }
+}
+
 TEST(EncodeV1, SamplesLabelsAndMetadataDecodeWithProtobuf) {
   Fixture f;
   auto builder = f.builder();

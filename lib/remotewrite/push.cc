@@ -106,13 +106,15 @@ PushResult push(const PushOptions& options, Output& out) {
     ++result.requests;
     if (options.dry_run || !options.output_path.empty()) {
       Protocol protocol = options.send ? sender.protocol() : options.protocol;
+      std::string_view request;
       if (protocol == Protocol::kV1) {
-        encode_v1(batch, protobuf);
+        request = encode_v1_view(batch, protobuf);
       } else {
         v2.encode(batch, protobuf);
+        request = protobuf;
       }
-      std::string_view body = snappy_compress_reusing(protobuf, body_buffer);
-      RequestSizes sizes{protobuf.size(), body.size()};
+      std::string_view body = snappy_compress_reusing(request, body_buffer);
+      RequestSizes sizes{request.size(), body.size()};
       if (one_pass) {
         summaries += summary_line(result.requests, batch, protocol, sizes);
       } else if (options.dry_run_samples) {
@@ -143,6 +145,7 @@ PushResult push(const PushOptions& options, Output& out) {
   auto run = [&](std::vector<std::unique_ptr<ReplayableInput>>& inputs, bool validate, bool all_or_nothing) {
     BuilderOptions builder_options = options.builder;
     builder_options.validate_only = validate;
+    builder_options.v1_body_in_place = (options.send ? sender.protocol() : options.protocol) == Protocol::kV1;
     SeriesBuilder builder(builder_options, flush);
     uint64_t errors = 0;
     auto emit = [&](const std::string& m) {

@@ -143,7 +143,9 @@ void validate_extra_labels(const std::vector<std::pair<std::string, std::string>
 }
 
 SeriesBuilder::SeriesBuilder(BuilderOptions options, FlushFn flush)
-    : options_(std::move(options)), flush_(std::move(flush)) {}
+    : options_(std::move(options)), flush_(std::move(flush)) {
+  batch_.set_v1_body_in_place(options_.v1_body_in_place);
+}
 
 void SeriesBuilder::type(std::string_view family, model::MetricType type) {
   if (!have_family_ || family_.family != family) {

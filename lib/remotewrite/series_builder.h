@@ -35,6 +35,7 @@ struct BuilderOptions {
   size_t max_bytes = 3'000'000;     // approximate uncompressed bytes per batch
   int64_t future_tolerance_ms = 10 * 60 * 1000;
   bool validate_only = false;  // check and count, build no batches
+  bool v1_body_in_place = true;  // Batch::set_v1_body_in_place (off when sending 2.0)
 };
 
 struct BuilderStats {
