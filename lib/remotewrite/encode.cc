@@ -287,9 +287,11 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
     char* q = packed_start;
     LabelReader reader(encoded);
     size_t count = 0;
-    for (model::Label l; reader.next(l); ++count) {
+    for (;; ++count) {
+      // The reader writes each label in place (no copy through a temporary).
       if (count == labels_.size()) labels_.resize(count + 1);
-      labels_[count] = l;
+      const model::Label& l = labels_[count];
+      if (!reader.next(labels_[count])) break;
       uint32_t name, value;
       if (count < previous_count) {
         const model::Label& before = previous_labels_[count];
