@@ -225,7 +225,38 @@ class Batch {
   // expected size (kSampleFieldGuess: a timestamp of this century).
   static constexpr size_t kHeaderRoom = 3;
   static constexpr size_t kSampleFieldGuess = 2 + 9 + 7;
-  void put_v1_sample(uint32_t series, double value, int64_t timestamp);
+  void put_v1_sample(uint32_t series, double value, int64_t timestamp) {
+    const Series& s = series_[series];
+    if (series != fresh_series_) {
+      v1_in_place_ = false;  // a second sample, or one after another series was looked up
+      return;
+    }
+    fresh_series_ = kNone;
+    if (timestamp_size_ == 0 || uint64_t(timestamp) != timestamp_) encode_timestamp_field(uint64_t(timestamp));
+    const size_t sample_body = wire::field_size_double() + timestamp_size_;
+    const size_t body = s.labels.size + 2 + sample_body;
+    // The room is 2 bytes (tag, a one-byte length) or 3 (a two-byte length).
+    const bool two_byte_length = s.labels.offset - fresh_header_ == 3;
+    if (two_byte_length ? body < 128 || body >= 16384 : body >= 128) {
+      v1_in_place_ = false;  // the room guessed for the header does not fit
+      return;
+    }
+    char* p = arena_.room(2 + wire::field_size_double() + sizeof timestamp_field_);
+    p[0] = char(wire::tag(2, wire::kLengthDelimited));
+    p[1] = char(sample_body);
+    p = wire::put_field_double(p + 2, 1, value);
+    std::memcpy(p, timestamp_field_, sizeof timestamp_field_);
+    arena_.commit(2 + sample_body);
+    char* header = arena_.data() + fresh_header_;
+    header[0] = char(wire::tag(1, wire::kLengthDelimited));
+    if (two_byte_length) {
+      header[1] = char(body | 0x80);
+      header[2] = char(body >> 7);
+    } else {
+      header[1] = char(body);
+    }
+  }
+  void encode_timestamp_field(uint64_t timestamp);
   bool v1_wanted_ = true;
   bool v1_in_place_ = true;
   bool v1_complete_ = false;      // finalize() appended the metadata
