@@ -1180,9 +1180,25 @@ struct Transaction::State {
     prepare_identity(kind);
     // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or lengths
     // of up to 10 bytes and a tag). Room for every label is room enough, and leaves the
-    // slack a head's whole-array store needs.
+    // slack a head's whole-array store needs. Values are nearly always short: room for
+    // kShortValue bytes each, without adding up their sizes first; a longer one starts over
+    // with the exact room.
+    size_t total = identity_names + (48 + kShortValue) * identity_heads.size();
+    return lay_out_identity_in(total, kShortValue, kind, hash);
+  }
+
+  static constexpr size_t kShortValue = 64;
+
+  [[gnu::noinline]] size_t lay_out_long_identity(Kind kind, uint64_t* hash) {
     size_t total = identity_names + 48 * identity_heads.size();
     for (const IdentityHead& h : identity_heads) total += labels[h.label].value.size();
+    return lay_out_identity_in(total, SIZE_MAX, kind, hash);
+  }
+
+  // lay_out_identity with room for `total` bytes, enough while no value is longer than
+  // `value_room`.
+  [[gnu::always_inline]] size_t lay_out_identity_in(size_t total, size_t value_room, Kind kind,
+                                                    uint64_t* hash) {
     size_t at = strings.size();
     char* begin = strings.grow(total);
     char* p = begin;
@@ -1190,6 +1206,10 @@ struct Transaction::State {
     for (const IdentityHead& h : identity_heads) {
       const LabelRef& l = labels[h.label];
       size_t value_size = l.value.size();
+      if (value_size > value_room) [[unlikely]] {
+        strings.truncate(at);
+        return lay_out_long_identity(kind, hash);
+      }
       size_t kv = h.kv_base + value_size;
       if (kv < 0x80 && h.size != 0) [[likely]] {
         // Every length fits one byte (nearly all labels): the head (tag, length, key tag,

@@ -428,5 +428,47 @@ TEST(Transaction, NameRepeatHintsChangeNothing) {
   }
 }
 
+TEST(Transaction, SeriesComingBackJoinTheirPointWhateverTheirValueLengths) {
+  // A point's identity hash folds its values in by length class (none, 1-3 bytes, 4-7, a word
+  // or two, 16-byte chunks and a tail, a copy past 64 bytes, a KeyValue length past one
+  // byte); values that share their words ("ab", "abab") must stay apart. Families below and
+  // above the linear search's size; every series comes back once, in reverse order.
+  std::vector<std::string> values = {"", "a", "ab", "abc", "abab", "abcde", "abcdefg", "abababab",
+                                     "abcdefgh", "abcdefghi", std::string(16, 'c'),
+                                     std::string(17, 'c'), std::string(33, 'd'),
+                                     std::string(64, 'e'), std::string(65, 'e'),
+                                     std::string(100, 'f') + "g", std::string(200, 'h')};
+  for (size_t family_size : {size_t{5}, values.size()}) {
+    Transaction tx(test_options());
+    tx.set_type("g", MetricType::kGauge);
+    auto labels_of = [&](size_t i) {
+      return std::vector<Label>{{"a", values[i]}, {"b", "x"}, {"c", values[values.size() - 1 - i]}};
+    };
+    std::vector<std::vector<Label>> kept;  // the samples view them until commit
+    for (size_t i = 0; i < family_size; ++i) {
+      kept.push_back(labels_of(i));
+      tx.append(sample("g", 1.0 * i, kept.back()));
+    }
+    for (size_t i = family_size; i-- > 0;) {
+      kept.push_back(labels_of(i));
+      tx.append(sample("g", 100.0 + i, kept.back()));
+    }
+    ExportMetricsServiceRequest r;
+    ASSERT_EQ(tx.commit(&r), family_size);
+    auto m = metrics_of(r);
+    ASSERT_EQ(m.size(), 1u);
+    ASSERT_EQ(m[0].gauge().data_points_size(), static_cast<int>(family_size));
+    for (size_t i = 0; i < family_size; ++i) {
+      const auto& p = m[0].gauge().data_points(static_cast<int>(i));
+      EXPECT_EQ(p.as_double(), 100.0 + i) << i;
+      std::string a;
+      for (const auto& kv : p.attributes()) {
+        if (kv.key() == "a") a = kv.value().string_value();
+      }
+      EXPECT_EQ(a, values[i]) << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace promotel::promreceiver
