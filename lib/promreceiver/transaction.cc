@@ -622,7 +622,7 @@ struct Transaction::State {
   uint64_t layout_serial = 0;   // the serial of `layout`
   uint64_t layouts_made = 0;    // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
-  // layout_serial and kind when the labels' is_attribute flags and the identity heads were set.
+  // layout_serial and kind when the labels' is_attribute flags and identity_heads were set.
   uint64_t attribute_flags_layout = UINT64_MAX;
   Kind attribute_flags_kind = Kind::kGauge;
   // The identity bytes of each attribute label up to its value, but for the KeyValue's
@@ -635,6 +635,17 @@ struct Transaction::State {
   };
   std::vector<IdentityHead> identity_heads;
   size_t identity_names = 0;  // the attribute names' bytes
+  uint64_t identity_heads_layout = UINT64_MAX;  // the layout_serial and kind of the heads
+  Kind identity_heads_kind = Kind::kGauge;
+  // The heads before (a histogram's buckets and its _sum and _count take turns between two
+  // layouts): swapped back in rather than made again.
+  struct OtherHeads {
+    std::vector<IdentityHead> heads;
+    size_t names = 0;
+    uint64_t layout = UINT64_MAX;
+    Kind kind = Kind::kGauge;
+  };
+  OtherHeads other_heads;
   // The last family found (consecutive samples nearly always share it).
   // The families of the last few sample names (a histogram's _bucket, _sum and _count take
   // turns), replaced in turn.
@@ -1141,20 +1152,35 @@ struct Transaction::State {
   // they are still those of this layout and kind (a layout change is rare: out of line).
   [[gnu::always_inline]] void prepare_identity(Kind kind) {
     if (attribute_flags_layout != layout_serial || attribute_flags_kind != kind) [[unlikely]] {
-      make_identity_heads(kind);
+      set_identity_heads(kind);
     }
   }
 
-  [[gnu::noinline]] void make_identity_heads(Kind kind) {
+  [[gnu::noinline]] void set_identity_heads(Kind kind) {
     attribute_flags_layout = layout_serial;
     attribute_flags_kind = kind;
+    if (identity_heads_layout != layout_serial || identity_heads_kind != kind) {
+      std::swap(identity_heads, other_heads.heads);
+      std::swap(identity_names, other_heads.names);
+      std::swap(identity_heads_layout, other_heads.layout);
+      std::swap(identity_heads_kind, other_heads.kind);
+      if (identity_heads_layout != layout_serial || identity_heads_kind != kind) {
+        make_identity_heads(kind);
+      }
+    }
+    for (LabelRef& l : labels) l.is_attribute = false;
+    for (const IdentityHead& h : identity_heads) labels[h.label].is_attribute = true;
+  }
+
+  void make_identity_heads(Kind kind) {
+    identity_heads_layout = layout_serial;
+    identity_heads_kind = kind;
     identity_heads.clear();
     identity_names = 0;
     uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
     for (size_t i = 0; i < labels.size(); ++i) {
-      LabelRef& l = labels[i];
-      l.is_attribute = is_point_attribute(l.name, kind);
-      if (!l.is_attribute) continue;
+      const LabelRef& l = labels[i];
+      if (!is_point_attribute(l.name, kind)) continue;
       IdentityHead& h = identity_heads.emplace_back();
       h.label = static_cast<uint32_t>(i);
       size_t name_size = l.name.size();
