@@ -1400,6 +1400,50 @@ struct Transaction::State {
     }
   }
 
+  // A bucket's le (a quantile's quantile): found where it was last, parsed as the text at the
+  // same place of the point before (every point of a histogram nearly always has the same
+  // bounds). The memo maps texts to their values, so it never goes stale.
+  struct BoundMemo {
+    char text[16];
+    size_t size = SIZE_MAX;  // none
+    double value = 0;
+  };
+  static constexpr size_t kBoundMemoPlaces = 64;
+  std::vector<BoundMemo> bound_memo;  // by place in the point's bounds
+  size_t bound_label_at = 0;          // where the last bound label was in `labels`
+
+  std::string_view bound_text(std::string_view bound_label) {
+    if (bound_label_at < labels.size() && labels[bound_label_at].name == bound_label) {
+      return labels[bound_label_at].value;
+    }
+    for (size_t i = 0; i < labels.size(); ++i) {
+      if (labels[i].name == bound_label) {
+        bound_label_at = i;
+        return labels[i].value;
+      }
+    }
+    return {};
+  }
+
+  bool parse_bound(std::string_view text, size_t place, double* out) {
+    if (place < bound_memo.size()) {
+      const BoundMemo& m = bound_memo[place];
+      if (m.size == text.size() && same_bytes(m.text, text.data(), text.size())) {
+        *out = m.value;
+        return true;
+      }
+    }
+    if (!parse_label_float(text, out)) return false;
+    if (text.size() <= sizeof(BoundMemo::text) && place < kBoundMemoPlaces) {
+      if (place >= bound_memo.size()) bound_memo.resize(place + 1);
+      BoundMemo& m = bound_memo[place];
+      std::memcpy(m.text, text.data(), text.size());
+      m.size = text.size();
+      m.value = *out;
+    }
+    return true;
+  }
+
   std::string_view label(std::string_view name) const {
     for (const LabelRef& l : labels) {
       if (l.name == name) return l.value;
@@ -1504,7 +1548,9 @@ struct Transaction::State {
         } else {
           std::string_view bound_label = f.kind == Kind::kHistogram ? "le" : "quantile";
           double bound = 0;
-          if (!parse_label_float(label(bound_label), &bound)) {
+          const GroupDetail& before = detail(g);
+          size_t place = f.kind == Kind::kHistogram ? before.buckets.size() : before.quantiles.size();
+          if (!parse_bound(bound_text(bound_label), place, &bound)) {
             warning("dropped " + std::string(name) + ": no valid " + std::string(bound_label) +
                     " label");
             return;

@@ -324,6 +324,41 @@ TEST(Transaction, BucketBoundsParseLikeGoParseFloat) {
   EXPECT_EQ(warnings.size(), 5u);  // one per bad bound ("" is no le label at all)
 }
 
+TEST(Transaction, BucketBoundsAtTheSamePlaceMayDiffer) {
+  // Bounds are remembered by their place in the point (every point of a histogram nearly
+  // always has the same ones): points whose bounds match, differ, share a prefix with the one
+  // before, are too long to remember or lie beyond the remembered places.
+  std::vector<std::vector<std::string>> points = {
+      {"0.5", "1", "+Inf"}, {"0.5", "1", "+Inf"}, {"0.25", "1.0", "+Inf"}, {"0.5", "10", "+Inf"},
+      {"0.50000000000000000001", "1", "+Inf"}};
+  std::vector<std::string> many;
+  for (int i = 0; i < 70; ++i) many.push_back(std::to_string(i) + ".5");
+  many.push_back("+Inf");
+  points.push_back(many);
+  points.push_back({"0.5", "1", "+Inf"});
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::string b = std::to_string(p);
+    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 1, {{"b", b}, {"le", le}}));
+    tx.append(sample("h_count", 1, {{"b", b}}));
+  }
+  ExportMetricsServiceRequest r;
+  ASSERT_EQ(tx.commit(&r), points.size());
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  const auto& got = m[0].histogram().data_points();
+  ASSERT_EQ(got.size(), static_cast<int>(points.size()));
+  for (size_t p = 0; p < points.size(); ++p) {
+    const auto& bounds = got[static_cast<int>(p)].explicit_bounds();
+    ASSERT_EQ(bounds.size() + 1, static_cast<int>(points[p].size())) << p;
+    for (int i = 0; i < bounds.size(); ++i) {
+      EXPECT_EQ(bounds[i], std::strtod(points[p][static_cast<size_t>(i)].c_str(), nullptr))
+          << p << " " << i;
+    }
+  }
+}
+
 TEST(Transaction, MetadataIsRememberedForTheLastFamiliesOnly) {
   // One family per commit, as a long input with ever new families is converted: the metadata
   // of a recent family is still known, that of one 10000 families back is forgotten.
