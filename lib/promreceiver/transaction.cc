@@ -467,6 +467,8 @@ struct LabelLayout {
   int job = -1;                               // input index of the target job's value
   int instance = -1;
   bool has_scope_labels = false;  // an otel_scope_* label (else: the resource's default scope)
+  // No value empty and every label in `out` (the common layout): fill_values has no branch.
+  bool dense = false;
   // The resource of the series when the target is not taken from their labels (job and
   // instance from the options): the same for every series of the layout.
   uint32_t fixed_resource = UINT32_MAX;
@@ -494,6 +496,15 @@ struct LabelLayout {
     const uint8_t* is_empty = empty.data();
     const int32_t* to = position.data();
     Ref* refs = out.data();
+    if (dense) {
+      bool any_empty = false;
+      for (size_t i = 0; i < input.size(); ++i) {
+        std::string_view value = input[i].value;
+        any_empty |= value.empty();
+        refs[to[i]].value = value;
+      }
+      return !any_empty;
+    }
     for (size_t i = 0; i < input.size(); ++i) {
       std::string_view value = input[i].value;
       if (value.empty() != (is_empty[i] != 0)) return false;
@@ -1101,6 +1112,7 @@ struct Transaction::State {
     }
     layout.job = job_index;
     layout.instance = instance_index;
+    layout.dense = labels.size() == input.size();  // every input label kept, so none empty
     layout.has_scope_labels = false;
     for (const LabelRef& l : labels) {
       if (l.name.starts_with("otel_scope_")) layout.has_scope_labels = true;
