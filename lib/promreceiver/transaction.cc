@@ -642,6 +642,8 @@ struct Transaction::State {
     uint32_t label = 0;    // into `labels`
     uint32_t kv_base = 0;  // the KeyValue's length without the value
     uint8_t size = 0;      // of the head in `bytes`; 0: written field by field
+    // Values shorter than this take the head (short, and every length fits one byte).
+    uint8_t fast_below = 0;
     char bytes[32];        // tag, length (0), key tag, key length, key; zero padding
   };
   std::vector<IdentityHead> identity_heads;
@@ -1146,6 +1148,18 @@ struct Transaction::State {
     }
   }
 
+  // A string AnyValue's tag and length and its string_value's tag and length, for a value of
+  // n < 0x7e bytes: 12 (2 + n) 0a (n), in one store.
+  static char* put_value_tags(char* p, size_t n) {
+    if constexpr (std::endian::native == std::endian::little) {
+      uint32_t word = 0x000a0212u + static_cast<uint32_t>(n) * 0x01000100u;
+      std::memcpy(p, &word, 4);
+      return p + 4;
+    } else {
+      return put4(p, (2 << 3) | WireWriter::kLength, 2 + n, (1 << 3) | WireWriter::kLength, n);
+    }
+  }
+
   // Four bytes (each below 0x100) in one store.
   static char* put4(char* p, uint32_t b0, uint32_t b1, uint32_t b2, uint32_t b3) {
     if constexpr (std::endian::native == std::endian::little) {
@@ -1200,9 +1214,11 @@ struct Transaction::State {
       h.kv_base = static_cast<uint32_t>(6 + name_size);  // the tags are one byte (1, 7 and 9)
       if (name_size == 0 || 4 + name_size > sizeof h.bytes || h.kv_base >= 0x80) {
         h.size = 0;  // written field by field
+        h.fast_below = 0;
         continue;
       }
       h.size = static_cast<uint8_t>(4 + name_size);
+      h.fast_below = static_cast<uint8_t>(std::min<size_t>(kShortValue, 0x7f - h.kv_base) + 1);
       std::memset(h.bytes, 0, sizeof h.bytes);
       h.bytes[0] = static_cast<char>(tag);
       h.bytes[2] = (1 << 3) | WireWriter::kLength;
@@ -1244,22 +1260,20 @@ struct Transaction::State {
     for (const IdentityHead& h : identity_heads) {
       const LabelRef& l = labels[h.label];
       size_t value_size = l.value.size();
-      if (value_size > value_room) [[unlikely]] {
-        strings.truncate(at);
-        return lay_out_long_identity(kind, hash);
-      }
-      size_t kv = h.kv_base + value_size;
-      if (kv < 0x80 && h.size != 0) [[likely]] {
-        // Every length fits one byte (nearly all labels): the head (tag, length, key tag,
-        // key length, key) as one store with the length patched in; then AnyValue tag and
-        // length, string tag, length, and the value.
+      if (value_size < h.fast_below) [[likely]] {
+        // A short value whose lengths all fit one byte (nearly all labels): the head (tag,
+        // length, key tag, key length, key) as one store with the length patched in; then
+        // AnyValue tag and length, string tag, length, and the value.
         std::memcpy(p, h.bytes, sizeof h.bytes);
-        p[1] = static_cast<char>(kv);
-        p = put4(p + h.size, (2 << 3) | WireWriter::kLength, 2 + value_size,
-                 (1 << 3) | WireWriter::kLength, value_size);
+        p[1] = static_cast<char>(h.kv_base + value_size);
+        p = put_value_tags(p + h.size, value_size);
         identity_hash = copy_and_fold(p, l.value.data(), value_size, identity_hash);
         p += value_size;
       } else {
+        if (value_size > value_room) [[unlikely]] {
+          strings.truncate(at);
+          return lay_out_long_identity(kind, hash);
+        }
         char* value_at;
         p = KeyValueBytes(l.name, l.value)
                 .put(p, attributes_field(kind), l.name, l.value, nullptr, &value_at);
