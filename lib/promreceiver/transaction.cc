@@ -408,8 +408,10 @@ class AttributeReader {
 };
 
 struct PointSlot {
-  uint64_t key = 0;  // the identity's hash
+  uint32_t key = 0;  // the identity hash's upper half (its lower bits pick the slot)
   uint32_t group = UINT32_MAX;  // kNone: empty
+
+  static uint32_t key_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 };
 
 struct Family {
@@ -1304,7 +1306,7 @@ struct Transaction::State {
       uint64_t h = groups[id].hash;
       size_t i = h & (size - 1);
       while (f.index[i].group != kNone) i = (i + 1) & (size - 1);
-      f.index[i] = {h, id};
+      f.index[i] = {PointSlot::key_of(h), id};
     }
   }
 
@@ -1384,6 +1386,7 @@ struct Transaction::State {
       }
     }
     size_t slot = 0;
+    uint32_t key = 0;
     if (f.groups.size() < kLinearSearch) {
       for (uint32_t id : f.groups) {
         Group& g = groups[id];
@@ -1397,8 +1400,9 @@ struct Transaction::State {
       if (2 * (f.groups.size() + 1) > f.index.size()) rebuild_index(f);
       size_t mask = f.index.size() - 1;
       slot = h & mask;
+      key = PointSlot::key_of(h);
       while (f.index[slot].group != kNone) {
-        if (f.index[slot].key == h) {
+        if (f.index[slot].key == key) {
           Group& g = groups[f.index[slot].group];
           if (same_identity(g, identity, size)) {
             strings.truncate(at);
@@ -1411,7 +1415,7 @@ struct Transaction::State {
     }
     uint32_t id = static_cast<uint32_t>(groups_used++);
     if (id == groups.size()) groups.emplace_back();
-    if (!f.index.empty()) f.index[slot] = {h, id};
+    if (!f.index.empty()) f.index[slot] = {key, id};
     Group& g = groups[id];
     g.reset(family_index, h, static_cast<uint32_t>(at), static_cast<uint32_t>(size));
     f.groups.push_back(id);
