@@ -1349,13 +1349,14 @@ struct Transaction::State {
   const GroupDetail& detail(const Group& g) const {
     return g.detail == kNone ? no_detail : details[g.detail];
   }
-  GroupDetail& detail_for(Group& g) {
-    if (g.detail == kNone) {
-      g.detail = static_cast<uint32_t>(details_used++);
-      if (g.detail == details.size()) details.emplace_back();
-      details[g.detail].reset();
-    }
+  [[gnu::always_inline]] GroupDetail& detail_for(Group& g) {
+    if (g.detail == kNone) [[unlikely]] new_detail(g);
     return details[g.detail];
+  }
+  [[gnu::noinline]] void new_detail(Group& g) {
+    g.detail = static_cast<uint32_t>(details_used++);
+    if (g.detail == details.size()) details.emplace_back();
+    details[g.detail].reset();
   }
 
   Group& group_for(uint32_t family_index) {
@@ -1461,14 +1462,18 @@ struct Transaction::State {
     return {};
   }
 
-  bool parse_bound(std::string_view text, size_t place, double* out) {
-    if (place < bound_memo.size()) {
+  [[gnu::always_inline]] bool parse_bound(std::string_view text, size_t place, double* out) {
+    if (place < bound_memo.size()) [[likely]] {
       const BoundMemo& m = bound_memo[place];
-      if (m.size == text.size() && same_bytes(m.text, text.data(), text.size())) {
+      if (m.size == text.size() && same_bytes(m.text, text.data(), text.size())) [[likely]] {
         *out = m.value;
         return true;
       }
     }
+    return parse_new_bound(text, place, out);
+  }
+
+  [[gnu::noinline]] bool parse_new_bound(std::string_view text, size_t place, double* out) {
     if (!parse_label_float(text, out)) return false;
     if (text.size() <= sizeof(BoundMemo::text) && place < kBoundMemoPlaces) {
       if (place >= bound_memo.size()) bound_memo.resize(place + 1);
