@@ -177,19 +177,20 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
     try {
       entry = parser->next();
       if (entry == exposition::Entry::kSample) {
-        if (!options.classic_histograms && shadow.covers(parser->sample())) {
+        const model::Sample& sample = parser->sample();  // one virtual call per sample
+        if (!options.classic_histograms && shadow.covers(sample)) {
           skipped_sample = true;
           continue;
         }
         try {
-          at_sample(parser->sample());
-          if (skipped_sample && parser->sample().repeats_label_names) {
+          at_sample(sample);
+          if (skipped_sample && sample.repeats_label_names) {
             // Its names repeat those of a sample the transaction did not see.
-            model::Sample sample = parser->sample();
-            sample.repeats_label_names = false;
-            tx.append(sample);
+            model::Sample unhinted = sample;
+            unhinted.repeats_label_names = false;
+            tx.append(unhinted);
           } else {
-            tx.append(parser->sample());
+            tx.append(sample);
           }
           skipped_sample = false;
         } catch (const Error& e) {
