@@ -682,6 +682,8 @@ struct Transaction::State {
   };
   std::array<RecentFamily, 4> recent_families;
   size_t last_recent = 0;  // the entry that answered last
+  // The entry that answered last did so for the last append()'s sample name.
+  bool family_is_last_sample_name = false;
   size_t next_recent = 0;  // the entry replaced next
 
   // Scratch reused for every sample.
@@ -897,6 +899,13 @@ struct Transaction::State {
       return recent_families[last_recent].family;
     }
     return other_family_for(scope, native, name);
+  }
+
+  // family_for a sample (not native) whose name is that of the entry that answered last.
+  [[gnu::always_inline]] uint32_t family_for_last_name(uint32_t scope, std::string_view name) {
+    const RecentFamily& r = recent_families[last_recent];
+    if (r.family != kNone && r.scope == scope && !r.native) [[likely]] return r.family;
+    return other_family_for(scope, false, name);
   }
 
   [[gnu::noinline]] uint32_t other_family_for(uint32_t scope, bool native, std::string_view name) {
@@ -1542,8 +1551,12 @@ struct Transaction::State {
 
   // --- appending ---
 
-  void append(const model::Sample& sample) {
+  void append(const model::Sample& sample, bool repeats_name = false) {
     ++samples_seen;
+    // The last family entry answered for the previous sample's name only if that sample got
+    // as far as its family.
+    bool name_is_last = repeats_name && family_is_last_sample_name;
+    family_is_last_sample_name = false;
     std::string_view job, instance;
     bool names_repeat = sample.repeats_label_names && layout_is_last_sample;
     layout_is_last_sample = false;  // until prepare_labels returns
@@ -1559,7 +1572,9 @@ struct Transaction::State {
       return;
     }
     uint32_t scope = layout.has_scope_labels ? scope_for(resource) : default_scope(resource);
-    uint32_t family_index = family_for(scope, false, sample.name);
+    uint32_t family_index = name_is_last ? family_for_last_name(scope, sample.name)
+                                         : family_for(scope, false, sample.name);
+    family_is_last_sample_name = true;
     Family& f = families[family_index];
     if (f.dropped) return;
     Group& g = group_for(family_index);
@@ -1644,6 +1659,7 @@ struct Transaction::State {
 
   void append_native(std::string_view family_name, const model::NativeHistogram& h) {
     ++samples_seen;
+    family_is_last_sample_name = false;
     std::string_view job, instance;
     layout_is_last_sample = false;
     prepare_labels(h.labels, false, &job, &instance);
@@ -2933,7 +2949,10 @@ void Transaction::set_unit(std::string_view family, std::string_view unit) {
   text = std::make_unique<std::string>(unit);
 }
 
-void Transaction::append(const model::Sample& sample) { state_->append(sample); }
+void Transaction::append(const model::Sample& sample) { state_->append(sample, false); }
+void Transaction::append(const model::Sample& sample, bool repeats_name) {
+  state_->append(sample, repeats_name);
+}
 
 void Transaction::append_native_histogram(std::string_view family_name,
                                           const model::NativeHistogram& h) {

@@ -415,7 +415,7 @@ std::string serialized(const std::vector<Series>& series, bool hints, size_t nat
         m.repeats_label_names = m.repeats_label_names && previous->labels[j].first == s.labels[j].first;
       }
     }
-    tx.append(m);
+    tx.append(m, hints && previous != nullptr && previous->name == s.name);
     previous = &s;
   }
   std::string out;
@@ -460,6 +460,72 @@ TEST(Transaction, NameRepeatHintsChangeNothing) {
   for (size_t native_before : {size_t{1}, size_t{5}, in_repeats, series.size() - 3}) {
     EXPECT_EQ(serialized(series, true, native_before), serialized(series, false, native_before))
         << native_before;
+  }
+}
+
+TEST(Transaction, SampleNameRepeatHintsChangeNothing) {
+  // Samples of one name in other scopes (otel_scope_* labels) and as other targets (job and
+  // instance labels), after target_info and otel_scope_info (which have no family), after a
+  // refused sample and across commits: told or not that the name repeats, the same requests.
+  using L = std::vector<std::pair<std::string, std::string>>;
+  std::vector<std::pair<std::string, L>> samples = {
+      {"g", {{"a", "1"}}},
+      {"g", {{"a", "2"}}},
+      {"g", {{"a", "1"}, {"otel_scope_name", "s1"}}},
+      {"g", {{"a", "2"}, {"otel_scope_name", "s1"}}},
+      {"g", {{"a", "3"}}},
+      {"g", {{"a", "1"}, {"job", "other"}, {"instance", "x:1"}}},
+      {"g", {{"a", "2"}, {"job", "other"}, {"instance", "x:1"}}},
+      {"target_info", {{"k", "v"}}},
+      {"target_info", {{"k", "w"}}},
+      {"g", {{"a", "4"}}},
+      {"otel_scope_info", {{"otel_scope_name", "s1"}, {"k", "v"}}},
+      {"g", {{"a", "5"}}},
+      {"g", {{"a", "6"}, {"a", "7"}}},  // refused: duplicate label names
+      {"g", {{"a", "8"}}},
+      {"commit", {}},
+      {"g", {{"a", "9"}}},
+      {"c_total", {{"a", "1"}}},
+      {"c_total", {{"a", "2"}}},
+      {"g", {{"a", "10"}}},
+      {"c_total", {{"a", "3"}}},
+      {"g", {{"b", "1"}, {"b", "2"}}},  // refused before its family: the next g is not told
+      {"g", {{"a", "11"}}},
+  };
+  for (bool with_job : {false, true}) {
+    std::string want;
+    for (bool hints : {false, true}) {
+      Options options = test_options();
+      if (!with_job) options.job.clear(), options.instance.clear();
+      Transaction tx(options);
+      tx.set_type("g", MetricType::kGauge);
+      tx.set_type("c", MetricType::kCounter);
+      std::string out, all;
+      std::string previous;
+      for (const auto& [name, l] : samples) {
+        if (name == "commit") {
+          tx.commit_serialized(&out);
+          all += out;
+          continue;
+        }
+        std::vector<Label> labels;
+        for (const auto& [n, v] : l) labels.push_back({n, v});
+        try {
+          tx.append(sample(name, 1, labels), hints && name == previous);
+        } catch (const Error&) {
+          all += "refused;";
+        }
+        previous = name;
+      }
+      tx.commit_serialized(&out);
+      all += out;
+      if (!hints) {
+        want = all;
+      } else {
+        EXPECT_EQ(all, want) << with_job;
+      }
+    }
+    EXPECT_NE(want.find("refused;"), std::string::npos);
   }
 }
 
