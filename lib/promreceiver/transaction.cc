@@ -1739,11 +1739,21 @@ struct Transaction::State {
   // A histogram group's buckets in bound order without +Inf (that is the count), shared by the
   // three writers. False, with a warning, when the point is dropped: counts that are NaN,
   // decrease, or exceed _count (a stale point is kept as it is).
+  std::vector<std::pair<double, double>> bucket_scratch;  // histogram_buckets' for the writers
+
   bool histogram_buckets(const Family& f, const Group& g, bool stale,
                          std::vector<std::pair<double, double>>& buckets) {
     buckets = detail(g).buckets;
-    std::stable_sort(buckets.begin(), buckets.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Nearly always in order already (and no bound NaN, which has no order): then the stable
+    // sort would leave them as they are, and is not done (nor its buffer made).
+    bool in_order = true;
+    for (size_t i = 0; in_order && i < buckets.size(); ++i) {
+      in_order = !std::isnan(buckets[i].first) && (i == 0 || !(buckets[i].first < buckets[i - 1].first));
+    }
+    if (!in_order) {
+      std::stable_sort(buckets.begin(), buckets.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
     if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
       buckets.pop_back();
     }
@@ -2070,7 +2080,7 @@ struct Transaction::State {
       const Group& g = groups[id];
       if (!g.has_count) continue;
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      std::vector<std::pair<double, double>> buckets;
+      std::vector<std::pair<double, double>>& buckets = bucket_scratch;
       if (!histogram_buckets(f, g, stale, buckets)) continue;
       size_t p = wire.begin(1);
       if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
@@ -2569,7 +2579,7 @@ struct Transaction::State {
       const Group& g = groups[id];
       if (!g.has_count) continue;
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      std::vector<std::pair<double, double>> buckets;
+      std::vector<std::pair<double, double>>& buckets = bucket_scratch;
       if (!histogram_buckets(f, g, stale, buckets)) continue;
       if (n > 0) o += ',';
       JsonObject p(o);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -355,6 +356,52 @@ TEST(Transaction, BucketBoundsAtTheSamePlaceMayDiffer) {
     for (int i = 0; i < bounds.size(); ++i) {
       EXPECT_EQ(bounds[i], std::strtod(points[p][static_cast<size_t>(i)].c_str(), nullptr))
           << p << " " << i;
+    }
+  }
+}
+
+TEST(Transaction, BucketsComeOutStablySortedByBound) {
+  // In order (no sort), out of order, and with NaN bounds (no order: the stable sort decides,
+  // in order or not) among enough buckets for a merging sort.
+  std::vector<std::vector<std::string>> points = {
+      {"1", "2", "3", "+Inf"},
+      {"3", "1", "2", "+Inf"},
+      {"1", "NaN", "2", "+Inf"},
+  };
+  std::vector<std::string> many;
+  for (int i = 0; i < 40; ++i) many.push_back(i == 20 ? "NaN" : std::to_string(i % 7 == 0 ? 40 - i : i));
+  many.push_back("+Inf");
+  points.push_back(many);
+  std::vector<std::string> nan_in_order;
+  for (int i = 0; i < 40; ++i) nan_in_order.push_back(i == 30 ? "NaN" : std::to_string(i));
+  nan_in_order.push_back("+Inf");
+  points.push_back(nan_in_order);
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::string b = std::to_string(p);
+    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 0, {{"b", b}, {"le", le}}));
+    tx.append(sample("h_count", 0, {{"b", b}}));
+  }
+  ExportMetricsServiceRequest r;
+  ASSERT_EQ(tx.commit(&r), points.size());
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  const auto& got = m[0].histogram().data_points();
+  ASSERT_EQ(got.size(), static_cast<int>(points.size()));
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::vector<double> want;
+    for (const std::string& le : points[p]) want.push_back(std::strtod(le.c_str(), nullptr));
+    std::stable_sort(want.begin(), want.end(), [](double a, double b) { return a < b; });
+    if (std::isinf(want.back())) want.pop_back();
+    const auto& bounds = got[static_cast<int>(p)].explicit_bounds();
+    ASSERT_EQ(bounds.size(), static_cast<int>(want.size())) << p;
+    for (int i = 0; i < bounds.size(); ++i) {
+      if (std::isnan(want[static_cast<size_t>(i)])) {
+        EXPECT_TRUE(std::isnan(bounds[i])) << p << " " << i;
+      } else {
+        EXPECT_EQ(bounds[i], want[static_cast<size_t>(i)]) << p << " " << i;
+      }
     }
   }
 }
