@@ -150,8 +150,11 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
   // same family, already current.
   std::string last_sample_name;
   bool skipped_sample = false;  // the parser's last sample was not appended
+  // Returns whether the sample has the name of the sample before (known for one target only).
   auto at_sample = [&](const model::Sample& sample) {
-    if (!targets_from_labels && same_bytes(sample.name, last_sample_name)) return;
+    if (!targets_from_labels && same_bytes(sample.name, last_sample_name)) {
+      return !last_sample_name.empty();  // empty: no sample since the last other entry
+    }
     std::string_view family = normalize_metric_name(sample.name);
     if (targets_from_labels) {
       target.clear();
@@ -170,6 +173,7 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
     }
     at_family(family);
     if (!targets_from_labels) last_sample_name.assign(sample.name);
+    return false;
   };
 
   for (;;) {
@@ -177,19 +181,22 @@ void convert_scrape(Reader& input, const ConvertOptions& options, const Sinks& s
     try {
       entry = parser->next();
       if (entry == exposition::Entry::kSample) {
-        if (!options.classic_histograms && shadow.covers(parser->sample())) {
+        const model::Sample& sample = parser->sample();  // one virtual call per sample
+        if (!options.classic_histograms && shadow.covers(sample)) {
           skipped_sample = true;
           continue;
         }
         try {
-          at_sample(parser->sample());
-          if (skipped_sample && parser->sample().repeats_label_names) {
+          // last_sample_name is that of the last sample appended (skipped ones never get
+          // here), or empty.
+          bool repeats_name = at_sample(sample);
+          if (skipped_sample && sample.repeats_label_names) {
             // Its names repeat those of a sample the transaction did not see.
-            model::Sample sample = parser->sample();
-            sample.repeats_label_names = false;
-            tx.append(sample);
+            model::Sample unhinted = sample;
+            unhinted.repeats_label_names = false;
+            tx.append(unhinted, repeats_name);
           } else {
-            tx.append(parser->sample());
+            tx.append(sample, repeats_name);
           }
           skipped_sample = false;
         } catch (const Error& e) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -48,6 +49,83 @@ struct StringHash {
 };
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+// A data point's identity hash folds in its attribute values one after the other: equal
+// identities have equal values in the same order, so equal hashes. Most of an identity's
+// bytes are the names a layout repeats for every point; hashing only the values, with the
+// words the value copy loads anyway, costs a third of XXH3 over the whole identity. Points
+// with equal hashes are still compared byte for byte: the hash decides speed, never output.
+[[gnu::always_inline]] inline uint64_t mix_words(uint64_t a, uint64_t b) {
+  unsigned __int128 m = static_cast<unsigned __int128>(a ^ 0x9e3779b97f4a7c15ULL) *
+                        (b ^ 0xc2b2ae3d27d4eb4fULL);
+  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+}
+
+// Each pair of words is mixed on its own and only then rotated in: the multiplies of a point's
+// values run side by side instead of one after the other (the probe waits for the hash).
+[[gnu::always_inline]] inline uint64_t fold_words(uint64_t h, uint64_t lo, uint64_t hi) {
+  return std::rotl(h, 23) ^ mix_words(lo, hi);
+}
+
+// Copies a value of n bytes to `to` and returns h with the value folded in: the words the
+// copy loads are the words hashed. Nothing outside the value is read (it views the
+// producer's buffer): short values as two overlapping words (or three bytes), longer ones
+// as 16-byte chunks and the last 16 bytes. The length is folded in too, so that values
+// sharing their words ("ab", "abab") stay apart. Up to 64 bytes without a library call.
+[[gnu::always_inline]] inline uint64_t copy_and_fold(char* to, const char* from, size_t n,
+                                                     uint64_t h) {
+  uint64_t lo, hi;
+  if (n <= 16) {
+    if (n >= 8) {
+      std::memcpy(&lo, from, 8);
+      std::memcpy(&hi, from + n - 8, 8);
+      std::memcpy(to, &lo, 8);
+      std::memcpy(to + n - 8, &hi, 8);
+    } else if (n >= 4) {
+      uint32_t head, tail;
+      std::memcpy(&head, from, 4);
+      std::memcpy(&tail, from + n - 4, 4);
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+      lo = head;
+      hi = tail;
+    } else if (n != 0) {
+      uint8_t first = static_cast<uint8_t>(from[0]);
+      uint8_t middle = static_cast<uint8_t>(from[n / 2]);
+      uint8_t last = static_cast<uint8_t>(from[n - 1]);
+      to[0] = static_cast<char>(first);
+      to[n / 2] = static_cast<char>(middle);
+      to[n - 1] = static_cast<char>(last);
+      lo = first | uint64_t{middle} << 8 | uint64_t{last} << 16;
+      hi = 0;
+    } else {
+      lo = hi = 0;
+    }
+  } else {
+    if (n > 64) std::memcpy(to, from, n);
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      std::memcpy(&lo, from + i, 8);
+      std::memcpy(&hi, from + i + 8, 8);
+      if (n <= 64) {
+        std::memcpy(to + i, &lo, 8);
+        std::memcpy(to + i + 8, &hi, 8);
+      }
+      h = fold_words(h, lo, hi);
+    }
+    std::memcpy(&lo, from + n - 16, 8);
+    std::memcpy(&hi, from + n - 8, 8);
+    if (n <= 64) {
+      std::memcpy(to + n - 16, &lo, 8);
+      std::memcpy(to + n - 8, &hi, 8);
+    }
+  }
+  return fold_words(h, lo, hi ^ n);
+}
+
+[[gnu::always_inline]] inline uint64_t finish_hash(uint64_t h) {
+  h *= 0x165667919e3779f9ULL;
+  return h ^ (h >> 32);
+}
 
 struct Metadata {
   MetricType type = MetricType::kUnknown;
@@ -330,8 +408,10 @@ class AttributeReader {
 };
 
 struct PointSlot {
-  uint64_t key = 0;  // the identity's hash
+  uint32_t key = 0;  // the identity hash's upper half (its lower bits pick the slot)
   uint32_t group = UINT32_MAX;  // kNone: empty
+
+  static uint32_t key_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 };
 
 struct Family {
@@ -395,6 +475,8 @@ struct LabelLayout {
   int job = -1;                               // input index of the target job's value
   int instance = -1;
   bool has_scope_labels = false;  // an otel_scope_* label (else: the resource's default scope)
+  // No value empty and every label in `out` (the common layout): fill_values has no branch.
+  bool dense = false;
   // The resource of the series when the target is not taken from their labels (job and
   // instance from the options): the same for every series of the layout.
   uint32_t fixed_resource = UINT32_MAX;
@@ -422,6 +504,15 @@ struct LabelLayout {
     const uint8_t* is_empty = empty.data();
     const int32_t* to = position.data();
     Ref* refs = out.data();
+    if (dense) {
+      bool any_empty = false;
+      for (size_t i = 0; i < input.size(); ++i) {
+        std::string_view value = input[i].value;
+        any_empty |= value.empty();
+        refs[to[i]].value = value;
+      }
+      return !any_empty;
+    }
     for (size_t i = 0; i < input.size(); ++i) {
       std::string_view value = input[i].value;
       if (value.empty() != (is_empty[i] != 0)) return false;
@@ -550,7 +641,7 @@ struct Transaction::State {
   uint64_t layout_serial = 0;   // the serial of `layout`
   uint64_t layouts_made = 0;    // counts the label layouts prepare_labels made
   uint64_t last_group_layout = UINT64_MAX;  // layout_serial when last_group was found
-  // layout_serial and kind when the labels' is_attribute flags and the identity heads were set.
+  // layout_serial and kind when the labels' is_attribute flags and identity_heads were set.
   uint64_t attribute_flags_layout = UINT64_MAX;
   Kind attribute_flags_kind = Kind::kGauge;
   // The identity bytes of each attribute label up to its value, but for the KeyValue's
@@ -559,10 +650,23 @@ struct Transaction::State {
     uint32_t label = 0;    // into `labels`
     uint32_t kv_base = 0;  // the KeyValue's length without the value
     uint8_t size = 0;      // of the head in `bytes`; 0: written field by field
+    // Values shorter than this take the head (short, and every length fits one byte).
+    uint8_t fast_below = 0;
     char bytes[32];        // tag, length (0), key tag, key length, key; zero padding
   };
   std::vector<IdentityHead> identity_heads;
   size_t identity_names = 0;  // the attribute names' bytes
+  uint64_t identity_heads_layout = UINT64_MAX;  // the layout_serial and kind of the heads
+  Kind identity_heads_kind = Kind::kGauge;
+  // The heads before (a histogram's buckets and its _sum and _count take turns between two
+  // layouts): swapped back in rather than made again.
+  struct OtherHeads {
+    std::vector<IdentityHead> heads;
+    size_t names = 0;
+    uint64_t layout = UINT64_MAX;
+    Kind kind = Kind::kGauge;
+  };
+  OtherHeads other_heads;
   // The last family found (consecutive samples nearly always share it).
   // The families of the last few sample names (a histogram's _bucket, _sum and _count take
   // turns), replaced in turn.
@@ -578,6 +682,8 @@ struct Transaction::State {
   };
   std::array<RecentFamily, 4> recent_families;
   size_t last_recent = 0;  // the entry that answered last
+  // The entry that answered last did so for the last append()'s sample name.
+  bool family_is_last_sample_name = false;
   size_t next_recent = 0;  // the entry replaced next
 
   // Scratch reused for every sample.
@@ -793,6 +899,13 @@ struct Transaction::State {
       return recent_families[last_recent].family;
     }
     return other_family_for(scope, native, name);
+  }
+
+  // family_for a sample (not native) whose name is that of the entry that answered last.
+  [[gnu::always_inline]] uint32_t family_for_last_name(uint32_t scope, std::string_view name) {
+    const RecentFamily& r = recent_families[last_recent];
+    if (r.family != kNone && r.scope == scope && !r.native) [[likely]] return r.family;
+    return other_family_for(scope, false, name);
   }
 
   [[gnu::noinline]] uint32_t other_family_for(uint32_t scope, bool native, std::string_view name) {
@@ -1018,6 +1131,7 @@ struct Transaction::State {
     }
     layout.job = job_index;
     layout.instance = instance_index;
+    layout.dense = labels.size() == input.size();  // every input label kept, so none empty
     layout.has_scope_labels = false;
     for (const LabelRef& l : labels) {
       if (l.name.starts_with("otel_scope_")) layout.has_scope_labels = true;
@@ -1051,6 +1165,18 @@ struct Transaction::State {
     }
   }
 
+  // A string AnyValue's tag and length and its string_value's tag and length, for a value of
+  // n < 0x7e bytes: 12 (2 + n) 0a (n), in one store.
+  static char* put_value_tags(char* p, size_t n) {
+    if constexpr (std::endian::native == std::endian::little) {
+      uint32_t word = 0x000a0212u + static_cast<uint32_t>(n) * 0x01000100u;
+      std::memcpy(p, &word, 4);
+      return p + 4;
+    } else {
+      return put4(p, (2 << 3) | WireWriter::kLength, 2 + n, (1 << 3) | WireWriter::kLength, n);
+    }
+  }
+
   // Four bytes (each below 0x100) in one store.
   static char* put4(char* p, uint32_t b0, uint32_t b1, uint32_t b2, uint32_t b3) {
     if constexpr (std::endian::native == std::endian::little) {
@@ -1065,45 +1191,39 @@ struct Transaction::State {
     return p + 4;
   }
 
-  // A value copied without reading outside it (it views the producer's buffer): overlapping
-  // words, no library call up to 64 bytes.
-  [[gnu::always_inline]] static void copy_value(char* to, const char* from, size_t n) {
-    if (n <= 16) {
-      if (n >= 4) {
-        copy_short(to, from, n);
-      } else if (n != 0) {
-        to[0] = from[0];
-        to[n / 2] = from[n / 2];
-        to[n - 1] = from[n - 1];
-      }
-    } else if (n <= 64) {
-      char tail[16];
-      std::memcpy(tail, from + n - 16, 16);
-      for (size_t i = 0; i + 16 < n; i += 16) std::memcpy(to + i, from + i, 16);
-      std::memcpy(to + n - 16, tail, 16);
-    } else {
-      std::memcpy(to, from, n);
-    }
-  }
-
   // Sets the labels' is_attribute flags and the identity heads for the layout and kind, unless
   // they are still those of this layout and kind (a layout change is rare: out of line).
   [[gnu::always_inline]] void prepare_identity(Kind kind) {
     if (attribute_flags_layout != layout_serial || attribute_flags_kind != kind) [[unlikely]] {
-      make_identity_heads(kind);
+      set_identity_heads(kind);
     }
   }
 
-  [[gnu::noinline]] void make_identity_heads(Kind kind) {
+  [[gnu::noinline]] void set_identity_heads(Kind kind) {
     attribute_flags_layout = layout_serial;
     attribute_flags_kind = kind;
+    if (identity_heads_layout != layout_serial || identity_heads_kind != kind) {
+      std::swap(identity_heads, other_heads.heads);
+      std::swap(identity_names, other_heads.names);
+      std::swap(identity_heads_layout, other_heads.layout);
+      std::swap(identity_heads_kind, other_heads.kind);
+      if (identity_heads_layout != layout_serial || identity_heads_kind != kind) {
+        make_identity_heads(kind);
+      }
+    }
+    for (LabelRef& l : labels) l.is_attribute = false;
+    for (const IdentityHead& h : identity_heads) labels[h.label].is_attribute = true;
+  }
+
+  void make_identity_heads(Kind kind) {
+    identity_heads_layout = layout_serial;
+    identity_heads_kind = kind;
     identity_heads.clear();
     identity_names = 0;
     uint32_t tag = (attributes_field(kind) << 3) | WireWriter::kLength;
     for (size_t i = 0; i < labels.size(); ++i) {
-      LabelRef& l = labels[i];
-      l.is_attribute = is_point_attribute(l.name, kind);
-      if (!l.is_attribute) continue;
+      const LabelRef& l = labels[i];
+      if (!is_point_attribute(l.name, kind)) continue;
       IdentityHead& h = identity_heads.emplace_back();
       h.label = static_cast<uint32_t>(i);
       size_t name_size = l.name.size();
@@ -1111,9 +1231,11 @@ struct Transaction::State {
       h.kv_base = static_cast<uint32_t>(6 + name_size);  // the tags are one byte (1, 7 and 9)
       if (name_size == 0 || 4 + name_size > sizeof h.bytes || h.kv_base >= 0x80) {
         h.size = 0;  // written field by field
+        h.fast_below = 0;
         continue;
       }
       h.size = static_cast<uint8_t>(4 + name_size);
+      h.fast_below = static_cast<uint8_t>(std::min<size_t>(kShortValue, 0x7f - h.kv_base) + 1);
       std::memset(h.bytes, 0, sizeof h.bytes);
       h.bytes[0] = static_cast<char>(tag);
       h.bytes[2] = (1 << 3) | WireWriter::kLength;
@@ -1124,36 +1246,60 @@ struct Transaction::State {
 
   // Lays the point's attribute labels out at the end of `strings` as the point's serialised
   // KeyValue fields: its identity, kept as the attribute bytes of a new group, dropped again
-  // for a known one. Returns where they begin.
-  size_t lay_out_identity(Kind kind) {
+  // for a known one. Returns where they begin; *hash gets the identity's hash (copy_and_fold).
+  size_t lay_out_identity(Kind kind, uint64_t* hash) {
     prepare_identity(kind);
     // Tags and lengths: 8 bytes when the lengths fit one byte, 48 at most (5 tags or lengths
     // of up to 10 bytes and a tag). Room for every label is room enough, and leaves the
-    // slack a head's whole-array store needs.
+    // slack a head's whole-array store needs. Values are nearly always short: room for
+    // kShortValue bytes each, without adding up their sizes first; a longer one starts over
+    // with the exact room.
+    size_t total = identity_names + (48 + kShortValue) * identity_heads.size();
+    return lay_out_identity_in(total, kShortValue, kind, hash);
+  }
+
+  static constexpr size_t kShortValue = 64;
+
+  [[gnu::noinline]] size_t lay_out_long_identity(Kind kind, uint64_t* hash) {
     size_t total = identity_names + 48 * identity_heads.size();
     for (const IdentityHead& h : identity_heads) total += labels[h.label].value.size();
+    return lay_out_identity_in(total, SIZE_MAX, kind, hash);
+  }
+
+  // lay_out_identity with room for `total` bytes, enough while no value is longer than
+  // `value_room`.
+  [[gnu::always_inline]] size_t lay_out_identity_in(size_t total, size_t value_room, Kind kind,
+                                                    uint64_t* hash) {
     size_t at = strings.size();
     char* begin = strings.grow(total);
     char* p = begin;
+    uint64_t identity_hash = 0;
     for (const IdentityHead& h : identity_heads) {
       const LabelRef& l = labels[h.label];
       size_t value_size = l.value.size();
-      size_t kv = h.kv_base + value_size;
-      if (kv < 0x80 && h.size != 0) [[likely]] {
-        // Every length fits one byte (nearly all labels): the head (tag, length, key tag,
-        // key length, key) as one store with the length patched in; then AnyValue tag and
-        // length, string tag, length, and the value.
+      if (value_size < h.fast_below) [[likely]] {
+        // A short value whose lengths all fit one byte (nearly all labels): the head (tag,
+        // length, key tag, key length, key) as one store with the length patched in; then
+        // AnyValue tag and length, string tag, length, and the value.
         std::memcpy(p, h.bytes, sizeof h.bytes);
-        p[1] = static_cast<char>(kv);
-        p = put4(p + h.size, (2 << 3) | WireWriter::kLength, 2 + value_size,
-                 (1 << 3) | WireWriter::kLength, value_size);
-        copy_value(p, l.value.data(), value_size);
+        p[1] = static_cast<char>(h.kv_base + value_size);
+        p = put_value_tags(p + h.size, value_size);
+        identity_hash = copy_and_fold(p, l.value.data(), value_size, identity_hash);
         p += value_size;
       } else {
-        p = KeyValueBytes(l.name, l.value).put(p, attributes_field(kind), l.name, l.value);
+        if (value_size > value_room) [[unlikely]] {
+          strings.truncate(at);
+          return lay_out_long_identity(kind, hash);
+        }
+        char* value_at;
+        p = KeyValueBytes(l.name, l.value)
+                .put(p, attributes_field(kind), l.name, l.value, nullptr, &value_at);
+        // The same hash as the fast branch's: the value folded in (its copy rewritten in place).
+        identity_hash = copy_and_fold(value_at, l.value.data(), value_size, identity_hash);
       }
     }
     strings.truncate(at + static_cast<size_t>(p - begin));
+    *hash = finish_hash(identity_hash);
     return at;
   }
 
@@ -1169,7 +1315,7 @@ struct Transaction::State {
       uint64_t h = groups[id].hash;
       size_t i = h & (size - 1);
       while (f.index[i].group != kNone) i = (i + 1) & (size - 1);
-      f.index[i] = {h, id};
+      f.index[i] = {PointSlot::key_of(h), id};
     }
   }
 
@@ -1212,13 +1358,14 @@ struct Transaction::State {
   const GroupDetail& detail(const Group& g) const {
     return g.detail == kNone ? no_detail : details[g.detail];
   }
-  GroupDetail& detail_for(Group& g) {
-    if (g.detail == kNone) {
-      g.detail = static_cast<uint32_t>(details_used++);
-      if (g.detail == details.size()) details.emplace_back();
-      details[g.detail].reset();
-    }
+  [[gnu::always_inline]] GroupDetail& detail_for(Group& g) {
+    if (g.detail == kNone) [[unlikely]] new_detail(g);
     return details[g.detail];
+  }
+  [[gnu::noinline]] void new_detail(Group& g) {
+    g.detail = static_cast<uint32_t>(details_used++);
+    if (g.detail == details.size()) details.emplace_back();
+    details[g.detail].reset();
   }
 
   Group& group_for(uint32_t family_index) {
@@ -1236,7 +1383,8 @@ struct Transaction::State {
       }
     }
     last_group_layout = layout_serial;
-    size_t at = lay_out_identity(f.kind);
+    uint64_t h;
+    size_t at = lay_out_identity(f.kind, &h);
     const char* identity = strings.data() + at;
     size_t size = strings.size() - at;
     // Consecutive samples of one point (a histogram's buckets, _sum and _count): no hashing.
@@ -1247,8 +1395,8 @@ struct Transaction::State {
         return last;
       }
     }
-    uint64_t h = XXH3_64bits_withSeed(identity, size, family_index);
     size_t slot = 0;
+    uint32_t key = 0;
     if (f.groups.size() < kLinearSearch) {
       for (uint32_t id : f.groups) {
         Group& g = groups[id];
@@ -1262,8 +1410,9 @@ struct Transaction::State {
       if (2 * (f.groups.size() + 1) > f.index.size()) rebuild_index(f);
       size_t mask = f.index.size() - 1;
       slot = h & mask;
+      key = PointSlot::key_of(h);
       while (f.index[slot].group != kNone) {
-        if (f.index[slot].key == h) {
+        if (f.index[slot].key == key) {
           Group& g = groups[f.index[slot].group];
           if (same_identity(g, identity, size)) {
             strings.truncate(at);
@@ -1276,7 +1425,7 @@ struct Transaction::State {
     }
     uint32_t id = static_cast<uint32_t>(groups_used++);
     if (id == groups.size()) groups.emplace_back();
-    if (!f.index.empty()) f.index[slot] = {h, id};
+    if (!f.index.empty()) f.index[slot] = {key, id};
     Group& g = groups[id];
     g.reset(family_index, h, static_cast<uint32_t>(at), static_cast<uint32_t>(size));
     f.groups.push_back(id);
@@ -1295,6 +1444,54 @@ struct Transaction::State {
       kv->set_key(name.data(), name.size());
       kv->mutable_value()->set_string_value(value.data(), value.size());
     }
+  }
+
+  // A bucket's le (a quantile's quantile): found where it was last, parsed as the text at the
+  // same place of the point before (every point of a histogram nearly always has the same
+  // bounds). The memo maps texts to their values, so it never goes stale.
+  struct BoundMemo {
+    char text[16];
+    size_t size = SIZE_MAX;  // none
+    double value = 0;
+  };
+  static constexpr size_t kBoundMemoPlaces = 64;
+  std::vector<BoundMemo> bound_memo;  // by place in the point's bounds
+  size_t bound_label_at = 0;          // where the last bound label was in `labels`
+
+  std::string_view bound_text(std::string_view bound_label) {
+    if (bound_label_at < labels.size() && labels[bound_label_at].name == bound_label) {
+      return labels[bound_label_at].value;
+    }
+    for (size_t i = 0; i < labels.size(); ++i) {
+      if (labels[i].name == bound_label) {
+        bound_label_at = i;
+        return labels[i].value;
+      }
+    }
+    return {};
+  }
+
+  [[gnu::always_inline]] bool parse_bound(std::string_view text, size_t place, double* out) {
+    if (place < bound_memo.size()) [[likely]] {
+      const BoundMemo& m = bound_memo[place];
+      if (m.size == text.size() && same_bytes(m.text, text.data(), text.size())) [[likely]] {
+        *out = m.value;
+        return true;
+      }
+    }
+    return parse_new_bound(text, place, out);
+  }
+
+  [[gnu::noinline]] bool parse_new_bound(std::string_view text, size_t place, double* out) {
+    if (!parse_label_float(text, out)) return false;
+    if (text.size() <= sizeof(BoundMemo::text) && place < kBoundMemoPlaces) {
+      if (place >= bound_memo.size()) bound_memo.resize(place + 1);
+      BoundMemo& m = bound_memo[place];
+      std::memcpy(m.text, text.data(), text.size());
+      m.size = text.size();
+      m.value = *out;
+    }
+    return true;
   }
 
   std::string_view label(std::string_view name) const {
@@ -1354,8 +1551,12 @@ struct Transaction::State {
 
   // --- appending ---
 
-  void append(const model::Sample& sample) {
+  void append(const model::Sample& sample, bool repeats_name = false) {
     ++samples_seen;
+    // The last family entry answered for the previous sample's name only if that sample got
+    // as far as its family.
+    bool name_is_last = repeats_name && family_is_last_sample_name;
+    family_is_last_sample_name = false;
     std::string_view job, instance;
     bool names_repeat = sample.repeats_label_names && layout_is_last_sample;
     layout_is_last_sample = false;  // until prepare_labels returns
@@ -1371,7 +1572,9 @@ struct Transaction::State {
       return;
     }
     uint32_t scope = layout.has_scope_labels ? scope_for(resource) : default_scope(resource);
-    uint32_t family_index = family_for(scope, false, sample.name);
+    uint32_t family_index = name_is_last ? family_for_last_name(scope, sample.name)
+                                         : family_for(scope, false, sample.name);
+    family_is_last_sample_name = true;
     Family& f = families[family_index];
     if (f.dropped) return;
     Group& g = group_for(family_index);
@@ -1401,7 +1604,9 @@ struct Transaction::State {
         } else {
           std::string_view bound_label = f.kind == Kind::kHistogram ? "le" : "quantile";
           double bound = 0;
-          if (!parse_label_float(label(bound_label), &bound)) {
+          const GroupDetail& before = detail(g);
+          size_t place = f.kind == Kind::kHistogram ? before.buckets.size() : before.quantiles.size();
+          if (!parse_bound(bound_text(bound_label), place, &bound)) {
             warning("dropped " + std::string(name) + ": no valid " + std::string(bound_label) +
                     " label");
             return;
@@ -1454,6 +1659,7 @@ struct Transaction::State {
 
   void append_native(std::string_view family_name, const model::NativeHistogram& h) {
     ++samples_seen;
+    family_is_last_sample_name = false;
     std::string_view job, instance;
     layout_is_last_sample = false;
     prepare_labels(h.labels, false, &job, &instance);
@@ -1533,11 +1739,21 @@ struct Transaction::State {
   // A histogram group's buckets in bound order without +Inf (that is the count), shared by the
   // three writers. False, with a warning, when the point is dropped: counts that are NaN,
   // decrease, or exceed _count (a stale point is kept as it is).
+  std::vector<std::pair<double, double>> bucket_scratch;  // histogram_buckets' for the writers
+
   bool histogram_buckets(const Family& f, const Group& g, bool stale,
                          std::vector<std::pair<double, double>>& buckets) {
     buckets = detail(g).buckets;
-    std::stable_sort(buckets.begin(), buckets.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Nearly always in order already (and no bound NaN, which has no order): then the stable
+    // sort would leave them as they are, and is not done (nor its buffer made).
+    bool in_order = true;
+    for (size_t i = 0; in_order && i < buckets.size(); ++i) {
+      in_order = !std::isnan(buckets[i].first) && (i == 0 || !(buckets[i].first < buckets[i - 1].first));
+    }
+    if (!in_order) {
+      std::stable_sort(buckets.begin(), buckets.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
     if (!buckets.empty() && std::isinf(buckets.back().first) && buckets.back().first > 0) {
       buckets.pop_back();
     }
@@ -1864,7 +2080,7 @@ struct Transaction::State {
       const Group& g = groups[id];
       if (!g.has_count) continue;
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      std::vector<std::pair<double, double>> buckets;
+      std::vector<std::pair<double, double>>& buckets = bucket_scratch;
       if (!histogram_buckets(f, g, stale, buckets)) continue;
       size_t p = wire.begin(1);
       if (g.has_created) wire.fixed64_if_set(2, created_to_nanos(g.created));
@@ -2363,7 +2579,7 @@ struct Transaction::State {
       const Group& g = groups[id];
       if (!g.has_count) continue;
       bool stale = model::is_stale_nan(g.count) || (g.has_sum && model::is_stale_nan(g.sum));
-      std::vector<std::pair<double, double>> buckets;
+      std::vector<std::pair<double, double>>& buckets = bucket_scratch;
       if (!histogram_buckets(f, g, stale, buckets)) continue;
       if (n > 0) o += ',';
       JsonObject p(o);
@@ -2743,7 +2959,10 @@ void Transaction::set_unit(std::string_view family, std::string_view unit) {
   text = std::make_unique<std::string>(unit);
 }
 
-void Transaction::append(const model::Sample& sample) { state_->append(sample); }
+void Transaction::append(const model::Sample& sample) { state_->append(sample, false); }
+void Transaction::append(const model::Sample& sample, bool repeats_name) {
+  state_->append(sample, repeats_name);
+}
 
 void Transaction::append_native_histogram(std::string_view family_name,
                                           const model::NativeHistogram& h) {

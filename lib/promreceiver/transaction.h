@@ -74,6 +74,9 @@ class Transaction {
   // sample.repeats_label_names is taken to mean "the names of the last append()'s sample": a
   // caller that leaves out some of a producer's samples clears it on the next one appended.
   void append(const model::Sample& sample);
+  // The same, told that the sample's name is that of the last sample given to append() (the
+  // name is then not compared again).
+  void append(const model::Sample& sample, bool repeats_name);
   // A native histogram of the family named family_name (protobuf exposition only).
   void append_native_histogram(std::string_view family_name, const model::NativeHistogram& h);
 

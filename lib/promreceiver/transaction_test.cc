@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -324,6 +325,87 @@ TEST(Transaction, BucketBoundsParseLikeGoParseFloat) {
   EXPECT_EQ(warnings.size(), 5u);  // one per bad bound ("" is no le label at all)
 }
 
+TEST(Transaction, BucketBoundsAtTheSamePlaceMayDiffer) {
+  // Bounds are remembered by their place in the point (every point of a histogram nearly
+  // always has the same ones): points whose bounds match, differ, share a prefix with the one
+  // before, are too long to remember or lie beyond the remembered places.
+  std::vector<std::vector<std::string>> points = {
+      {"0.5", "1", "+Inf"}, {"0.5", "1", "+Inf"}, {"0.25", "1.0", "+Inf"}, {"0.5", "10", "+Inf"},
+      {"0.50000000000000000001", "1", "+Inf"}};
+  std::vector<std::string> many;
+  for (int i = 0; i < 70; ++i) many.push_back(std::to_string(i) + ".5");
+  many.push_back("+Inf");
+  points.push_back(many);
+  points.push_back({"0.5", "1", "+Inf"});
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::string b = std::to_string(p);
+    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 1, {{"b", b}, {"le", le}}));
+    tx.append(sample("h_count", 1, {{"b", b}}));
+  }
+  ExportMetricsServiceRequest r;
+  ASSERT_EQ(tx.commit(&r), points.size());
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  const auto& got = m[0].histogram().data_points();
+  ASSERT_EQ(got.size(), static_cast<int>(points.size()));
+  for (size_t p = 0; p < points.size(); ++p) {
+    const auto& bounds = got[static_cast<int>(p)].explicit_bounds();
+    ASSERT_EQ(bounds.size() + 1, static_cast<int>(points[p].size())) << p;
+    for (int i = 0; i < bounds.size(); ++i) {
+      EXPECT_EQ(bounds[i], std::strtod(points[p][static_cast<size_t>(i)].c_str(), nullptr))
+          << p << " " << i;
+    }
+  }
+}
+
+TEST(Transaction, BucketsComeOutStablySortedByBound) {
+  // In order (no sort), out of order, and with NaN bounds (no order: the stable sort decides,
+  // in order or not) among enough buckets for a merging sort.
+  std::vector<std::vector<std::string>> points = {
+      {"1", "2", "3", "+Inf"},
+      {"3", "1", "2", "+Inf"},
+      {"1", "NaN", "2", "+Inf"},
+  };
+  std::vector<std::string> many;
+  for (int i = 0; i < 40; ++i) many.push_back(i == 20 ? "NaN" : std::to_string(i % 7 == 0 ? 40 - i : i));
+  many.push_back("+Inf");
+  points.push_back(many);
+  std::vector<std::string> nan_in_order;
+  for (int i = 0; i < 40; ++i) nan_in_order.push_back(i == 30 ? "NaN" : std::to_string(i));
+  nan_in_order.push_back("+Inf");
+  points.push_back(nan_in_order);
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::string b = std::to_string(p);
+    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 0, {{"b", b}, {"le", le}}));
+    tx.append(sample("h_count", 0, {{"b", b}}));
+  }
+  ExportMetricsServiceRequest r;
+  ASSERT_EQ(tx.commit(&r), points.size());
+  auto m = metrics_of(r);
+  ASSERT_EQ(m.size(), 1u);
+  const auto& got = m[0].histogram().data_points();
+  ASSERT_EQ(got.size(), static_cast<int>(points.size()));
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::vector<double> want;
+    for (const std::string& le : points[p]) want.push_back(std::strtod(le.c_str(), nullptr));
+    std::stable_sort(want.begin(), want.end(), [](double a, double b) { return a < b; });
+    if (std::isinf(want.back())) want.pop_back();
+    const auto& bounds = got[static_cast<int>(p)].explicit_bounds();
+    ASSERT_EQ(bounds.size(), static_cast<int>(want.size())) << p;
+    for (int i = 0; i < bounds.size(); ++i) {
+      if (std::isnan(want[static_cast<size_t>(i)])) {
+        EXPECT_TRUE(std::isnan(bounds[i])) << p << " " << i;
+      } else {
+        EXPECT_EQ(bounds[i], want[static_cast<size_t>(i)]) << p << " " << i;
+      }
+    }
+  }
+}
+
 TEST(Transaction, MetadataIsRememberedForTheLastFamiliesOnly) {
   // One family per commit, as a long input with ever new families is converted: the metadata
   // of a recent family is still known, that of one 10000 families back is forgotten.
@@ -380,7 +462,7 @@ std::string serialized(const std::vector<Series>& series, bool hints, size_t nat
         m.repeats_label_names = m.repeats_label_names && previous->labels[j].first == s.labels[j].first;
       }
     }
-    tx.append(m);
+    tx.append(m, hints && previous != nullptr && previous->name == s.name);
     previous = &s;
   }
   std::string out;
@@ -425,6 +507,114 @@ TEST(Transaction, NameRepeatHintsChangeNothing) {
   for (size_t native_before : {size_t{1}, size_t{5}, in_repeats, series.size() - 3}) {
     EXPECT_EQ(serialized(series, true, native_before), serialized(series, false, native_before))
         << native_before;
+  }
+}
+
+TEST(Transaction, SampleNameRepeatHintsChangeNothing) {
+  // Samples of one name in other scopes (otel_scope_* labels) and as other targets (job and
+  // instance labels), after target_info and otel_scope_info (which have no family), after a
+  // refused sample and across commits: told or not that the name repeats, the same requests.
+  using L = std::vector<std::pair<std::string, std::string>>;
+  std::vector<std::pair<std::string, L>> samples = {
+      {"g", {{"a", "1"}}},
+      {"g", {{"a", "2"}}},
+      {"g", {{"a", "1"}, {"otel_scope_name", "s1"}}},
+      {"g", {{"a", "2"}, {"otel_scope_name", "s1"}}},
+      {"g", {{"a", "3"}}},
+      {"g", {{"a", "1"}, {"job", "other"}, {"instance", "x:1"}}},
+      {"g", {{"a", "2"}, {"job", "other"}, {"instance", "x:1"}}},
+      {"target_info", {{"k", "v"}}},
+      {"target_info", {{"k", "w"}}},
+      {"g", {{"a", "4"}}},
+      {"otel_scope_info", {{"otel_scope_name", "s1"}, {"k", "v"}}},
+      {"g", {{"a", "5"}}},
+      {"g", {{"a", "6"}, {"a", "7"}}},  // refused: duplicate label names
+      {"g", {{"a", "8"}}},
+      {"commit", {}},
+      {"g", {{"a", "9"}}},
+      {"c_total", {{"a", "1"}}},
+      {"c_total", {{"a", "2"}}},
+      {"g", {{"a", "10"}}},
+      {"c_total", {{"a", "3"}}},
+      {"g", {{"b", "1"}, {"b", "2"}}},  // refused before its family: the next g is not told
+      {"g", {{"a", "11"}}},
+  };
+  for (bool with_job : {false, true}) {
+    std::string want;
+    for (bool hints : {false, true}) {
+      Options options = test_options();
+      if (!with_job) options.job.clear(), options.instance.clear();
+      Transaction tx(options);
+      tx.set_type("g", MetricType::kGauge);
+      tx.set_type("c", MetricType::kCounter);
+      std::string out, all;
+      std::string previous;
+      for (const auto& [name, l] : samples) {
+        if (name == "commit") {
+          tx.commit_serialized(&out);
+          all += out;
+          continue;
+        }
+        std::vector<Label> labels;
+        for (const auto& [n, v] : l) labels.push_back({n, v});
+        try {
+          tx.append(sample(name, 1, labels), hints && name == previous);
+        } catch (const Error&) {
+          all += "refused;";
+        }
+        previous = name;
+      }
+      tx.commit_serialized(&out);
+      all += out;
+      if (!hints) {
+        want = all;
+      } else {
+        EXPECT_EQ(all, want) << with_job;
+      }
+    }
+    EXPECT_NE(want.find("refused;"), std::string::npos);
+  }
+}
+
+TEST(Transaction, SeriesComingBackJoinTheirPointWhateverTheirValueLengths) {
+  // A point's identity hash folds its values in by length class (none, 1-3 bytes, 4-7, a word
+  // or two, 16-byte chunks and a tail, a copy past 64 bytes, a KeyValue length past one
+  // byte); values that share their words ("ab", "abab") must stay apart. Families below and
+  // above the linear search's size; every series comes back once, in reverse order.
+  std::vector<std::string> values = {"", "a", "ab", "abc", "abab", "abcde", "abcdefg", "abababab",
+                                     "abcdefgh", "abcdefghi", std::string(16, 'c'),
+                                     std::string(17, 'c'), std::string(33, 'd'),
+                                     std::string(64, 'e'), std::string(65, 'e'),
+                                     std::string(100, 'f') + "g", std::string(200, 'h')};
+  for (size_t family_size : {size_t{5}, values.size()}) {
+    Transaction tx(test_options());
+    tx.set_type("g", MetricType::kGauge);
+    auto labels_of = [&](size_t i) {
+      return std::vector<Label>{{"a", values[i]}, {"b", "x"}, {"c", values[values.size() - 1 - i]}};
+    };
+    std::vector<std::vector<Label>> kept;  // the samples view them until commit
+    for (size_t i = 0; i < family_size; ++i) {
+      kept.push_back(labels_of(i));
+      tx.append(sample("g", 1.0 * i, kept.back()));
+    }
+    for (size_t i = family_size; i-- > 0;) {
+      kept.push_back(labels_of(i));
+      tx.append(sample("g", 100.0 + i, kept.back()));
+    }
+    ExportMetricsServiceRequest r;
+    ASSERT_EQ(tx.commit(&r), family_size);
+    auto m = metrics_of(r);
+    ASSERT_EQ(m.size(), 1u);
+    ASSERT_EQ(m[0].gauge().data_points_size(), static_cast<int>(family_size));
+    for (size_t i = 0; i < family_size; ++i) {
+      const auto& p = m[0].gauge().data_points(static_cast<int>(i));
+      EXPECT_EQ(p.as_double(), 100.0 + i) << i;
+      std::string a;
+      for (const auto& kv : p.attributes()) {
+        if (kv.key() == "a") a = kv.value().string_value();
+      }
+      EXPECT_EQ(a, values[i]) << i;
+    }
   }
 }
 
