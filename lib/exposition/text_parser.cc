@@ -393,29 +393,53 @@ inline uint64_t digits_upto15(const char* p, unsigned n) {
   return digits_upto8(p, n - 8) * 100000000ULL + digits_upto8(p + n - 8, 8);
 }
 
-// digits[.digits] within 16 bytes, at most 15 digits in all: the result is parse_plain_decimal's
-// (the same mantissa, and one exact or correctly rounded division). Returns the end, or nullptr.
+// [-]digits[.digits][(e|E)[+|-]digits] with the digits and the dot within 16 bytes and at most
+// 15 of them: parse_plain_decimal's form and result (the same mantissa and power of ten, the
+// same operations). Returns the end, or nullptr (then parse_plain_decimal decides).
 inline const char* parse_short_decimal(const char* p, double& out) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   static constexpr uint64_t kPow10Int[] = {1ULL,         10ULL,         100ULL,         1000ULL,
                                            10000ULL,     100000ULL,     1000000ULL,     10000000ULL,
                                            100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
                                            1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
                                            1000000000000000ULL};
+  bool negative = *p == '-';
+  p += negative;
   unsigned bits = digit_bits16(p);
   unsigned whole = static_cast<unsigned>(__builtin_ctz(~bits));  // ~bits has bit 16 set
   if (whole == 0 || whole > 15) return nullptr;
   uint64_t mantissa = digits_upto15(p, whole);
-  if (p[whole] != '.') {
-    out = static_cast<double>(mantissa);
-    return p + whole;
+  p += whole;
+  int power = 0;
+  if (*p == '.') {
+    unsigned fraction = static_cast<unsigned>(__builtin_ctz(~(bits >> (whole + 1))));
+    if (fraction == 0 || whole + fraction > 15) return nullptr;
+    mantissa = mantissa * kPow10Int[fraction] + digits_upto15(p + 1, fraction);
+    p += 1 + fraction;
+    power = -static_cast<int>(fraction);
   }
-  unsigned fraction = static_cast<unsigned>(__builtin_ctz(~(bits >> (whole + 1))));
-  if (fraction == 0 || whole + fraction > 15) return nullptr;
-  mantissa = mantissa * kPow10Int[fraction] + digits_upto15(p + whole + 1, fraction);
-  out = static_cast<double>(mantissa) / kPow10[fraction];
-  return p + whole + 1 + fraction;
+  if ((*p | 0x20) == 'e') [[unlikely]] {
+    const char* e = p + 1;
+    bool exponent_negative = *e == '-';
+    e += (*e == '-' || *e == '+');
+    int exponent = 0;
+    const char* exponent_begin = e;
+    while (static_cast<unsigned>(*e - '0') < 10 && e - exponent_begin < 3) {
+      exponent = exponent * 10 + (*e - '0');
+      ++e;
+    }
+    if (e == exponent_begin || static_cast<unsigned>(*e - '0') < 10) return nullptr;
+    power += exponent_negative ? -exponent : exponent;
+    if (power < -22 || power > 22) return nullptr;
+    p = e;
+  }
+  double v = static_cast<double>(mantissa);
+  if (power < 0) v /= kPow10[-power];
+  else if (power > 0) v *= kPow10[power];
+  out = negative ? -v : v;
+  return p;
 }
 
 // The end of a run of metric name characters from p; the line's '\n' stops it.
@@ -440,19 +464,21 @@ inline const char* scan_metric_name_padded(const char* p) {
 #endif
 }
 
-// From p (after a value's opening quote), the first '"', '\\', '\n' or byte >= 0x80.
+// From p (after a value's opening quote), the first '"', '\\', byte <= '\n' (LF, and the rare
+// tab or other control byte, which the general path then takes) or byte >= 0x80.
 inline const char* scan_quoted_padded(const char* p) {
 #if defined(__SSE2__)
   for (;;) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed: bytes >= 0x80 are negative, so one compare finds them and the control bytes.
     __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(stop, v)));
+                                _mm_cmplt_epi8(v, _mm_set1_epi8('\n' + 1)));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
     if (mask) return p + __builtin_ctz(mask);
     p += 16;
   }
 #else
-  while (*p != '"' && *p != '\\' && *p != '\n' && !(static_cast<unsigned char>(*p) & 0x80)) ++p;
+  while (*p != '"' && *p != '\\' && static_cast<signed char>(*p) > '\n') ++p;
   return p;
 #endif
 }
@@ -473,8 +499,23 @@ inline unsigned equal_bits16(const char* p, const char* bytes) {
 
 inline __attribute__((always_inline)) bool TextParser::parse_plain_sample() {
   const char* p = pos_;
-  if (!is_metric_start(*p)) return false;
-  const char* q = scan_metric_name_padded(p + 1);
+  const char* q;
+  // Metric names repeat too (a family's series are adjacent): try the previous line's.
+  uint64_t name_equal = equal_bits16(p, metric_guess_) | uint64_t(equal_bits16(p + 16, metric_guess_ + 16)) << 16;
+  if ((~name_equal & metric_guess_mask_) == 0 && !is_metric_char(p[metric_guess_length_])) [[likely]] {
+    q = p + metric_guess_length_;
+  } else {
+    if (!is_metric_start(*p)) return false;
+    q = scan_metric_name_padded(p + 1);
+    size_t length = static_cast<size_t>(q - p);
+    if (length <= 32) {
+      std::memcpy(metric_guess_, p, 32);  // readable: p is before the line's '\n'
+      metric_guess_mask_ = length == 32 ? 0xFFFFFFFFu : (uint64_t(1) << length) - 1;
+      metric_guess_length_ = static_cast<uint32_t>(length);
+    } else {
+      metric_guess_mask_ = kNoMetricGuess;
+    }
+  }
   std::string_view name(p, static_cast<size_t>(q - p));
   model::Label* labels = fast_labels_.data();
   size_t count = 0;
