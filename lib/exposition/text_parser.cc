@@ -455,7 +455,7 @@ inline const char* scan_metric_name_padded(const char* p) {
         _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8(':' + 1)));
     __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit_colon), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(ok));
-    if (mask != 0xFFFF) return p + __builtin_ctz(~mask);
+    if (mask != 0xFFFF) return p + static_cast<unsigned>(__builtin_ctz(~mask));
     p += 16;
   }
 #else
@@ -474,7 +474,7 @@ inline const char* scan_quoted_padded(const char* p) {
     __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
                                 _mm_cmplt_epi8(v, _mm_set1_epi8('\n' + 1)));
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
-    if (mask) return p + __builtin_ctz(mask);
+    if (mask) return p + static_cast<unsigned>(__builtin_ctz(mask));  // unsigned: no sign extension on the chain
     p += 16;
   }
 #else
@@ -502,18 +502,32 @@ inline __attribute__((always_inline)) bool TextParser::parse_plain_sample() {
   const char* q;
   // Metric names repeat too (a family's series are adjacent): try the previous line's.
   uint64_t name_equal = equal_bits16(p, metric_guess_) | uint64_t(equal_bits16(p + 16, metric_guess_ + 16)) << 16;
-  if ((~name_equal & metric_guess_mask_) == 0 && !is_metric_char(p[metric_guess_length_])) [[likely]] {
+  uint64_t name_missed = ~name_equal & metric_guess_mask_;
+  if (metric_guess_length_ > 32)  // bytes 32..63 (a histogram's `..._seconds_bucket` is often longer)
+    name_missed |= ~(equal_bits16(p + 32, metric_guess_ + 32) | uint64_t(equal_bits16(p + 48, metric_guess_ + 48)) << 16) &
+                   metric_guess_mask_high_;
+  if (name_missed == 0 && !is_metric_char(p[metric_guess_length_])) [[likely]] {
     q = p + metric_guess_length_;
   } else {
-    if (!is_metric_start(*p)) return false;
-    q = scan_metric_name_padded(p + 1);
+    // The bytes that matched the previous name (a histogram's _bucket, _sum and _count share
+    // most of theirs) are valid name characters: the scan starts after them.
+    unsigned same = static_cast<unsigned>(__builtin_ctzll(~name_equal));
+    if (same > metric_guess_length_) same = metric_guess_length_;
+    if (same == 0) {
+      if (!is_metric_start(*p)) return false;
+      same = 1;
+    }
+    q = scan_metric_name_padded(p + same);
     size_t length = static_cast<size_t>(q - p);
-    if (length <= 32) {
-      std::memcpy(metric_guess_, p, 32);  // readable: p is before the line's '\n'
-      metric_guess_mask_ = length == 32 ? 0xFFFFFFFFu : (uint64_t(1) << length) - 1;
+    if (length <= 64) {
+      std::memcpy(metric_guess_, p, 64);  // readable: p is before the line's '\n'
+      auto bytes = [](size_t n) { return n >= 32 ? uint64_t(0xFFFFFFFF) : (uint64_t(1) << n) - 1; };
+      metric_guess_mask_ = bytes(length);
+      metric_guess_mask_high_ = length > 32 ? bytes(length - 32) : 0;
       metric_guess_length_ = static_cast<uint32_t>(length);
     } else {
       metric_guess_mask_ = kNoMetricGuess;
+      metric_guess_length_ = 0;
     }
   }
   std::string_view name(p, static_cast<size_t>(q - p));

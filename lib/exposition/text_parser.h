@@ -137,10 +137,12 @@ class TextParser final : public Parser {
     uint32_t length = 0;  // of `name="`
   };
   static constexpr uint32_t kNoGuess = 0x10000;
-  // The same for the metric name: its first bytes (up to 32), which bytes must match, its length.
+  // The same for the metric name (up to 64 bytes): its bytes, which of bytes 0..31 and 32..63
+  // must match, its length (0 = no guess).
   static constexpr uint64_t kNoMetricGuess = uint64_t(1) << 32;
-  alignas(16) char metric_guess_[32] = {};
+  alignas(16) char metric_guess_[64] = {};
   uint64_t metric_guess_mask_ = kNoMetricGuess;
+  uint64_t metric_guess_mask_high_ = 0;
   uint32_t metric_guess_length_ = 0;
   std::vector<NameGuess> name_guesses_;
   // The labels of a sample parsed by parse_plain_sample (its size is its capacity: a line with

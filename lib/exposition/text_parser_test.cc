@@ -296,6 +296,9 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
       "a 1.00000000000000000001",
       "a 1e400",
       "a_very_long_metric_name_that_is_longer_than_thirty_two_bytes{le=\"+Inf\"} 9",
+      // metric names that share a prefix with the previous line's
+      "hist_bucket{le=\"1\"} 1", "hist_bucket{le=\"+Inf\"} 2", "hist_sum 3", "hist_count 4", "hist_count_more 5",
+      "hist 6", "hist_bucket_more_than_thirty_two_bytes_long{le=\"1\"} 7", "hist_bucket 8",
       // label names that differ from the previous line's at the same position
       "a{x=\"1\",yy=\"2\"} 1", "a{xy=\"1\",y=\"2\"} 2", "a{x=\"1\",y=\"2\",yy=\"3\"} 3",
       "a{a_label_name_of_15=\"1\",a_label_name_of_14=\"2\"} 4", "a{a_label_name_of_1=\"1\"} 5",
@@ -308,7 +311,7 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
   const std::vector<std::string> bad = {
       "a{x=\"1\" y=\"2\"} 1", "a{x=\"1} 1", "a{x=1} 1", "a{1x=\"1\"} 1", "a{x=\"1\"}1",
       "a 1 2 3", "a 0x10", "a{x=\"1\"} 1\r", "a{x=\"\xff\"} 1", "a{x=\"1\"", "a{x", "a 1 1.5",
-      "a{x=\"1\"} ", "0a 1",
+      "a{x=\"1\"} ", "0a 1", "ok-x 1", "okx-{x=\"1\"} 1", "ok\xc3\xa9 1",
       "a{-=\"1\"} 1", "a{x-=\"1\"} 1", "a{x=1\"} 1",  // next to the previous line's `x="`
   };
   std::string text;
@@ -501,7 +504,7 @@ TEST(TextParser, FastPathValuesAndLabelsAgreeBitForBit) {
       "l14=\"\",l15=\"\",l16=\"\",l17=\"\",l18=\"\"}",
       "{x=\"a value that is longer than sixteen bytes and then some more\"}",
   };
-  const std::string filler = "filler_metric{job=\"j\"} 1\n";
+  const std::string filler = "m_bucket_filler{job=\"j\"} 1\n";  // shares a prefix with some names
   auto parse_all = [](TextParser& parser, std::vector<OwnedEntry>& out, std::vector<uint64_t>& bits) {
     for (Entry e; (e = parser.next()) != Entry::kEnd;) {
       if (e != Entry::kSample) continue;
@@ -513,7 +516,15 @@ TEST(TextParser, FastPathValuesAndLabelsAgreeBitForBit) {
   };
   size_t checked = 0;
   for (size_t i = 0; i < values.size(); ++i) {
-    const std::string name = i % 3 ? "m" : "a_metric_name_longer_than_thirty_two_bytes";
+    static const std::vector<std::string> names = {
+        "m", "a_metric_name_longer_than_thirty_two_bytes", "m", "m_bucket", "m_bucket", "m_sum", "m_count",
+        "name_of_exactly_32_bytes_______x", "name_of_exactly_32_bytes_______x", "name_of_exactly_32_bytes_______xy",
+        "m:colon", "m-dash", "m_bucket\xc3\xa9", "0m", "m_bucket_", "m", ":m",
+        "m_bucket_with_a_name_of_more_than_32_bytes", "m_bucket_with_a_name_of_more_than_32_bytes",
+        "m_bucket_with_a_name_of_more_than_32_bytes_sum", "m_bucket_with_a_name_of_more_than_32_bytes-",
+        std::string(63, 'b'), std::string(63, 'b'), std::string(64, 'b'), std::string(64, 'b'), std::string(65, 'b'),
+        std::string(65, 'b'), std::string(64, 'b') + "\xff", std::string(47, 'b') + "-"};
+    const std::string& name = names[(i * 7 + i / 3) % names.size()];
     std::string line = name + label_sets[i % label_sets.size()] + " " + values[i] + "\n";
     std::string input = filler + filler + filler + line + filler + filler + filler;
     std::vector<std::string> errors;
