@@ -89,10 +89,15 @@ std::string describe(const char* p, const char* end) {
 TextParser::TextParser(Reader& input, ParseOptions options)
     : input_(&input), options_(options) {
   capacity_ = kInitialBuffer;
-  buffer_.reset(new char[capacity_ + 1]);  // + the sentinel after an unterminated last line
+  // + the sentinel after the data, + the bytes parse_plain_sample may read beyond it
+  buffer_.reset(new char[capacity_ + 1 + kFastPad]);
+  std::memset(buffer_.get() + capacity_ + 1, 0, kFastPad);
   pos_ = end_ = scan_from_ = buffer_.get();
+  base_ = buffer_.get();
   *end_ = '\n';
   plain_fast_path_ = !options_.strict;
+  fast_stop_ = plain_fast_path_ ? end_ : base_;
+  grow_fast_labels();
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   sample_.label_values_utf8 = true;  // quoted strings are checked (parse_quoted_slow)
@@ -108,8 +113,15 @@ TextParser::TextParser(std::string_view data, std::string name, ParseOptions opt
   char* begin = const_cast<char*>(data.data());
   pos_ = scan_from_ = begin;
   end_ = begin + data.size();
-  plain_fast_path_ = !options_.strict && !data.empty() && data.back() == '\n';
+  base_ = begin;
+  plain_fast_path_ = !options_.strict;
+  fast_stop_ = base_;
+  if (plain_fast_path_ && data.size() > kFastPad) {
+    // Lines up to the last '\n' that has kFastPad bytes after it; the general path takes the rest.
+    if (const void* stop = memrchr(begin, '\n', data.size() - kFastPad)) fast_stop_ = static_cast<const char*>(stop) + 1;
+  }
   input_done_ = true;
+  grow_fast_labels();
   labels_.reserve(16);
   exemplar_labels_.reserve(4);
   sample_.label_values_utf8 = true;  // quoted strings are checked (parse_quoted_slow)
@@ -134,35 +146,40 @@ void TextParser::fail_validation(const std::string& what) const {
 }
 
 void TextParser::refill() {
+  if (scan_from_ < pos_) scan_from_ = pos_;
   size_t pending = static_cast<size_t>(end_ - pos_);
   size_t scanned = static_cast<size_t>(scan_from_ - pos_);
+  bytes_before_base_ += static_cast<uint64_t>(pos_ - base_);
   if (pos_ != buffer_.get()) {
     std::memmove(buffer_.get(), pos_, pending);
   } else if (pending == capacity_) {
     // One line longer than the buffer: grow.
     size_t grown = capacity_ * 2;
-    std::unique_ptr<char[]> bigger(new char[grown + 1]);
+    std::unique_ptr<char[]> bigger(new char[grown + 1 + kFastPad]);
+    std::memset(bigger.get() + grown + 1, 0, kFastPad);
     std::memcpy(bigger.get(), buffer_.get(), pending);
     buffer_ = std::move(bigger);
     capacity_ = grown;
   }
   pos_ = buffer_.get();
+  base_ = pos_;
   end_ = pos_ + pending;
   scan_from_ = pos_ + scanned;
   size_t n = input_->read(end_, capacity_ - pending);
   if (n == 0) input_done_ = true;
   end_ += n;
   *end_ = '\n';  // the sentinel (the buffer has one byte more than its capacity)
+  fast_stop_ = plain_fast_path_ && !finished_ ? end_ : base_;
 }
 
 bool TextParser::fetch_line() {
+  if (scan_from_ < pos_) scan_from_ = pos_;  // parse_plain_sample moves only pos_
   for (;;) {
     char* nl = static_cast<char*>(std::memchr(scan_from_, '\n', static_cast<size_t>(end_ - scan_from_)));
     if (nl) {
       line_begin_ = pos_;
       line_end_ = nl;
       line_has_lf_ = true;
-      bytes_read_ += static_cast<uint64_t>(nl + 1 - pos_);
       pos_ = scan_from_ = nl + 1;
       ++line_number_;
       return true;
@@ -181,18 +198,12 @@ bool TextParser::fetch_line() {
         line_end_ = line_begin_ + (end_ - pos_);
       }
       line_has_lf_ = false;
-      bytes_read_ += static_cast<uint64_t>(end_ - pos_);
       pos_ = scan_from_ = end_;
       ++line_number_;
       return true;
     }
     refill();
   }
-}
-
-Entry TextParser::next() {
-  if (plain_fast_path_ && !finished_ && parse_plain_sample()) return Entry::kSample;
-  return next_line();
 }
 
 Entry TextParser::next_line() {
@@ -206,6 +217,7 @@ Entry TextParser::next_line() {
         fail(nullptr, "unexpected end of input: an OpenMetrics exposition must end with \"# EOF\"");
       }
       finished_ = true;
+      disable_fast_path();
       return Entry::kEnd;
     }
     size_t length = static_cast<size_t>(line_end_ - line_begin_);
@@ -345,96 +357,269 @@ std::string_view TextParser::unescape_help(std::string_view raw, bool openmetric
 //   name{label="value",...} value LF
 // (ASCII label values without escapes, no blanks beyond the one before the value, no
 // timestamp, no exemplar): the same syntax in text 0.0.4 and OpenMetrics. Strict mode always
-// takes the general path (its checks and the OpenMetrics validator live there). Scans stop at the '\n' that plain_fast_path_ guarantees; a '\n' found at end_ is the
-// sentinel after a partial line. Anything else returns false having changed nothing the general
-// path depends on, and the general path parses the same line again (and reports its errors).
-bool TextParser::parse_plain_sample() {
+// takes the general path (its checks and the OpenMetrics validator live there). Scans stop at
+// the line's '\n', and read at most kFastPad bytes beyond it (see fast_stop_). Anything else
+// returns false having changed nothing the general path depends on, and the general path parses
+// the same line again (and reports its errors).
+namespace {
+
+// Bit i set: byte i of the 16 at p is a digit.
+inline unsigned digit_bits16(const char* p) {
+#if defined(__SSE2__)
+  __m128i d = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi8('0'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)));
+#else
+  unsigned bits = 0;
+  for (unsigned i = 0; i < 16; ++i) bits |= unsigned(static_cast<unsigned>(p[i] - '0') < 10) << i;
+  return bits;
+#endif
+}
+
+// The value of the n (1..8) ASCII digits at p; reads 8 bytes.
+inline uint64_t digits_upto8(const char* p, unsigned n) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  // Bytes after the digits may borrow from later bytes only, and those are shifted out.
+  w = (w - 0x3030303030303030ULL) << (8 * (8 - n));  // leading zero bytes = leading zeros
+  w = (w * 10) + (w >> 8);
+  return (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+          (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+         32;
+}
+
+// The value of the n (1..15) ASCII digits at p; reads up to 16 bytes.
+inline uint64_t digits_upto15(const char* p, unsigned n) {
+  if (n <= 8) return digits_upto8(p, n);
+  return digits_upto8(p, n - 8) * 100000000ULL + digits_upto8(p + n - 8, 8);
+}
+
+// [-]digits[.digits][(e|E)[+|-]digits] with the digits and the dot within 16 bytes and at most
+// 15 of them: parse_plain_decimal's form and result (the same mantissa and power of ten, the
+// same operations). Returns the end, or nullptr (then parse_plain_decimal decides).
+inline const char* parse_short_decimal(const char* p, double& out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  static constexpr uint64_t kPow10Int[] = {1ULL,         10ULL,         100ULL,         1000ULL,
+                                           10000ULL,     100000ULL,     1000000ULL,     10000000ULL,
+                                           100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+                                           1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+                                           1000000000000000ULL};
+  bool negative = *p == '-';
+  p += negative;
+  unsigned bits = digit_bits16(p);
+  unsigned whole = static_cast<unsigned>(__builtin_ctz(~bits));  // ~bits has bit 16 set
+  if (whole == 0 || whole > 15) return nullptr;
+  uint64_t mantissa = digits_upto15(p, whole);
+  p += whole;
+  int power = 0;
+  if (*p == '.') {
+    unsigned fraction = static_cast<unsigned>(__builtin_ctz(~(bits >> (whole + 1))));
+    if (fraction == 0 || whole + fraction > 15) return nullptr;
+    mantissa = mantissa * kPow10Int[fraction] + digits_upto15(p + 1, fraction);
+    p += 1 + fraction;
+    power = -static_cast<int>(fraction);
+  }
+  if ((*p | 0x20) == 'e') [[unlikely]] {
+    const char* e = p + 1;
+    bool exponent_negative = *e == '-';
+    e += (*e == '-' || *e == '+');
+    int exponent = 0;
+    const char* exponent_begin = e;
+    while (static_cast<unsigned>(*e - '0') < 10 && e - exponent_begin < 3) {
+      exponent = exponent * 10 + (*e - '0');
+      ++e;
+    }
+    if (e == exponent_begin || static_cast<unsigned>(*e - '0') < 10) return nullptr;
+    power += exponent_negative ? -exponent : exponent;
+    if (power < -22 || power > 22) return nullptr;
+    p = e;
+  }
+  double v = static_cast<double>(mantissa);
+  if (power < 0) v /= kPow10[-power];
+  else if (power > 0) v *= kPow10[power];
+  out = negative ? -v : v;
+  return p;
+}
+
+// The end of a run of metric name characters from p; the line's '\n' stops it.
+inline const char* scan_metric_name_padded(const char* p) {
+#if defined(__SSE2__)
+  for (;;) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    // ':' (0x3a) follows the digits: '0'..':' is one range.
+    __m128i digit_colon =
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8(':' + 1)));
+    __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit_colon), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(ok));
+    if (mask != 0xFFFF) return p + static_cast<unsigned>(__builtin_ctz(~mask));
+    p += 16;
+  }
+#else
+  while (is_metric_char(*p)) ++p;
+  return p;
+#endif
+}
+
+// From p (after a value's opening quote), the first '"', '\\', byte <= '\n' (LF, and the rare
+// tab or other control byte, which the general path then takes) or byte >= 0x80.
+inline const char* scan_quoted_padded(const char* p) {
+#if defined(__SSE2__)
+  for (;;) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed: bytes >= 0x80 are negative, so one compare finds them and the control bytes.
+    __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                _mm_cmplt_epi8(v, _mm_set1_epi8('\n' + 1)));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+    if (mask) return p + static_cast<unsigned>(__builtin_ctz(mask));  // unsigned: no sign extension on the chain
+    p += 16;
+  }
+#else
+  while (*p != '"' && *p != '\\' && static_cast<signed char>(*p) > '\n') ++p;
+  return p;
+#endif
+}
+
+// Bit i set: byte i of the 16 at p equals byte i of `bytes`.
+inline unsigned equal_bits16(const char* p, const char* bytes) {
+#if defined(__SSE2__)
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_load_si128(reinterpret_cast<const __m128i*>(bytes)))));
+#else
+  unsigned bits = 0;
+  for (unsigned i = 0; i < 16; ++i) bits |= unsigned(p[i] == bytes[i]) << i;
+  return bits;
+#endif
+}
+
+}  // namespace
+
+inline __attribute__((always_inline)) bool TextParser::parse_plain_sample() {
   const char* p = pos_;
-  const char* limit = end_;
-  if (p >= limit || !is_metric_start(*p)) return false;
-  const char* q = scan_name<true>(p + 1, limit);
+  const char* q;
+  // Metric names repeat too (a family's series are adjacent): try the previous line's.
+  uint64_t name_equal = equal_bits16(p, metric_guess_) | uint64_t(equal_bits16(p + 16, metric_guess_ + 16)) << 16;
+  uint64_t name_missed = ~name_equal & metric_guess_mask_;
+  if (metric_guess_length_ > 32)  // bytes 32..63 (a histogram's `..._seconds_bucket` is often longer)
+    name_missed |= ~(equal_bits16(p + 32, metric_guess_ + 32) | uint64_t(equal_bits16(p + 48, metric_guess_ + 48)) << 16) &
+                   metric_guess_mask_high_;
+  if (name_missed == 0 && !is_metric_char(p[metric_guess_length_])) [[likely]] {
+    q = p + metric_guess_length_;
+  } else {
+    // The bytes that matched the previous name (a histogram's _bucket, _sum and _count share
+    // most of theirs) are valid name characters: the scan starts after them.
+    unsigned same = static_cast<unsigned>(__builtin_ctzll(~name_equal));
+    if (same > metric_guess_length_) same = metric_guess_length_;
+    if (same == 0) {
+      if (!is_metric_start(*p)) return false;
+      same = 1;
+    }
+    q = scan_metric_name_padded(p + same);
+    size_t length = static_cast<size_t>(q - p);
+    if (length <= 64) {
+      std::memcpy(metric_guess_, p, 64);  // readable: p is before the line's '\n'
+      auto bytes = [](size_t n) { return n >= 32 ? uint64_t(0xFFFFFFFF) : (uint64_t(1) << n) - 1; };
+      metric_guess_mask_ = bytes(length);
+      metric_guess_mask_high_ = length > 32 ? bytes(length - 32) : 0;
+      metric_guess_length_ = static_cast<uint32_t>(length);
+    } else {
+      metric_guess_mask_ = kNoMetricGuess;
+      metric_guess_length_ = 0;
+    }
+  }
   std::string_view name(p, static_cast<size_t>(q - p));
-  labels_.clear();
+  model::Label* labels = fast_labels_.data();
+  size_t count = 0;
   bool guessed_all = true;
   if (*q == '{') {
     ++q;
-    size_t index = 0;
+    const size_t capacity = fast_labels_.size();
+    const NameGuess* guesses = name_guesses_.data();
     do {
+      if (count == capacity) [[unlikely]] {
+        grow_fast_labels();
+        return false;
+      }
       const char* b = q;
       // Label names repeat from line to line (the series of a family share them): try the
-      // previous line's name at this position, with its `="`, as two 8-byte compares.
-      if (index < kNameGuesses && limit - q >= 16 && name_guesses_[index].length != 0) [[likely]] {
-        const NameGuess& guess = name_guesses_[index];
-        uint64_t w0, w1;
-        std::memcpy(&w0, q, 8);
-        std::memcpy(&w1, q + 8, 8);
-        if ((((w0 ^ guess.word[0]) & guess.mask[0]) | ((w1 ^ guess.word[1]) & guess.mask[1])) == 0) [[likely]] {
-          q += guess.length;
-          goto have_name;
-        }
+      // previous line's name at this position, with its `="`, as one 16-byte compare.
+      const NameGuess& guess = guesses[count];
+      if ((~equal_bits16(q, guess.bytes) & guess.mask) == 0) [[likely]] {
+        q += guess.length;
+      } else {
+        guessed_all = false;
+        if (!is_label_start(*q)) return false;
+        for (++q; is_label_char(*q);) ++q;
+        if (q[0] != '=' || q[1] != '"') return false;
+        remember_name(count, b, q);
+        q += 2;
       }
-      guessed_all = false;
-      if (!is_label_start(*q)) return false;
-      for (++q; is_label_char(*q);) ++q;
-      if (q[0] != '=' || q[1] != '"') return false;
-      if (index < kNameGuesses) remember_name(index, b, q, limit);
-    have_name:
-      ++index;
-      std::string_view label(b, static_cast<size_t>(q - b));
-      std::string_view value;
-      q = quoted_fast<true>(q + 2, limit, value);
-      if (!q) return false;
-      labels_.push_back({label, value});
+      const char* value = q;  // after `name="`
+      q = scan_quoted_padded(value);
+      if (*q != '"') return false;
+      labels[count] = {std::string_view(b, static_cast<size_t>(value - 2 - b)),
+                       std::string_view(value, static_cast<size_t>(q - value))};
+      ++count;
+      ++q;
     } while (*q++ == ',');
     if (q[-1] != '}') return false;
   }
   if (*q != ' ') return false;
   double value;
-  const char* e = parse_plain_decimal(++q, limit, value);
-  if (!e) [[unlikely]] {  // more than 15 digits, NaN, Inf, ...
-    for (e = q; *e != '\n' && !is_blank(*e);) ++e;
-    auto parsed = parse_value(std::string_view(q, static_cast<size_t>(e - q)));
-    if (!parsed) return false;
-    value = *parsed;
+  const char* e = parse_short_decimal(++q, value);
+  if (!e || *e != '\n') [[unlikely]] {
+    e = parse_plain_decimal(q, end_, value);
+    if (!e) [[unlikely]] {  // more than 15 digits, NaN, Inf, ...
+      for (e = q; *e != '\n' && !is_blank(*e);) ++e;
+      auto parsed = parse_value(std::string_view(q, static_cast<size_t>(e - q)));
+      if (!parsed) return false;
+      value = *parsed;
+    }
+    if (*e != '\n') return false;
   }
-  if (e == limit || *e != '\n') return false;
-  line_begin_ = p;
-  line_end_ = e;
-  line_has_lf_ = true;
+  if (e >= fast_stop_) return false;  // the sentinel after a partial line
   ++line_number_;
-  bytes_read_ += static_cast<uint64_t>(e + 1 - p);
-  pos_ = scan_from_ = const_cast<char*>(e + 1);
+  pos_ = const_cast<char*>(e + 1);
   sample_.name = name;
-  sample_.labels = model::Labels(labels_.data(), labels_.size());
+  sample_.labels = model::Labels(labels, count);
   sample_.value = value;
   sample_.timestamp.reset();
   sample_.exemplar = nullptr;
   // Every guess that matched holds the previous fast-path sample's name at its index (a guess
   // that missed was replaced), so all matched and the same count mean the same names.
-  sample_.repeats_label_names = guessed_all && labels_.size() == fast_label_count_;
-  fast_label_count_ = labels_.size();
+  sample_.repeats_label_names = guessed_all && count == fast_label_count_;
+  fast_label_count_ = count;
   entry_ = Entry::kSample;
   return true;
 }
 
 // Keeps the valid label name [b, q) followed by `="` as the guess for label `index` of the next
-// line, if it fits in 16 bytes that are readable.
-void TextParser::remember_name(size_t index, const char* b, const char* q, const char* limit) {
+// line, if it fits in 16 bytes.
+void TextParser::remember_name(size_t index, const char* b, const char* q) {
   size_t length = static_cast<size_t>(q - b);
   size_t total = length + 2;
   NameGuess& guess = name_guesses_[index];
-  if (total > 16 || limit - b < 16) {
-    guess.length = 0;
+  if (total > 16) {
+    guess.mask = kNoGuess;
     return;
   }
-  auto bytes = [](size_t n) { return n >= 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * n)) - 1; };
-  guess.mask[0] = bytes(total);
-  guess.mask[1] = total > 8 ? bytes(total - 8) : 0;
-  std::memcpy(&guess.word[0], b, 8);
-  std::memcpy(&guess.word[1], b + 8, 8);
-  guess.word[0] &= guess.mask[0];
-  guess.word[1] &= guess.mask[1];
-  guess.length = static_cast<uint32_t>(length);
+  std::memcpy(guess.bytes, b, 16);  // readable: b is before the line's '\n'
+  guess.mask = (1u << total) - 1;
+  guess.length = static_cast<uint32_t>(total);  // q moves past `name="` on a match
+}
+
+Entry TextParser::next() {
+  if (pos_ < fast_stop_ && parse_plain_sample()) return Entry::kSample;
+  return next_line();
+}
+
+void TextParser::grow_fast_labels() {
+  size_t size = fast_labels_.empty() ? 16 : fast_labels_.size() * 2;
+  fast_labels_.resize(size);
+  name_guesses_.resize(size);
 }
 
 // p points at '{'. Parses label pairs into `out`. With allow_metric_name, a first element that
@@ -752,6 +937,7 @@ void TextParser::parse_om_descriptor(const char* p) {
       if (auto error = validator_->end()) fail_validation(*error);
     }
     finished_ = true;
+    disable_fast_path();
     entry_ = Entry::kEnd;
     return;
   }

@@ -57,7 +57,7 @@ class TextParser final : public Parser {
   SourcePosition position() const override { return {input_->name(), line_number_, 1}; }
 
   // Bytes consumed so far (for throughput reports).
-  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_read() const { return bytes_before_base_ + static_cast<uint64_t>(pos_ - base_); }
   // Size of the input buffer: the initial chunk size unless a longer line made it grow.
   size_t buffer_capacity() const { return capacity_; }
 
@@ -65,7 +65,9 @@ class TextParser final : public Parser {
   bool fetch_line();
   [[gnu::noinline]] Entry next_line();  // the general path: one line at a time
   bool parse_plain_sample();
-  void remember_name(size_t index, const char* b, const char* q, const char* limit);
+  void remember_name(size_t index, const char* b, const char* q);
+  void grow_fast_labels();
+  void disable_fast_path() { fast_stop_ = base_; }
   void refill();
   bool parse_prom_line();           // false: nothing to report (blank line / comment)
   bool parse_om_line();
@@ -92,14 +94,21 @@ class TextParser final : public Parser {
   size_t capacity_ = 0;
   char* pos_ = nullptr;   // first unconsumed byte
   char* end_ = nullptr;   // end of data read
-  char* scan_from_ = nullptr;  // where the search for the next LF continues
+  char* scan_from_ = nullptr;  // where the search for the next LF continues (may lag pos_)
   bool input_done_ = false;
-  // Not strict, and a '\n' is readable at or before end_ (the sentinel written after every read,
-  // or the last byte of in-memory input), so parse_plain_sample may scan ahead without knowing
-  // the line end.
+  // parse_plain_sample takes lines that start before fast_stop_ and end in a '\n' before it,
+  // and may read up to kFastPad bytes beyond any position up to that '\n' without bounds
+  // checks: with a buffer, fast_stop_ is end_ (the sentinel '\n'), followed by kFastPad
+  // bytes of the allocation; in memory, it is one past the last '\n' that has kFastPad bytes
+  // of input after it. fast_stop_ == base_ (nothing starts before it) turns the fast path off
+  // (strict mode, or the end of the input).
+  static constexpr size_t kFastPad = 64;
   bool plain_fast_path_ = false;
+  const char* fast_stop_ = nullptr;
   bool finished_ = false;
-  uint64_t bytes_read_ = 0;
+  // bytes_read() = bytes_before_base_ + (pos_ - base_); base_ is the buffer's start.
+  const char* base_ = nullptr;
+  uint64_t bytes_before_base_ = 0;
 
   // Every line is followed by a readable '\n' at line_end_ (the line feed itself, or a sentinel
   // after a last line without one), so hot loops can test *p without also testing p < end.
@@ -119,14 +128,26 @@ class TextParser final : public Parser {
   std::vector<model::Label> labels_;
   std::vector<model::Label> exemplar_labels_;
 
-  // parse_plain_sample's guesses of the label names: bytes `name="` of the last line's labels.
-  struct NameGuess {
-    uint64_t word[2] = {0, 0};
-    uint64_t mask[2] = {0, 0};
-    uint32_t length = 0;  // of the name; 0 = no guess
+  // parse_plain_sample's guesses of the label names: bytes `name="` of the last line's labels,
+  // one per entry of fast_labels_.
+  struct alignas(16) NameGuess {
+    char bytes[16] = {};
+    // Bit i: byte i must match. kNoGuess (a bit no 16-byte compare sets) never matches.
+    uint32_t mask = kNoGuess;
+    uint32_t length = 0;  // of `name="`
   };
-  static constexpr size_t kNameGuesses = 8;
-  NameGuess name_guesses_[kNameGuesses];
+  static constexpr uint32_t kNoGuess = 0x10000;
+  // The same for the metric name (up to 64 bytes): its bytes, which of bytes 0..31 and 32..63
+  // must match, its length (0 = no guess).
+  static constexpr uint64_t kNoMetricGuess = uint64_t(1) << 32;
+  alignas(16) char metric_guess_[64] = {};
+  uint64_t metric_guess_mask_ = kNoMetricGuess;
+  uint64_t metric_guess_mask_high_ = 0;
+  uint32_t metric_guess_length_ = 0;
+  std::vector<NameGuess> name_guesses_;
+  // The labels of a sample parsed by parse_plain_sample (its size is its capacity: a line with
+  // more labels grows it and goes to the general path).
+  std::vector<model::Label> fast_labels_;
   // The label count of the previous sample if parse_plain_sample returned it.
   static constexpr size_t kNoFastSample = ~size_t(0);
   size_t fast_label_count_ = kNoFastSample;

@@ -296,6 +296,9 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
       "a 1.00000000000000000001",
       "a 1e400",
       "a_very_long_metric_name_that_is_longer_than_thirty_two_bytes{le=\"+Inf\"} 9",
+      // metric names that share a prefix with the previous line's
+      "hist_bucket{le=\"1\"} 1", "hist_bucket{le=\"+Inf\"} 2", "hist_sum 3", "hist_count 4", "hist_count_more 5",
+      "hist 6", "hist_bucket_more_than_thirty_two_bytes_long{le=\"1\"} 7", "hist_bucket 8",
       // label names that differ from the previous line's at the same position
       "a{x=\"1\",yy=\"2\"} 1", "a{xy=\"1\",y=\"2\"} 2", "a{x=\"1\",y=\"2\",yy=\"3\"} 3",
       "a{a_label_name_of_15=\"1\",a_label_name_of_14=\"2\"} 4", "a{a_label_name_of_1=\"1\"} 5",
@@ -308,7 +311,7 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPath) {
   const std::vector<std::string> bad = {
       "a{x=\"1\" y=\"2\"} 1", "a{x=\"1} 1", "a{x=1} 1", "a{1x=\"1\"} 1", "a{x=\"1\"}1",
       "a 1 2 3", "a 0x10", "a{x=\"1\"} 1\r", "a{x=\"\xff\"} 1", "a{x=\"1\"", "a{x", "a 1 1.5",
-      "a{x=\"1\"} ", "0a 1",
+      "a{x=\"1\"} ", "0a 1", "ok-x 1", "okx-{x=\"1\"} 1", "ok\xc3\xa9 1",
       "a{-=\"1\"} 1", "a{x-=\"1\"} 1", "a{x=1\"} 1",  // next to the previous line's `x="`
   };
   std::string text;
@@ -457,6 +460,111 @@ TEST(TextParser, PlainSampleFastPathAgreesWithTheGeneralPathInOpenMetrics) {
     EXPECT_THAT(lenient_error, HasSubstr("test.prom:3:")) << bad;
     EXPECT_EQ(lenient_error, error_of(input, Format::kOpenMetrics, true)) << bad;
   }
+}
+
+}  // namespace
+}  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+// The fast path's own number parser and its label scan against the general path: every value
+// bit for bit (-0 included) and every error, in place and through a Reader, with enough lines
+// around each case that the fast path takes it in both.
+TEST(TextParser, FastPathValuesAndLabelsAgreeBitForBit) {
+  std::vector<std::string> values = {
+      "0", "-0", "00", "0.0", "-0.0", "1", "-1", "+1", "1.", ".5", "-.5", "1.5", "-1.5", "1e5", "1E5", "1e+5",
+      "1e-5", "1e", "1e+", "1e-", "1e22", "1e23", "1e-22", "1e-23", "1.5e-22", "123456789012345e7",
+      "123456789012345", "1234567890123456", "999999999999999", "0.00000000000001", "0.000000000000001",
+      "12345678.1234567", "1234567.12345678", "1.23456789012345e5", "1.234567890123456e5", "1e0001",
+      "1e001", "1x", "1.5.5", "1..5", "1e5e5", "NaN", "-Inf", "+Inf", "Inf", "1_000", "0x10", "-", ".",
+      "4.9e-324", "1.7976931348623157e308", "9007199254740993", "123456789012345678901234567890",
+  };
+  uint64_t seed = 12345;
+  auto next = [&seed]() { return (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  for (int i = 0; i < 3000; ++i) {  // random [-]digits[.digits][e[+-]digits]
+    std::string v;
+    if (next() % 4 == 0) v += '-';
+    for (int n = next() % 18; n > 0; --n) v += static_cast<char>('0' + next() % 10);
+    if (next() % 2) {
+      v += '.';
+      for (int n = next() % 18; n > 0; --n) v += static_cast<char>('0' + next() % 10);
+    }
+    if (next() % 4 == 0) {
+      v += "eE"[next() % 2];
+      if (next() % 2) v += "+-"[next() % 2];
+      for (int n = next() % 5; n > 0; --n) v += static_cast<char>('0' + next() % 10);
+    }
+    values.push_back(v);
+  }
+  const std::vector<std::string> label_sets = {
+      "", "{x=\"1\"}", "{x=\"a\\tb\"}", "{x=\"tab\tin value\"}", "{x=\"\x7f\"}", "{x=\"\x01\"}",
+      "{job=\"svc\",instance=\"10.0.0.1:8080\",a_label_name_of_15=\"exactly 15 bytes\"}",
+      "{l1=\"\",l2=\"\",l3=\"\",l4=\"\",l5=\"\",l6=\"\",l7=\"\",l8=\"\",l9=\"\",l10=\"\",l11=\"\",l12=\"\",l13=\"\","
+      "l14=\"\",l15=\"\",l16=\"\",l17=\"\",l18=\"\"}",
+      "{x=\"a value that is longer than sixteen bytes and then some more\"}",
+  };
+  const std::string filler = "m_bucket_filler{job=\"j\"} 1\n";  // shares a prefix with some names
+  auto parse_all = [](TextParser& parser, std::vector<OwnedEntry>& out, std::vector<uint64_t>& bits) {
+    for (Entry e; (e = parser.next()) != Entry::kEnd;) {
+      if (e != Entry::kSample) continue;
+      uint64_t b;
+      std::memcpy(&b, &parser.sample().value, 8);
+      bits.push_back(b);
+    }
+    (void)out;
+  };
+  size_t checked = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    static const std::vector<std::string> names = {
+        "m", "a_metric_name_longer_than_thirty_two_bytes", "m", "m_bucket", "m_bucket", "m_sum", "m_count",
+        "name_of_exactly_32_bytes_______x", "name_of_exactly_32_bytes_______x", "name_of_exactly_32_bytes_______xy",
+        "m:colon", "m-dash", "m_bucket\xc3\xa9", "0m", "m_bucket_", "m", ":m",
+        "m_bucket_with_a_name_of_more_than_32_bytes", "m_bucket_with_a_name_of_more_than_32_bytes",
+        "m_bucket_with_a_name_of_more_than_32_bytes_sum", "m_bucket_with_a_name_of_more_than_32_bytes-",
+        std::string(63, 'b'), std::string(63, 'b'), std::string(64, 'b'), std::string(64, 'b'), std::string(65, 'b'),
+        std::string(65, 'b'), std::string(64, 'b') + "\xff", std::string(47, 'b') + "-"};
+    const std::string& name = names[(i * 7 + i / 3) % names.size()];
+    std::string line = name + label_sets[i % label_sets.size()] + " " + values[i] + "\n";
+    std::string input = filler + filler + filler + line + filler + filler + filler;
+    std::vector<std::string> errors;
+    std::vector<std::vector<uint64_t>> results;
+    for (int mode = 0; mode < 4; ++mode) {
+      StringReader reader(input, "t");
+      TrickleReader trickle(input, 7);
+      std::unique_ptr<TextParser> parser;
+      if (mode == 0) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText, .strict = true});
+      if (mode == 1) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText});
+      if (mode == 2) parser = std::make_unique<TextParser>(std::string_view(input), "t", ParseOptions{.format = Format::kPrometheusText});
+      if (mode == 3) parser = std::make_unique<TextParser>(trickle, ParseOptions{.format = Format::kPrometheusText});
+      std::vector<OwnedEntry> entries;
+      std::vector<uint64_t> bits;
+      std::string error;
+      try {
+        parse_all(*parser, entries, bits);
+      } catch (const Error& e) {
+        error = e.what();
+      }
+      if (mode == 3 && error.starts_with("trickle:")) error = "t:" + error.substr(8);  // the reader's name
+      errors.push_back(error);
+      results.push_back(bits);
+    }
+    EXPECT_EQ(errors[1], errors[0]) << line;
+    EXPECT_EQ(errors[2], errors[0]) << line;
+    EXPECT_EQ(results[1], results[0]) << line;
+    EXPECT_EQ(results[2], results[0]) << line;
+    EXPECT_EQ(errors[3], errors[0]) << line;
+    EXPECT_EQ(results[3], results[0]) << line;
+    // And the entries themselves (names, labels) through the usual comparison.
+    StringReader a(input, "t"), b(input, "t");
+    TextParser lenient(a, {.format = Format::kPrometheusText});
+    TextParser strict(b, {.format = Format::kPrometheusText, .strict = true});
+    if (errors[0].empty()) {
+      EXPECT_EQ(collect(lenient), collect(strict)) << line;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1500u);
 }
 
 }  // namespace
