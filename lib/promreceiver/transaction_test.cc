@@ -325,6 +325,23 @@ TEST(Transaction, BucketBoundsParseLikeGoParseFloat) {
   EXPECT_EQ(warnings.size(), 5u);  // one per bad bound ("" is no le label at all)
 }
 
+// One histogram family "h" with a point per entry of `points` (the point's `le` bounds in that
+// order, told apart by label b), each with a _count.
+Metric histogram_with_buckets(const std::vector<std::vector<std::string>>& points) {
+  Transaction tx(test_options());
+  tx.set_type("h", MetricType::kHistogram);
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::string b = std::to_string(p);
+    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 1, {{"b", b}, {"le", le}}));
+    tx.append(sample("h_count", 1, {{"b", b}}));
+  }
+  ExportMetricsServiceRequest r;
+  EXPECT_EQ(tx.commit(&r), points.size());
+  auto m = metrics_of(r);
+  EXPECT_EQ(m.size(), 1u);
+  return m.empty() ? Metric() : m[0];
+}
+
 TEST(Transaction, BucketBoundsAtTheSamePlaceMayDiffer) {
   // Bounds are remembered by their place in the point (every point of a histogram nearly
   // always has the same ones): points whose bounds match, differ, share a prefix with the one
@@ -337,18 +354,8 @@ TEST(Transaction, BucketBoundsAtTheSamePlaceMayDiffer) {
   many.push_back("+Inf");
   points.push_back(many);
   points.push_back({"0.5", "1", "+Inf"});
-  Transaction tx(test_options());
-  tx.set_type("h", MetricType::kHistogram);
-  for (size_t p = 0; p < points.size(); ++p) {
-    std::string b = std::to_string(p);
-    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 1, {{"b", b}, {"le", le}}));
-    tx.append(sample("h_count", 1, {{"b", b}}));
-  }
-  ExportMetricsServiceRequest r;
-  ASSERT_EQ(tx.commit(&r), points.size());
-  auto m = metrics_of(r);
-  ASSERT_EQ(m.size(), 1u);
-  const auto& got = m[0].histogram().data_points();
+  const Metric m = histogram_with_buckets(points);
+  const auto& got = m.histogram().data_points();
   ASSERT_EQ(got.size(), static_cast<int>(points.size()));
   for (size_t p = 0; p < points.size(); ++p) {
     const auto& bounds = got[static_cast<int>(p)].explicit_bounds();
@@ -376,18 +383,8 @@ TEST(Transaction, BucketsComeOutStablySortedByBound) {
   for (int i = 0; i < 40; ++i) nan_in_order.push_back(i == 30 ? "NaN" : std::to_string(i));
   nan_in_order.push_back("+Inf");
   points.push_back(nan_in_order);
-  Transaction tx(test_options());
-  tx.set_type("h", MetricType::kHistogram);
-  for (size_t p = 0; p < points.size(); ++p) {
-    std::string b = std::to_string(p);
-    for (const std::string& le : points[p]) tx.append(sample("h_bucket", 0, {{"b", b}, {"le", le}}));
-    tx.append(sample("h_count", 0, {{"b", b}}));
-  }
-  ExportMetricsServiceRequest r;
-  ASSERT_EQ(tx.commit(&r), points.size());
-  auto m = metrics_of(r);
-  ASSERT_EQ(m.size(), 1u);
-  const auto& got = m[0].histogram().data_points();
+  const Metric m = histogram_with_buckets(points);
+  const auto& got = m.histogram().data_points();
   ASSERT_EQ(got.size(), static_cast<int>(points.size()));
   for (size_t p = 0; p < points.size(); ++p) {
     std::vector<double> want;
