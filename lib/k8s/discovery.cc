@@ -58,13 +58,35 @@ std::string join_host_port(const std::string& host, int port) {
   return h + ":" + std::to_string(port);
 }
 
-void container_labels(Pairs& out, const Container& c, const ContainerPort& p) {
+// protocol: the container port's, except for the endpoints role, which reports the
+// protocol of the Endpoints port that matched.
+void container_labels(Pairs& out, const Container& c, const ContainerPort& p, const std::string& protocol) {
   put(out, "__meta_kubernetes_pod_container_name", c.name);
   put(out, "__meta_kubernetes_pod_container_image", c.image);
   put(out, "__meta_kubernetes_pod_container_port_name", p.name);
   put(out, "__meta_kubernetes_pod_container_port_number", std::to_string(p.port));
-  put(out, "__meta_kubernetes_pod_container_port_protocol", p.protocol);
+  put(out, "__meta_kubernetes_pod_container_port_protocol", protocol);
   put(out, "__meta_kubernetes_pod_container_init", c.init ? "true" : "false");
+}
+
+void container_labels(Pairs& out, const Container& c, const ContainerPort& p) {
+  container_labels(out, c, p, p.protocol);
+}
+
+// Targets for the container ports of the pods behind an endpoints object that none of its
+// ports covered (both endpoint roles do this).
+void uncovered_container_ports(promconfig::TargetGroup& g, const Pod& pod, const std::vector<int>& covered) {
+  if (pod.pod_ip.empty()) return;
+  for (const auto& c : pod.containers)
+    for (const auto& cp : c.ports) {
+      if (std::find(covered.begin(), covered.end(), cp.port) != covered.end()) continue;
+      Pairs t;
+      put(t, "__address__", join_host_port(pod.pod_ip, cp.port));
+      container_labels(t, c, cp);
+      Pairs pl = pod_labels(pod);
+      t.insert(t.end(), pl.begin(), pl.end());
+      g.targets.push_back(relabel::make_label_set(std::move(t)));
+    }
 }
 
 bool in_namespaces(const std::string& ns, const std::vector<std::string>& namespaces) {
@@ -114,10 +136,7 @@ std::vector<promconfig::TargetGroup> discover_endpointslices(const ObjectStore& 
     if (svc) meta_labels(group, svc->meta, "service");
     g.labels = relabel::make_label_set(std::move(group));
 
-    struct SeenPod {
-      const Pod* pod;
-    };
-    std::vector<SeenPod> seen;
+    std::vector<const Pod*> seen;
     for (const auto& ep : slice.endpoints) {
       for (const auto& port : slice.ports) {
         for (const auto& addr : ep.addresses) {
@@ -143,8 +162,7 @@ std::vector<promconfig::TargetGroup> discover_endpointslices(const ObjectStore& 
           if (ep.target_kind == "Pod")
             pod = objects.find_pod(ep.target_namespace.empty() ? ns : ep.target_namespace, ep.target_name);
           if (pod) {
-            if (std::none_of(seen.begin(), seen.end(), [&](const SeenPod& s) { return s.pod == pod; }))
-              seen.push_back({pod});
+            if (std::find(seen.begin(), seen.end(), pod) == seen.end()) seen.push_back(pod);
             Pairs pl = pod_labels(*pod);
             t.insert(t.end(), pl.begin(), pl.end());
             bool matched = false;
@@ -163,23 +181,97 @@ std::vector<promconfig::TargetGroup> discover_endpointslices(const ObjectStore& 
         }
       }
     }
-    for (const auto& s : seen) {
-      const Pod& pod = *s.pod;
-      if (pod.pod_ip.empty()) continue;
-      for (const auto& c : pod.containers) {
-        for (const auto& cp : c.ports) {
-          bool covered = std::any_of(slice.ports.begin(), slice.ports.end(), [&](const EndpointSlicePort& p) {
-            return p.port && *p.port == cp.port;
-          });
-          if (covered) continue;
-          Pairs t;
-          put(t, "__address__", join_host_port(pod.pod_ip, cp.port));
-          container_labels(t, c, cp);
-          Pairs pl = pod_labels(pod);
-          t.insert(t.end(), pl.begin(), pl.end());
-          g.targets.push_back(relabel::make_label_set(std::move(t)));
+    std::vector<int> covered;
+    for (const auto& p : slice.ports)
+      if (p.port) covered.push_back(*p.port);
+    for (const Pod* pod : seen) uncovered_container_ports(g, *pod, covered);
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+std::vector<promconfig::TargetGroup> discover_endpoints(const ObjectStore& objects,
+                                                       const std::vector<std::string>& namespaces) {
+  std::vector<promconfig::TargetGroup> groups;
+  for (const auto& eps : objects.endpoints) {
+    const std::string& ns = eps.meta.namespace_;
+    if (!in_namespaces(ns, namespaces)) continue;
+    promconfig::TargetGroup g;
+    g.source = "endpoints/" + ns + "/" + eps.meta.name;
+    Pairs group;
+    put(group, "__meta_kubernetes_namespace", ns);
+    if (const Service* svc = objects.find_service(ns, eps.meta.name)) meta_labels(group, svc->meta, "service");
+    meta_labels(group, eps.meta, "endpoints");
+    g.labels = relabel::make_label_set(std::move(group));
+
+    // Per pod, the ports its addresses were listed with.
+    std::vector<std::pair<const Pod*, std::vector<int>>> seen;
+    auto add = [&](const EndpointAddress& addr, const EndpointPort& port, const char* ready) {
+      Pairs t;
+      put(t, "__address__", join_host_port(addr.ip, port.port));
+      put(t, "__meta_kubernetes_endpoint_port_name", port.name);
+      put(t, "__meta_kubernetes_endpoint_port_protocol", port.protocol);
+      put(t, "__meta_kubernetes_endpoint_ready", ready);
+      if (addr.has_target) {
+        put(t, "__meta_kubernetes_endpoint_address_target_kind", addr.target_kind);
+        put(t, "__meta_kubernetes_endpoint_address_target_name", addr.target_name);
+      }
+      if (addr.node_name) put(t, "__meta_kubernetes_endpoint_node_name", *addr.node_name);
+      put(t, "__meta_kubernetes_endpoint_hostname", addr.hostname);
+      const Pod* pod = nullptr;
+      if (addr.has_target && addr.target_kind == "Pod")
+        pod = objects.find_pod(addr.target_namespace.empty() ? ns : addr.target_namespace, addr.target_name);
+      if (pod) {
+        auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == pod; });
+        if (it == seen.end()) it = seen.insert(seen.end(), {pod, {}});
+        it->second.push_back(port.port);
+        Pairs pl = pod_labels(*pod);
+        t.insert(t.end(), pl.begin(), pl.end());
+        for (const auto& c : pod->containers) {
+          auto cp = std::find_if(c.ports.begin(), c.ports.end(), [&](const ContainerPort& p) { return p.port == port.port; });
+          if (cp == c.ports.end()) continue;
+          container_labels(t, c, *cp, port.protocol);
+          break;
         }
       }
+      g.targets.push_back(relabel::make_label_set(std::move(t)));
+    };
+    for (const auto& subset : eps.subsets)
+      for (const auto& port : subset.ports) {
+        for (const auto& addr : subset.addresses) add(addr, port, "true");
+        for (const auto& addr : subset.not_ready_addresses) add(addr, port, "false");
+      }
+    for (const auto& [pod, ports] : seen) uncovered_container_ports(g, *pod, ports);
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+std::vector<promconfig::TargetGroup> discover_services(const ObjectStore& objects,
+                                                      const std::vector<std::string>& namespaces) {
+  std::vector<promconfig::TargetGroup> groups;
+  for (const auto& svc : objects.services) {
+    const std::string& ns = svc.meta.namespace_;
+    if (!in_namespaces(ns, namespaces)) continue;
+    promconfig::TargetGroup g;
+    g.source = "svc/" + ns + "/" + svc.meta.name;
+    Pairs group;
+    meta_labels(group, svc.meta, "service");
+    g.labels = relabel::make_label_set(std::move(group));
+    for (const auto& port : svc.ports) {
+      Pairs t;
+      std::string number = std::to_string(port.port);
+      put(t, "__address__", join_host_port(svc.meta.name + "." + ns + ".svc", port.port));
+      put(t, "__meta_kubernetes_service_port_name", port.name);
+      put(t, "__meta_kubernetes_service_port_number", number);
+      put(t, "__meta_kubernetes_service_port_protocol", port.protocol);
+      put(t, "__meta_kubernetes_service_type", svc.type);
+      if (svc.type == "ExternalName")
+        put(t, "__meta_kubernetes_service_external_name", svc.external_name);
+      else
+        put(t, "__meta_kubernetes_service_cluster_ip", svc.cluster_ip);
+      if (svc.type == "LoadBalancer") put(t, "__meta_kubernetes_service_loadbalancer_ip", svc.load_balancer_ip);
+      g.targets.push_back(relabel::make_label_set(std::move(t)));
     }
     groups.push_back(std::move(g));
   }
@@ -224,11 +316,19 @@ std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::Scrap
     std::vector<promconfig::TargetGroup> more;
     if (sd.role == "endpointslice")
       more = discover_endpointslices(objects, sd.namespaces);
+    else if (sd.role == "endpoints")
+      more = discover_endpoints(objects, sd.namespaces);
+    else if (sd.role == "service")
+      more = discover_services(objects, sd.namespaces);
     else if (sd.role == "pod")
       more = discover_pods(objects, sd.namespaces);
     std::move(more.begin(), more.end(), std::back_inserter(out));
   }
   return out;
+}
+
+bool role_is_modelled(const std::string& role) {
+  return role == "endpointslice" || role == "endpoints" || role == "service" || role == "pod";
 }
 
 }  // namespace promotel::k8s

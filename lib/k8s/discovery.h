@@ -13,11 +13,18 @@ namespace promotel::k8s {
 std::string sanitize_label_name(std::string_view name);
 
 // Kubernetes service discovery over dumped objects, as Prometheus 3 does it, for the
-// endpointslice and pod roles (other roles yield nothing). namespaces empty = all.
+// endpointslice, endpoints, service and pod roles (node and ingress yield nothing; see
+// role_is_modelled). namespaces empty = all.
 std::vector<promconfig::TargetGroup> discover_endpointslices(const ObjectStore& objects,
                                                              const std::vector<std::string>& namespaces);
+std::vector<promconfig::TargetGroup> discover_endpoints(const ObjectStore& objects,
+                                                       const std::vector<std::string>& namespaces);
+std::vector<promconfig::TargetGroup> discover_services(const ObjectStore& objects,
+                                                      const std::vector<std::string>& namespaces);
 std::vector<promconfig::TargetGroup> discover_pods(const ObjectStore& objects,
                                                    const std::vector<std::string>& namespaces);
+
+bool role_is_modelled(const std::string& role);
 
 // Runs every kubernetes_sd_config of a job against the objects.
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,

@@ -108,6 +108,92 @@ TEST(Discovery, PodRole) {
   EXPECT_EQ(sanitize_label_name("app.kubernetes.io/name"), "app_kubernetes_io_name");
 }
 
+const char* kLegacy = R"(
+kind: List
+items:
+- kind: Service
+  metadata: {name: web, namespace: ns, labels: {team: a}}
+  spec: {type: LoadBalancer, clusterIP: 10.96.0.5, loadBalancerIP: 1.2.3.4,
+         ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP}]}
+- kind: Service
+  metadata: {name: ext, namespace: ns}
+  spec: {type: ExternalName, externalName: db.example.com, ports: [{port: 5432}]}
+- kind: Endpoints
+  metadata: {name: web, namespace: ns, labels: {ep: "yes"}}
+  subsets:
+  - addresses:
+    - {ip: 10.1.1.1, nodeName: n1, targetRef: {kind: Pod, name: p, namespace: ns}}
+    notReadyAddresses:
+    - {ip: "fd00::2", hostname: h2}
+    ports: [{name: web, port: 8080, protocol: SCTP}]
+)";
+
+std::vector<std::string> addresses(const promconfig::TargetGroup& g) {
+  std::vector<std::string> out;
+  for (const auto& t : g.targets) out.push_back(*find_label(t, "__address__"));
+  return out;
+}
+
+TEST(Discovery, EndpointsRole) {
+  ObjectStore store;
+  load_objects(kObjects, "o.yml", store);
+  load_objects(kLegacy, "legacy.yml", store);
+  ASSERT_EQ(store.endpoints.size(), 1u);
+  auto groups = discover_endpoints(store, {});
+  ASSERT_EQ(groups.size(), 1u);
+  const auto& g = groups[0];
+  EXPECT_EQ(g.source, "endpoints/ns/web");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_endpoints_name"), "web");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_endpoints_label_ep"), "yes");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_service_name"), "web");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_service_label_team"), "a");
+  // Ready then not-ready addresses per port, then the pod's container ports no Endpoints
+  // port covered (the port-less sidecar gives none).
+  EXPECT_EQ(addresses(g), (std::vector<std::string>{"10.1.1.1:8080", "[fd00::2]:8080", "10.1.1.1:9090", "10.1.1.1:7000"}));
+  const auto& ready = g.targets[0];
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_endpoint_ready"), "true");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_endpoint_port_name"), "web");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_endpoint_node_name"), "n1");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_endpoint_address_target_kind"), "Pod");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_pod_name"), "p");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_pod_container_name"), "c");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_pod_container_port_name"), "web");
+  // The matched container's protocol label is the Endpoints port's, as Prometheus does it.
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_pod_container_port_protocol"), "SCTP");
+  EXPECT_EQ(*find_label(ready, "__meta_kubernetes_endpoint_port_protocol"), "SCTP");
+  const auto& not_ready = g.targets[1];
+  EXPECT_EQ(*find_label(not_ready, "__meta_kubernetes_endpoint_ready"), "false");
+  EXPECT_EQ(*find_label(not_ready, "__meta_kubernetes_endpoint_hostname"), "h2");
+  EXPECT_EQ(find_label(not_ready, "__meta_kubernetes_endpoint_address_target_kind"), nullptr);
+  EXPECT_EQ(find_label(not_ready, "__meta_kubernetes_pod_name"), nullptr);
+  EXPECT_EQ(*find_label(g.targets[2], "__meta_kubernetes_pod_container_port_protocol"), "UDP");
+  EXPECT_EQ(*find_label(g.targets[3], "__meta_kubernetes_pod_container_init"), "true");
+  EXPECT_TRUE(discover_endpoints(store, {"elsewhere"}).empty());
+}
+
+TEST(Discovery, ServiceRole) {
+  ObjectStore store;
+  load_objects(kLegacy, "legacy.yml", store);
+  auto groups = discover_services(store, {"ns"});
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].source, "svc/ns/web");
+  EXPECT_EQ(*find_label(groups[0].labels, "__meta_kubernetes_service_label_team"), "a");
+  EXPECT_EQ(addresses(groups[0]), (std::vector<std::string>{"web.ns.svc:80", "web.ns.svc:53"}));
+  const auto& dns = groups[0].targets[1];
+  EXPECT_EQ(*find_label(dns, "__meta_kubernetes_service_port_name"), "dns");
+  EXPECT_EQ(*find_label(dns, "__meta_kubernetes_service_port_number"), "53");
+  EXPECT_EQ(*find_label(dns, "__meta_kubernetes_service_port_protocol"), "UDP");
+  EXPECT_EQ(*find_label(dns, "__meta_kubernetes_service_cluster_ip"), "10.96.0.5");
+  EXPECT_EQ(*find_label(dns, "__meta_kubernetes_service_loadbalancer_ip"), "1.2.3.4");
+  EXPECT_EQ(*find_label(dns, "__meta_kubernetes_service_type"), "LoadBalancer");
+  const auto& ext = groups[1].targets.at(0);
+  EXPECT_EQ(*find_label(ext, "__address__"), "ext.ns.svc:5432");
+  EXPECT_EQ(*find_label(ext, "__meta_kubernetes_service_external_name"), "db.example.com");
+  EXPECT_EQ(find_label(ext, "__meta_kubernetes_service_cluster_ip"), nullptr);
+  EXPECT_TRUE(role_is_modelled("service"));
+  EXPECT_FALSE(role_is_modelled("node"));
+}
+
 TEST(Objects, ListsMultiDocAndNamespaces) {
   ObjectStore store;
   load_objects("kind: Namespace\nmetadata: {name: a}\n---\nkind: PodList\nitems:\n- kind: Pod\n  metadata: {name: p, namespace: b}\n",

@@ -46,6 +46,8 @@ Service parse_service(const YAML::Node& o, const std::string& file) {
   s.cluster_ip = str(spec["clusterIP"]);
   s.selector = string_map(spec["selector"]);
   s.type = str(spec["type"]);
+  s.external_name = str(spec["externalName"]);
+  s.load_balancer_ip = str(spec["loadBalancerIP"]);
   if (spec["ports"])
     for (const auto& p : spec["ports"]) {
       ServicePort sp;
@@ -97,6 +99,43 @@ EndpointSlice parse_slice(const YAML::Node& o, const std::string& file) {
   return s;
 }
 
+EndpointAddress parse_endpoint_address(const YAML::Node& a) {
+  EndpointAddress out;
+  out.ip = str(a["ip"]);
+  out.hostname = str(a["hostname"]);
+  if (a["nodeName"] && a["nodeName"].IsScalar()) out.node_name = a["nodeName"].Scalar();
+  if (const YAML::Node t = a["targetRef"]; t && t.IsMap()) {
+    out.has_target = true;
+    out.target_kind = str(t["kind"]);
+    out.target_name = str(t["name"]);
+    out.target_namespace = str(t["namespace"]);
+  }
+  return out;
+}
+
+Endpoints parse_endpoints(const YAML::Node& o, const std::string& file) {
+  Endpoints e;
+  e.meta = parse_meta(o, file);
+  if (!o["subsets"] || !o["subsets"].IsSequence()) return e;
+  for (const auto& s : o["subsets"]) {
+    EndpointSubset subset;
+    if (s["addresses"])
+      for (const auto& a : s["addresses"]) subset.addresses.push_back(parse_endpoint_address(a));
+    if (s["notReadyAddresses"])
+      for (const auto& a : s["notReadyAddresses"]) subset.not_ready_addresses.push_back(parse_endpoint_address(a));
+    if (s["ports"])
+      for (const auto& p : s["ports"]) {
+        EndpointPort port;
+        port.name = str(p["name"]);
+        if (p["protocol"]) port.protocol = str(p["protocol"]);
+        port.port = num(p["port"], file);
+        subset.ports.push_back(std::move(port));
+      }
+    e.subsets.push_back(std::move(subset));
+  }
+  return e;
+}
+
 void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store) {
   std::string kind = str(o["kind"]);
   if (kind == "Pod")
@@ -105,6 +144,8 @@ void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store
     store.services.push_back(parse_service(o, file));
   else if (kind == "EndpointSlice")
     store.endpoint_slices.push_back(parse_slice(o, file));
+  else if (kind == "Endpoints")
+    store.endpoints.push_back(parse_endpoints(o, file));
   else if (kind == "Namespace")
     store.namespaces.push_back({parse_meta(o, file)});
   else
@@ -225,6 +266,7 @@ std::vector<std::string> ObjectStore::namespace_names() const {
   for (const auto& p : pods) names.insert(p.meta.namespace_);
   for (const auto& s : services) names.insert(s.meta.namespace_);
   for (const auto& s : endpoint_slices) names.insert(s.meta.namespace_);
+  for (const auto& e : endpoints) names.insert(e.meta.namespace_);
   names.erase("");
   return {names.begin(), names.end()};
 }

@@ -56,7 +56,7 @@ struct Service {
   std::vector<std::string> ip_families;
   std::vector<ServicePort> ports;
   StringMap selector;  // spec.selector
-  std::string cluster_ip, type;
+  std::string cluster_ip, type, external_name, load_balancer_ip;
 };
 
 struct EndpointSlicePort {
@@ -79,6 +79,29 @@ struct EndpointSlice {
   std::vector<EndpointSlicePort> ports;
 };
 
+// The legacy v1 Endpoints object (role: endpoints), one per Service.
+struct EndpointAddress {
+  std::string ip, hostname;
+  std::optional<std::string> node_name;
+  bool has_target = false;
+  std::string target_kind, target_name, target_namespace;
+};
+
+struct EndpointPort {
+  std::string name, protocol = "TCP";
+  int port = 0;
+};
+
+struct EndpointSubset {
+  std::vector<EndpointAddress> addresses, not_ready_addresses;
+  std::vector<EndpointPort> ports;
+};
+
+struct Endpoints {
+  ObjectMeta meta;
+  std::vector<EndpointSubset> subsets;
+};
+
 struct Namespace {
   ObjectMeta meta;
 };
@@ -89,6 +112,7 @@ struct ObjectStore {
   std::vector<Pod> pods;
   std::vector<Service> services;
   std::vector<EndpointSlice> endpoint_slices;
+  std::vector<Endpoints> endpoints;
   std::vector<Namespace> namespaces;
   std::vector<std::pair<YAML::Node, std::string>> others;  // (object, file)
 

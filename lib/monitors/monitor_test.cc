@@ -140,5 +140,39 @@ spec:
   EXPECT_EQ(findings[0].where.to_string(), "b.yml:6:39");
 }
 
+TEST(Validate, TargetPortFindsPodsThroughEndpoints) {
+  // A Service without a selector whose pods are known only from its Endpoints object.
+  k8s::ObjectStore objects;
+  k8s::load_objects(R"(
+kind: List
+items:
+- kind: Service
+  metadata: {name: web, namespace: shop, labels: {app: web}}
+  spec: {ports: [{name: metrics, port: 80}]}
+- kind: Endpoints
+  metadata: {name: web, namespace: shop}
+  subsets:
+  - notReadyAddresses: [{ip: 10.0.0.1, targetRef: {kind: Pod, name: web-0, namespace: shop}}]
+    ports: [{port: 8080}]
+- kind: Pod
+  metadata: {name: web-0, namespace: shop}
+  spec: {containers: [{name: c, ports: [{containerPort: 8080}]}]}
+)", "o.yml", objects);
+  auto check = [&](const char* target_port) {
+    auto ms = load_monitors(std::string(R"(
+kind: ServiceMonitor
+metadata: {name: web, namespace: shop}
+spec:
+  serviceDiscoveryRole: Endpoints
+  selector: {matchLabels: {app: web}}
+  endpoints: [{targetPort: )") + target_port + "}]\n", "m.yml");
+    std::vector<std::string> checks;
+    for (const auto& f : validate_monitors(ms, objects, true, 30000)) checks.push_back(f.check);
+    return checks;
+  };
+  EXPECT_EQ(check("8080"), std::vector<std::string>{});
+  EXPECT_EQ(check("9999"), std::vector<std::string>{"target-port-not-found"});
+}
+
 }  // namespace
 }  // namespace promotel::monitors

@@ -117,6 +117,14 @@ class Checker {
         if (ep.target_kind == "Pod")
           if (const auto* p = objects_.find_pod(svc.meta.namespace_, ep.target_name)) out.push_back(p);
     }
+    for (const auto& eps : objects_.endpoints) {
+      if (eps.meta.namespace_ != svc.meta.namespace_ || eps.meta.name != svc.meta.name) continue;
+      for (const auto& subset : eps.subsets)
+        for (const auto* list : {&subset.addresses, &subset.not_ready_addresses})
+          for (const auto& addr : *list)
+            if (addr.target_kind == "Pod")
+              if (const auto* p = objects_.find_pod(svc.meta.namespace_, addr.target_name)) out.push_back(p);
+    }
     if (out.empty() && !svc.selector.empty()) {
       k8s::LabelSelector sel;
       sel.match_labels = svc.selector;

@@ -60,6 +60,41 @@ def test_cluster_plan_labels_and_per_node():
     assert plan["unassigned"] == []
 
 
+def test_endpoints_role_plans_like_endpointslices():
+    # The same ServiceMonitors with serviceDiscoveryRole: Endpoints, over the Endpoints objects
+    # of the same services, give the same targets and labels as the EndpointSlice plan.
+    with tempfile.TemporaryDirectory() as d:
+        monitors = open(os.path.join(CLUSTER, "monitors.yaml")).read()
+        # The two ServiceMonitors come before the PodMonitor.
+        monitors = monitors.replace("spec:\n  selector:", "spec:\n  serviceDiscoveryRole: Endpoints\n  selector:", 2)
+        assert monitors.count("serviceDiscoveryRole") == 2
+        path = os.path.join(d, "monitors.yaml")
+        open(path, "w").write(monitors)
+        plan = plan_json("--config", os.path.join(CLUSTER, "ta-config.yaml"),
+                         "--objects", os.path.join(CLUSTER, "objects.yaml"),
+                         "--objects", os.path.join(CLUSTER, "endpoints.yaml"),
+                         "--monitors", path)
+    expected = json.load(open(os.path.join(CLUSTER, "expected-targets.json")))
+    got = sorted(({"job": a["job"], "target": a["target"], "labels": a["labels"]}
+                  for a in plan["assignments"] if "Monitor/" in a["job"]),
+                 key=lambda a: (a["job"], a["target"]))
+    assert got == expected, json.dumps(got, indent=1)
+    by_target = owners(plan)
+    assert by_target["10.1.0.11:8080"] == "collector-0"  # per-node: the address's nodeName
+    assert by_target["10.1.0.12:8080"] == "collector-1"
+
+
+def test_unmodelled_role_is_a_warning():
+    with tempfile.TemporaryDirectory() as d:
+        config = os.path.join(d, "prometheus.yml")
+        open(config, "w").write("scrape_configs:\n"
+                                "- job_name: nodes\n  kubernetes_sd_configs: [{role: node}]\n"
+                                "- job_name: svc\n  kubernetes_sd_configs: [{role: service}]\n")
+        err = run("taplan", "plan", "--config", config, "--collectors", "2", check=0).stderr.decode()
+    assert 'job "nodes": kubernetes_sd_configs role node is not modelled' in err, err
+    assert 'job "svc": kubernetes_sd_configs role service discovers no targets without --objects' in err, err
+
+
 def test_file_sd_for_one_collector():
     p = run("taplan", "plan", "--config", S9, "--collectors", "3", "-o", "file-sd",
             "--collector", "collector-0", check=0)
