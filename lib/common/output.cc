@@ -64,7 +64,7 @@ void Output::write(std::string_view data) {
 void Output::write_gathered(std::span<const std::string_view> pieces) {
   size_t total = 0;
   for (std::string_view piece : pieces) total += piece.size();
-  if (total <= capacity_ - used_) {
+  if (total < kGatherCopyBelow && total <= capacity_ - used_) {
     for (std::string_view piece : pieces) {
       if (piece.empty()) continue;  // an empty view's data() may be null
       std::memcpy(buffer_ + used_, piece.data(), piece.size());

@@ -23,14 +23,16 @@ class Output {
   ~Output();  // flushes; errors at that point are swallowed, call flush() to see them
 
   void write(std::string_view data);
-  // The same bytes as write() of each piece in turn. Pieces that do not fit in the buffer's
-  // room are not copied into it: they go to the file with what is buffered in vectored writes.
+  // The same bytes as write() of each piece in turn. Pieces adding up to less than
+  // kGatherCopyBelow that fit in the buffer's room are copied into it; larger ones are not:
+  // they go to the file with what is buffered in vectored writes.
   void write_gathered(std::span<const std::string_view> pieces);
   void put(char c) {
     if (used_ == capacity_) drain();
     buffer_[used_++] = c;
   }
   void flush();
+  static constexpr size_t kGatherCopyBelow = 16 * 1024;
   int fd() const { return fd_; }
   bool is_terminal() const;
 
