@@ -176,9 +176,12 @@ class WireWriter {
     size_t from = 0;
     for (const Patch& p : patches_) {
       if (p.position != from) put(from, p.position - from);
-      char prefix[10];
-      char* end = put_varint(prefix, p.length);
-      stage(prefix, static_cast<size_t>(end - prefix));
+      // The prefix is written straight into the staging buffer.
+      if (runs_.empty() || !runs_.back().staged) runs_.push_back({staged, 0, true});
+      size_t prefix = static_cast<size_t>(put_varint(staging_.data() + staged, p.length) -
+                                          (staging_.data() + staged));
+      staged += prefix;
+      runs_.back().size += prefix;
       from = p.position;
       if (staged >= kStagedLimit) hand_over();
     }
