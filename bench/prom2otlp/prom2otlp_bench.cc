@@ -137,8 +137,8 @@ void SerializePieces(benchmark::State& state) {
   size_t samples = 0;
   size_t bytes = 0;
   promreceiver::SerializedPiecesSink sink{[&](size_t size) { bytes += size; },
-                                          [&](std::string_view piece) {
-                                            benchmark::DoNotOptimize(piece.data());
+                                          [&](std::span<const std::string_view> pieces) {
+                                            benchmark::DoNotOptimize(pieces.data());
                                           }};
   for (auto _ : state) {
     StringReader reader(input());

@@ -1,9 +1,11 @@
 #include "common/output.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -29,7 +31,8 @@ Output::Output(Output&& other) noexcept
       buffer_(other.buffer_),
       capacity_(other.capacity_),
       used_(other.used_),
-      path_(std::move(other.path_)) {
+      path_(std::move(other.path_)),
+      iov_(std::move(other.iov_)) {
   other.buffer_ = nullptr;
   other.owns_fd_ = false;
   other.used_ = 0;
@@ -58,6 +61,26 @@ void Output::write(std::string_view data) {
   used_ += data.size();
 }
 
+void Output::write_gathered(std::span<const std::string_view> pieces) {
+  size_t total = 0;
+  for (std::string_view piece : pieces) total += piece.size();
+  if (total < kGatherCopyBelow && total <= capacity_ - used_) {
+    for (std::string_view piece : pieces) {
+      if (piece.empty()) continue;  // an empty view's data() may be null
+      std::memcpy(buffer_ + used_, piece.data(), piece.size());
+      used_ += piece.size();
+    }
+    return;
+  }
+  iov_.clear();
+  if (used_ != 0) iov_.push_back({buffer_, used_});
+  for (std::string_view piece : pieces) {
+    if (!piece.empty()) iov_.push_back({const_cast<char*>(piece.data()), piece.size()});
+  }
+  used_ = 0;
+  writev_fully(iov_.data(), iov_.size());
+}
+
 void Output::drain() {
   size_t n = used_;
   used_ = 0;
@@ -73,12 +96,38 @@ void Output::write_fully(const char* data, size_t size) {
     ssize_t n = ::write(fd_, data, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EPIPE) throw BrokenPipe();
-      throw Error("cannot write " + path_ + ": " + std::strerror(errno));
+      write_failed(errno);
     }
     data += n;
     size -= static_cast<size_t>(n);
   }
+}
+
+// Picks up after a short write: the vectors written in full are skipped, the one written in
+// part is cut to its rest.
+void Output::writev_fully(struct iovec* iov, size_t count) {
+  while (count > 0) {
+    ssize_t n = ::writev(fd_, iov, static_cast<int>(std::min<size_t>(count, IOV_MAX)));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      write_failed(errno);
+    }
+    size_t written = static_cast<size_t>(n);
+    while (count > 0 && iov->iov_len <= written) {
+      written -= iov->iov_len;
+      ++iov;
+      --count;
+    }
+    if (written != 0) {
+      iov->iov_base = static_cast<char*>(iov->iov_base) + written;
+      iov->iov_len -= written;
+    }
+  }
+}
+
+void Output::write_failed(int error) {
+  if (error == EPIPE) throw BrokenPipe();
+  throw Error("cannot write " + path_ + ": " + std::strerror(error));
 }
 
 }  // namespace promotel

@@ -86,7 +86,7 @@ class Batcher {
       if (points == 0) return;  // a batch without data points is not sent (A15)
       (*sinks_.json)(bytes_);
     } else if (sinks_.pieces != nullptr) {
-      points = tx_.commit_serialized(sinks_.pieces->size, sinks_.pieces->piece);
+      points = tx_.commit_serialized(sinks_.pieces->size, sinks_.pieces->pieces);
       if (points == 0) return;  // a batch without data points is not sent (A15)
     } else if (sinks_.serialized != nullptr) {
       points = tx_.commit_serialized(&bytes_);

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,12 @@ using RequestSink = std::function<void(
 using SerializedSink = std::function<void(std::string_view)>;
 
 // A request as its serialised protobuf bytes handed over in pieces, never assembled: first its
-// size, then its bytes in order (each piece valid during the call).
+// size, then its bytes as consecutive pieces in one or more calls of `pieces` (the views valid
+// during the call; long stretches are views of the serialiser's buffer, so a vectored write
+// sends them without copying them).
 struct SerializedPiecesSink {
   std::function<void(size_t)> size;
-  std::function<void(std::string_view)> piece;
+  std::function<void(std::span<const std::string_view>)> pieces;
 };
 
 // Throws promotel::Error for input that does not parse (unless keep_going); requests completed

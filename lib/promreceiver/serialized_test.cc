@@ -104,9 +104,14 @@ Outcome run(std::string_view data, const ConvertOptions& options, Path path) {
               announced = size;
               out.requests.emplace_back();
             },
-            [&](std::string_view piece) {
+            [&](std::span<const std::string_view> pieces) {
               ASSERT_FALSE(out.requests.empty());
-              out.requests.back().append(piece);
+              ASSERT_NE(announced, 0u) << "pieces after the request reached its announced size";
+              EXPECT_FALSE(pieces.empty());
+              for (std::string_view piece : pieces) {
+                EXPECT_FALSE(piece.empty());
+                out.requests.back().append(piece);
+              }
               if (out.requests.back().size() == announced) announced = 0;
             }};
         r = convert_serialized_pieces(reader, options, sink, warn);

@@ -2250,11 +2250,11 @@ struct Transaction::State {
   }
 
   size_t commit_serialized(const std::function<void(size_t)>& size,
-                           const std::function<void(std::string_view)>& piece) {
+                           const std::function<void(std::span<const std::string_view>)>& pieces) {
     size_t points = write_serialized();
     if (points == 0) return 0;
     size(wire.size());
-    wire.finish_to(piece);
+    wire.finish_gathered(pieces);
     return points;
   }
 
@@ -2992,9 +2992,10 @@ size_t Transaction::commit(pb_collector::ExportMetricsServiceRequest* request) {
 }
 
 size_t Transaction::commit_serialized(std::string* out) { return state_->commit_serialized(out); }
-size_t Transaction::commit_serialized(const std::function<void(size_t)>& size,
-                                      const std::function<void(std::string_view)>& piece) {
-  return state_->commit_serialized(size, piece);
+size_t Transaction::commit_serialized(
+    const std::function<void(size_t)>& size,
+    const std::function<void(std::span<const std::string_view>)>& pieces) {
+  return state_->commit_serialized(size, pieces);
 }
 
 size_t Transaction::commit_json(std::string* out) { return state_->commit_json(out); }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -102,11 +103,11 @@ class Transaction {
   // The same, as the request's serialised bytes (byte-identical to commit()'s message
   // serialised), written directly without building the message.
   size_t commit_serialized(std::string* out);
-  // The same, handed over without assembling the request: `size` gets its size, then `piece`
-  // its bytes in order (each valid during the call). Neither is called when no data point is
-  // written (returns 0).
+  // The same, handed over without assembling the request: `size` gets its size, then `pieces`
+  // its bytes as consecutive pieces, in one or more calls (valid during each call). Neither is
+  // called when no data point is written (returns 0).
   size_t commit_serialized(const std::function<void(size_t)>& size,
-                           const std::function<void(std::string_view)>& piece);
+                           const std::function<void(std::span<const std::string_view>)>& pieces);
   // The same as the request's OTLP/JSON (byte-identical to otlp::encode_json of commit()'s
   // message), written directly without building the message.
   size_t commit_json(std::string* out);

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,37 +136,57 @@ class WireWriter {
 
   size_t size() const { return used_ + inserted_; }
 
-  // The message handed over in pieces, in order, without assembling it: write(std::string_view)
-  // gets the long stretches between length prefixes as they are, and the prefixes and short
-  // stretches gathered in a small buffer (a message of many small parts is not written a few
-  // bytes at a time).
+  // The message handed over in consecutive pieces, in order, without assembling it:
+  // write(std::span<const std::string_view>) gets the long stretches between length prefixes as
+  // views of the writer's bytes, and the prefixes and short stretches gathered in a staging
+  // buffer (a message of many small parts is not handed over a few bytes at a time). The views
+  // are valid during the call; the staging buffer stays small (each call hands over at most
+  // about kStagedLimit staged bytes).
   template <typename Write>
-  void finish_to(Write&& write) const {
+  void finish_gathered(Write&& write) {
     constexpr size_t kLong = 1024;
-    char staged[8192];
-    size_t n = 0;
-    auto put = [&](const char* p, size_t size) {
-      if (size >= kLong || n + size > sizeof staged) {
-        if (n != 0) write(std::string_view(staged, n));
-        n = 0;
+    constexpr size_t kStagedLimit = 64 * 1024;
+    // Staged bytes stay below kStagedLimit + kLong + 10: the limit is checked after each
+    // prefix, and at most one short stretch and one prefix are staged between checks.
+    if (staging_.empty()) staging_.resize(kStagedLimit + kLong + 16);
+    runs_.clear();
+    size_t staged = 0;
+    auto hand_over = [&] {
+      views_.clear();
+      for (const Run& r : runs_) {
+        views_.emplace_back((r.staged ? staging_.data() : buf_.data()) + r.offset, r.size);
       }
+      write(std::span<const std::string_view>(views_));
+      runs_.clear();
+      staged = 0;
+    };
+    auto stage = [&](const char* p, size_t size) {
+      if (runs_.empty() || !runs_.back().staged) runs_.push_back({staged, 0, true});
+      std::memcpy(staging_.data() + staged, p, size);
+      staged += size;
+      runs_.back().size += size;
+    };
+    auto put = [&](size_t from, size_t size) {
       if (size >= kLong) {
-        write(std::string_view(p, size));
+        runs_.push_back({from, size, false});
       } else {
-        std::memcpy(staged + n, p, size);
-        n += size;
+        stage(buf_.data() + from, size);
       }
     };
     size_t from = 0;
     for (const Patch& p : patches_) {
-      if (p.position != from) put(buf_.data() + from, p.position - from);
-      char prefix[10];
-      char* end = put_varint(prefix, p.length);
-      put(prefix, static_cast<size_t>(end - prefix));
+      if (p.position != from) put(from, p.position - from);
+      // The prefix is written straight into the staging buffer.
+      if (runs_.empty() || !runs_.back().staged) runs_.push_back({staged, 0, true});
+      size_t prefix = static_cast<size_t>(put_varint(staging_.data() + staged, p.length) -
+                                          (staging_.data() + staged));
+      staged += prefix;
+      runs_.back().size += prefix;
       from = p.position;
+      if (staged >= kStagedLimit) hand_over();
     }
-    if (used_ != from) put(buf_.data() + from, used_ - from);
-    if (n != 0) write(std::string_view(staged, n));
+    if (used_ != from) put(from, used_ - from);
+    if (!runs_.empty()) hand_over();
   }
 
   // The message: the bytes with every length prefix in place.
@@ -206,6 +227,16 @@ class WireWriter {
   size_t used_ = 0;
   std::vector<Patch> patches_;
   size_t inserted_ = 0;  // length-prefix bytes of the fields ended so far
+
+  // finish_gathered's: the pieces as places in buf_ or staging_, then as views.
+  struct Run {
+    size_t offset;
+    size_t size;
+    bool staged;
+  };
+  std::vector<Run> runs_;
+  std::vector<std::string_view> views_;
+  std::string staging_;
 };
 
 }  // namespace promotel::promreceiver

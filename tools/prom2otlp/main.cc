@@ -171,7 +171,8 @@ int main(int argc, char** argv) {
       otlp::Format format = *otlp::parse_format(flags.output_format);
       if (format == otlp::Format::kProto) {
         // The fast path: requests serialised directly, same bytes as the built messages,
-        // written out piece by piece (never assembled in memory).
+        // written out in pieces (never assembled in memory; long pieces are not even copied
+        // into the output's buffer).
         promreceiver::SerializedPiecesSink sink{
             [&](size_t size) {
               // The file exporter's framing: a 4-byte big-endian length, then the message.
@@ -180,7 +181,7 @@ int main(int argc, char** argv) {
                                       static_cast<char>(n >> 8), static_cast<char>(n)};
               out.write(std::string_view(header, 4));
             },
-            [&](std::string_view piece) { out.write(piece); }};
+            [&](std::span<const std::string_view> pieces) { out.write_gathered(pieces); }};
         result = promreceiver::convert_serialized_pieces(reader, options, sink, warn);
         out.flush();
       } else {
