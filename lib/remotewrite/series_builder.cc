@@ -188,7 +188,6 @@ std::string SeriesBuilder::unit(std::string_view family, std::string_view unit) 
 uint32_t SeriesBuilder::metadata_for_new_name(std::string_view name, bool* gauge_histogram) {
   bool gauge = false;
   uint32_t index = find_metadata(name, &gauge);
-  metadata_cache_.name.assign(name);
   metadata_cache_.index = index;
   metadata_cache_.gauge_histogram = gauge;
   metadata_cache_.valid = true;
@@ -288,6 +287,7 @@ std::string SeriesBuilder::series_labels(std::string_view name, model::Labels in
       return "invalid metric name \"" + std::string(name) + "\"";
     }
     last_valid_name_.assign(name);
+    metadata_cache_.valid = false;  // it answered for the previous name
   }
   auto check_values = [&]() -> std::string {
     for (const auto& l : labels_) {
