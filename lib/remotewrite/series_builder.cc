@@ -426,12 +426,12 @@ uint32_t SeriesBuilder::batch_series(uint32_t metadata) {
   const std::string_view name = pending_name_;
   size_t bound = layout.fixed_bound + name.size();
   for (const auto& l : input) bound += l.value.size();  // those dropped too: a bound
-  return batch_.series_written(bound, metadata, [&](char* p) {
+  return batch_.series_written(bound, metadata, [&](char* p, SeriesHash& hash) {
     for (const auto& o : layout.outputs) {
       std::string_view value = o.source >= 0                          ? input[o.source].value
                                : o.source == LabelLayout::kMetricName ? name
                                                                       : o.value;
-      p = Batch::put_label_entry(p, o.name, o.name_part, value);
+      p = Batch::put_label_entry(p, o.name, o.name_part, value, hash);
     }
     return p;
   });
