@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstring>
 
-// Inlined: the hashed keys are short, and a call into the library costs more than hashing them.
+// Inlined: SeriesHash's long values.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -61,7 +61,7 @@ Slice Batch::append_labels(std::span<const model::Label> labels) {
   return Slice{uint32_t(offset), uint32_t(p - start)};
 }
 
-Slice Batch::append_labels(std::span<const model::Label> labels, const char* const* name_parts) {
+Slice Batch::append_labels(std::span<const model::Label> labels, const char* const* name_parts, SeriesHash& hash) {
   size_t bound = kNamePartPadding;  // the name parts are copied in whole words
   for (const auto& l : labels) bound += l.name.size() + l.value.size() + kEntryOverhead;
   size_t offset = arena_.size();
@@ -70,7 +70,7 @@ Slice Batch::append_labels(std::span<const model::Label> labels, const char* con
   for (size_t k = 0; k < labels.size(); ++k) {
     // Read before the stores, which the compiler cannot tell apart from the labels.
     const model::Label l = labels[k];
-    p = put_label_entry(p, l.name, name_parts[k], l.value);
+    p = put_label_entry(p, l.name, name_parts[k], l.value, hash);
   }
   arena_.commit(size_t(p - start));
   return Slice{uint32_t(offset), uint32_t(p - start)};
@@ -87,16 +87,20 @@ void Batch::grow_table() {
   }
 }
 
+uint64_t SeriesHash::long_value(const char* q, size_t n) { return XXH3_64bits(q, n); }
+
 uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t metadata) {
   arena_.extend(kHeaderRoom);
-  return find_or_add(append_labels(sorted_labels), metadata);
+  const Slice labels = append_labels(sorted_labels);
+  SeriesHash hash;
+  for (const auto& l : sorted_labels) hash.add(l.value);
+  return find_or_add(labels, hash.finish(), metadata);
 }
 
-// The series whose label bytes were just appended at `labels`; they are dropped again if the
-// series is known.
-uint32_t Batch::find_or_add(Slice labels, uint32_t metadata) {
+// The series whose label bytes were just appended at `labels` (their SeriesHash is `hash`);
+// they are dropped again if the series is known.
+uint32_t Batch::find_or_add(Slice labels, uint64_t hash, uint32_t metadata) {
   std::string_view key = bytes(labels);
-  uint64_t hash = XXH3_64bits(key.data(), key.size());
   if ((series_.size() + 1) * 2 > table_.size()) grow_table();
   size_t mask = table_.size() - 1;
   size_t slot = hash & mask;

@@ -8,6 +8,7 @@
 // sorted and unique, so equal label sets give equal bytes. Samples of one series that come back
 // later in the same batch are grouped with it by a hash lookup on those bytes.
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -84,6 +85,93 @@ class ByteArena {
   size_t capacity_ = 0;
 };
 
+// The series table's hash (not stable across versions): a function of a series' label values
+// in order, which its encoded label bytes determine (equal label sets give equal hashes
+// whichever way they were written). Writers fold each value in with the words their copy of it
+// loads: the words go into two lanes, rotated by the value's place, and one multiply mixes the
+// lanes at the end. The rotations are by odd amounts: by whole bytes, words of one repeated
+// byte would cancel. Equal hashes are still compared byte for byte.
+class SeriesHash {
+ public:
+  // Copies `value` to p (like wire::put_short_bytes) and folds it in; returns p + its size.
+  [[gnu::always_inline]] char* put(char* p, std::string_view value) { return step<true>(p, value); }
+  // Folds `value` in without writing it.
+  [[gnu::always_inline]] void add(std::string_view value) { step<false>(nullptr, value); }
+  uint64_t finish() const {
+    unsigned __int128 m = (unsigned __int128)(lo_ ^ 0x243f6a8885a308d3ULL) * (hi_ ^ 0x13198a2e03707344ULL);
+    uint64_t h = uint64_t(m) ^ uint64_t(m >> 64);
+    h ^= h >> 31;
+    h *= 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 32);
+  }
+
+ private:
+  static uint64_t long_value(const char* q, size_t n);  // values over 64 bytes (rare)
+  template <bool kWrite>
+  [[gnu::always_inline]] char* step(char* p, std::string_view value) {
+    const size_t n = value.size();
+    const char* q = value.data();
+    uint64_t a, b;
+    if (n >= 8 && n <= 16) {
+      std::memcpy(&a, q, 8);
+      std::memcpy(&b, q + n - 8, 8);
+      if constexpr (kWrite) {
+        std::memcpy(p, &a, 8);
+        std::memcpy(p + n - 8, &b, 8);
+      }
+    } else if (n >= 4 && n < 8) {
+      uint32_t head, tail;
+      std::memcpy(&head, q, 4);
+      std::memcpy(&tail, q + n - 4, 4);
+      if constexpr (kWrite) {
+        std::memcpy(p, &head, 4);
+        std::memcpy(p + n - 4, &tail, 4);
+      }
+      a = head;
+      b = tail;
+    } else if (n < 4) {
+      a = b = 0;
+      if (n > 0) {  // first, middle and last byte: all of them for n <= 3
+        if constexpr (kWrite) {
+          p[0] = q[0];
+          p[n / 2] = q[n / 2];
+          p[n - 1] = q[n - 1];
+        }
+        a = uint64_t(uint8_t(q[0])) | uint64_t(uint8_t(q[n / 2])) << 8 | uint64_t(uint8_t(q[n - 1])) << 16;
+      }
+    } else if (n <= 32) {  // 17..32: metric names and longer values, four words
+      uint64_t w[4];
+      std::memcpy(&w[0], q, 16);
+      std::memcpy(&w[2], q + n - 16, 16);
+      if constexpr (kWrite) {
+        std::memcpy(p, &w[0], 16);
+        std::memcpy(p + n - 16, &w[2], 16);
+      }
+      a = w[0] ^ std::rotl(w[2], 29);
+      b = w[1] ^ std::rotl(w[3], 29);
+    } else if (n <= 64) {  // 33..64: long metric names (a histogram's `_bucket`), eight words
+      uint64_t w[8];
+      std::memcpy(&w[0], q, 32);
+      std::memcpy(&w[4], q + n - 32, 32);
+      if constexpr (kWrite) {
+        std::memcpy(p, &w[0], 32);
+        std::memcpy(p + n - 32, &w[4], 32);
+      }
+      a = w[0] ^ std::rotl(w[2], 19) ^ std::rotl(w[4], 37) ^ std::rotl(w[6], 53);
+      b = w[1] ^ std::rotl(w[3], 19) ^ std::rotl(w[5], 37) ^ std::rotl(w[7], 53);
+    } else {
+      if constexpr (kWrite) std::memcpy(p, q, n);
+      a = long_value(q, n);
+      b = 0;
+    }
+    lo_ = std::rotl(lo_, 23) ^ a;
+    hi_ = std::rotl(hi_, 29) ^ b ^ n;
+    return p + n;
+  }
+
+  uint64_t lo_ = 0, hi_ = 0;
+};
+
 class Batch {
  public:
   static constexpr uint32_t kNoMetadata = UINT32_MAX;
@@ -123,27 +211,31 @@ class Batch {
   static constexpr size_t kNamePartPadding = 32;
   uint32_t series(std::span<const model::Label> sorted_labels, const char* const* name_parts, uint32_t metadata) {
     arena_.extend(kHeaderRoom);
-    return find_or_add(append_labels(sorted_labels, name_parts), metadata);
+    SeriesHash hash;
+    const Slice labels = append_labels(sorted_labels, name_parts, hash);
+    return find_or_add(labels, hash.finish(), metadata);
   }
   // The same, for a caller that writes the label entries itself (with put_label_entry, in
-  // sorted order): `write(p)` gets room for `bound` bytes at p and returns the end of what it
-  // wrote.
+  // sorted order, all with the same SeriesHash): `write(p, hash)` gets room for `bound` bytes at
+  // p and returns the end of what it wrote.
   template <class Write>
   uint32_t series_written(size_t bound, uint32_t metadata, Write write) {
     arena_.extend(kHeaderRoom);
     const size_t offset = arena_.size();
     char* const start = arena_.room(bound);
-    char* const end = write(start);
+    SeriesHash hash;
+    char* const end = write(start, hash);
     arena_.commit(size_t(end - start));
-    return find_or_add(Slice{uint32_t(offset), uint32_t(end - start)}, metadata);
+    return find_or_add(Slice{uint32_t(offset), uint32_t(end - start)}, hash.finish(), metadata);
   }
   // Room one label entry may take besides its name and value (tags and five-byte lengths),
   // and, once per series, the padding the name-part copies may write beyond.
   static constexpr size_t kEntryOverhead = 18;
-  // Writes the Label entry of `name` and `value` whose name part is `part` (see above) at p;
-  // returns its end. Needs name + value + kEntryOverhead + kNamePartPadding bytes of room.
+  // Writes the Label entry of `name` and `value` whose name part is `part` (see above) at p,
+  // folding the value into `hash`; returns its end. Needs name + value + kEntryOverhead +
+  // kNamePartPadding bytes of room.
   [[gnu::always_inline]] static char* put_label_entry(char* p, std::string_view name, const char* part,
-                                                      std::string_view value) {
+                                                      std::string_view value, SeriesHash& hash) {
     const size_t name_size = name.size(), value_size = value.size();
     if (name_size + value_size + 4 < 128) [[likely]] {
       p[0] = char(kLabelEntryTag);
@@ -158,8 +250,9 @@ class Batch {
       }
       p += 5 + name_size;
       p[0] = char(value_size);
-      return wire::put_short_bytes(p + 1, value);
+      return hash.put(p + 1, value);
     }
+    hash.add(value);
     return put_long_label_entry(p, model::Label{name, value});
   }
   void add_sample(uint32_t series, double value, int64_t timestamp, int64_t start_timestamp = 0) {
@@ -273,8 +366,8 @@ class Batch {
   static constexpr uint8_t kLabelEntryTag = 0x0a;  // field 1, length-delimited
   static char* put_long_label_entry(char* p, const model::Label& l);
   Slice append_labels(std::span<const model::Label> labels);
-  Slice append_labels(std::span<const model::Label> labels, const char* const* name_parts);
-  uint32_t find_or_add(Slice labels, uint32_t metadata);
+  Slice append_labels(std::span<const model::Label> labels, const char* const* name_parts, SeriesHash& hash);
+  uint32_t find_or_add(Slice labels, uint64_t hash, uint32_t metadata);
   void grow_table();
 
   ByteArena arena_;

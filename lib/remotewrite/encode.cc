@@ -107,53 +107,6 @@ struct Cursor {
 
 }  // namespace
 
-namespace {
-
-// encode_v1 for the common batch: one sample per series, no exemplars, no histograms (sample i
-// is then series i's, the samples being grouped by series). The same bytes, fewer branches.
-void encode_v1_one_sample_each(const Batch& b, std::string& out) {
-  const auto& series = b.all_series();
-  const auto& samples = b.samples();
-  // The samples mostly share their timestamp: its field's size is worked out once.
-  uint64_t size_of_timestamp = 0;
-  size_t timestamp_field_size = field_size_varint(0);
-  auto sample_field_size = [&](const Batch::SampleRecord& s) {
-    if (uint64_t(s.timestamp) != size_of_timestamp) {
-      size_of_timestamp = uint64_t(s.timestamp);
-      timestamp_field_size = field_size_varint(size_of_timestamp);
-    }
-    return 2 + wire::field_size_double() + timestamp_field_size;  // tag, length (< 128), body
-  };
-  std::vector<uint32_t> body_sizes(series.size());
-  size_t total = 0;
-  for (size_t i = 0; i < series.size(); ++i) {
-    size_t n = series[i].labels.size + sample_field_size(samples[i]);
-    body_sizes[i] = uint32_t(n);
-    total += field_size_bytes(n);
-  }
-  for (const auto& m : b.metadata()) total += field_size_bytes(metadata_body_v1(m));
-
-  out.resize(total);
-  TimestampField timestamp_field(2);
-  char* p = out.data();
-  for (size_t i = 0; i < series.size(); ++i) {
-    const auto& s = samples[i];
-    p = wire::put_field_header(p, 1, body_sizes[i]);
-    p = wire::put_bytes(p, b.bytes(series[i].labels));
-    char* body = p + 2;
-    char* end = timestamp_field.put(wire::put_field_double(body, 1, s.value), uint64_t(s.timestamp));
-    p[0] = char(wire::tag(2, wire::kLengthDelimited));
-    p[1] = char(end - body);
-    p = end;
-  }
-  for (const auto& m : b.metadata()) {
-    p = Batch::put_metadata_v1(p, m);
-  }
-  if (p != out.data() + out.size()) throw Error("internal error: Remote-Write 1.0 size mismatch");
-}
-
-}  // namespace
-
 std::string_view encode_v1_view(const Batch& b, std::string& scratch) {
   if (std::string_view body = b.v1_body(); !body.empty()) return body;
   encode_v1(b, scratch);
@@ -169,9 +122,6 @@ void encode_v1(const Batch& b, std::string& out) {
   const auto& samples = b.samples();
   const auto& exemplars = b.exemplars();
   const auto& histograms = b.histograms();
-  if (samples.size() == series.size() && exemplars.empty() && histograms.empty()) {
-    return encode_v1_one_sample_each(b, out);
-  }
 
   // Pass 1: sizes of every TimeSeries body.
   std::vector<uint32_t> body_sizes(series.size());

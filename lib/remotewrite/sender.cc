@@ -33,12 +33,16 @@ std::string receiver_message(const std::string& body, size_t limit) {
 Sender::Sender(SendOptions options) : options_(std::move(options)), protocol_(options_.protocol) {}
 
 void Sender::encode(const Batch& batch) {
+  // As --output does: a 1.0 body laid out in the batch is compressed where it is, into a
+  // buffer that only grows (no copy of the body, no clearing of the buffer per request).
+  std::string_view protobuf;
   if (protocol_ == Protocol::kV1) {
-    encode_v1(batch, protobuf_);
+    protobuf = encode_v1_view(batch, protobuf_);
   } else {
     v2_.encode(batch, protobuf_);
+    protobuf = protobuf_;
   }
-  snappy_compress(protobuf_, body_);
+  body_ = snappy_compress_reusing(protobuf, compressed_);
 }
 
 void Sender::count(const Batch& batch, bool written) {
@@ -78,7 +82,7 @@ Sender::Outcome Sender::send(const Batch& batch) {
         "X-Prometheus-Remote-Write-Version: " + std::string(version_header(protocol_)),
     };
     if (attempt > 0) request.headers.push_back("Retry-Attempt: " + std::to_string(attempt));
-    request.body = body_;
+    request.body.assign(body_);
     ++stats_.requests;
     http::Response response = http::perform(request, options_.client);
 

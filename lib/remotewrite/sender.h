@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "http/client.h"
 #include "remotewrite/batch.h"
@@ -65,7 +66,8 @@ class Sender {
   Protocol protocol_;
   SendStats stats_;
   uint64_t batch_number_ = 0;
-  std::string protobuf_, body_;
+  std::string protobuf_, compressed_;
+  std::string_view body_;  // the request's snappy body, in compressed_
   V2Encoder v2_;
 };
 

@@ -11,6 +11,7 @@
 // receiver and the specification forbids sending them).
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -86,9 +87,11 @@ class SeriesBuilder {
   const BuilderStats& stats() const { return stats_; }
 
  private:
+  // `sample_name` is last_valid_name_: the label rules passed it just before.
   uint32_t metadata_for(std::string_view sample_name, bool* gauge_histogram) {
+    assert(sample_name == last_valid_name_);
     // Samples of one name mostly come in runs (a family's series, a histogram's buckets).
-    if (metadata_cache_.valid && same_bytes(sample_name, metadata_cache_.name)) {
+    if (metadata_cache_.valid) {
       if (gauge_histogram) *gauge_histogram = metadata_cache_.gauge_histogram;
       return metadata_cache_.index;
     }
@@ -118,10 +121,10 @@ class SeriesBuilder {
   uint32_t family_index_ = Batch::kNoMetadata;  // its index in batch_, if added
   std::string unknown_name_;  // the last family-less sample name and its metadata index
   uint32_t unknown_index_ = Batch::kNoMetadata;
-  // What metadata_for answered last; dropped whenever the family or the batch changes.
+  // What metadata_for answered for last_valid_name_; dropped whenever that name, the family or
+  // the batch changes.
   struct {
     bool valid = false;
-    std::string name;
     uint32_t index = Batch::kNoMetadata;
     bool gauge_histogram = false;
   } metadata_cache_;

@@ -330,6 +330,39 @@ TEST(SeriesBuilder, FamilyMetadataBySuffix) {
   EXPECT_EQ(series_meta, (std::vector<uint32_t>{0, 0, 0, 1}));
 }
 
+// metadata_for remembers its answer for the last valid metric name: a new name, even one
+// whose sample is refused for its labels, or a name-hinted sample after it, must not reuse the
+// answer given for another name.
+TEST(SeriesBuilder, MetadataFollowsTheNameAcrossRefusedAndHintedSamples) {
+  std::vector<Metadata> metadata;
+  std::vector<uint32_t> series_meta;
+  SeriesBuilder b({}, [&](Batch& batch) {
+    metadata = batch.metadata();
+    for (const auto& s : batch.all_series()) series_meta.push_back(s.metadata);
+  });
+  Label one[] = {{"k", "1"}}, two[] = {{"k", "2"}}, three[] = {{"k", "3"}}, bad[] = {{"__bad", "x"}};
+  b.type("a", model::MetricType::kGauge);
+  EXPECT_EQ(b.add(S("a", one, 1)), "");
+  EXPECT_NE(b.add(S("b", bad, 1)), "");  // refused after its name was found valid
+  Sample hinted = S("a", two, 1);
+  hinted.repeats_label_names = true;
+  hinted.label_values_utf8 = true;
+  EXPECT_EQ(b.add(hinted), "");
+  EXPECT_EQ(b.add(S("c", one, 1)), "");  // family-less
+  Sample hinted_c = S("c", two, 1);
+  hinted_c.repeats_label_names = true;
+  hinted_c.label_values_utf8 = true;
+  EXPECT_EQ(b.add(hinted_c), "");
+  EXPECT_EQ(b.add(S("a", three, 1)), "");
+  b.finish();
+  ASSERT_EQ(metadata.size(), 2u);
+  EXPECT_EQ(metadata[0].family, "a");
+  EXPECT_EQ(metadata[0].type, model::MetricType::kGauge);
+  EXPECT_EQ(metadata[1].family, "c");
+  EXPECT_EQ(metadata[1].type, model::MetricType::kUnknown);
+  EXPECT_EQ(series_meta, (std::vector<uint32_t>{0, 0, 1, 1, 0}));
+}
+
 TEST(SeriesBuilder, HelpAndUnitMustBeUtf8) {
   std::vector<Metadata> metadata;
   SeriesBuilder b({}, [&](Batch& batch) { metadata = batch.metadata(); });
