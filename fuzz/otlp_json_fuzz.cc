@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string as_json = input.empty() || input[0] == '{' ? std::string(input) : "{" + std::string(input);
   fuzz::expect_only_promotel_errors("otlp_json RequestReader", [&] {
     fuzz::ChunkedReader reader(as_json, fuzz::chunk_for(as_json));
-    otlp::RequestReader requests(reader, {.max_message_size = 1 << 20});
+    otlp::RequestReader requests(reader, {.signal = std::nullopt, .bare = false, .max_message_size = 1 << 20});
     while (const auto* request = requests.next()) fuzz::render_everything(*request);
   });
   return 0;

@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (bool bare : {false, true}) {
     fuzz::expect_only_promotel_errors("otlp_proto RequestReader", [&] {
       fuzz::ChunkedReader reader(input, fuzz::chunk_for(input));
-      otlp::RequestReader requests(reader, {.bare = bare, .max_message_size = 1 << 20});
+      otlp::RequestReader requests(reader, {.signal = std::nullopt, .bare = bare, .max_message_size = 1 << 20});
       while (const auto* request = requests.next()) fuzz::render_everything(*request);
     });
   }

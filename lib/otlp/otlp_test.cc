@@ -289,21 +289,21 @@ TEST(Filter, KeepsMatchingMetricsAndResources) {
   std::string text = read_file(std::string(kData) + "/metrics/metrics_with_all_types.json");
   MetricsRequest request;
   decode_json(text, request);
-  RequestFilter by_name({.metric_name_regex = "^sum-"});
+  RequestFilter by_name({.metric_name_regex = "^sum-", .resource_attributes = {}});
   ASSERT_TRUE(by_name.apply(request));
   const auto& metrics = request.resource_metrics(0).scope_metrics(0).metrics();
   ASSERT_EQ(metrics.size(), 2);
   EXPECT_EQ(metrics[0].name(), "sum-int");
   EXPECT_EQ(metrics[1].name(), "sum-double");
-  RequestFilter none({.metric_name_regex = "nothing-matches"});
+  RequestFilter none({.metric_name_regex = "nothing-matches", .resource_attributes = {}});
   EXPECT_FALSE(none.apply(request));
 
   decode_json(text, request);
-  RequestFilter by_resource({.resource_attributes = {{"resource-attr", "resource-attr-val-1"}}});
+  RequestFilter by_resource({.metric_name_regex = "", .resource_attributes = {{"resource-attr", "resource-attr-val-1"}}});
   EXPECT_TRUE(by_resource.apply(request));
-  RequestFilter other_resource({.resource_attributes = {{"resource-attr", "x"}}});
+  RequestFilter other_resource({.metric_name_regex = "", .resource_attributes = {{"resource-attr", "x"}}});
   EXPECT_FALSE(other_resource.apply(request));
-  EXPECT_THROW(RequestFilter({.metric_name_regex = "("}), Error);
+  EXPECT_THROW(RequestFilter({.metric_name_regex = "(", .resource_attributes = {}}), Error);
   EXPECT_EQ(parse_key_value("a=b=c"), (std::pair<std::string, std::string>{"a", "b=c"}));
   EXPECT_THROW(parse_key_value("novalue"), Error);
 }
