@@ -42,6 +42,15 @@ def test_least_weighted_counts_and_prefix():
     assert [c["name"] for c in plan["collectors"]] == ["otel-0", "otel-1", "otel-2"]
 
 
+def assert_monitor_targets_as_expected(plan):
+    """The cluster fixture's monitor targets with their final labels, as expected-targets.json."""
+    expected = json.load(open(os.path.join(CLUSTER, "expected-targets.json")))
+    got = sorted(({"job": a["job"], "target": a["target"], "labels": a["labels"]}
+                  for a in plan["assignments"] if "Monitor/" in a["job"]),
+                 key=lambda a: (a["job"], a["target"]))
+    assert got == expected, json.dumps(got, indent=1)
+
+
 def test_cluster_plan_labels_and_per_node():
     plan = plan_json("--config", os.path.join(CLUSTER, "ta-config.yaml"),
                      "--objects", os.path.join(CLUSTER, "objects.yaml"),
@@ -49,11 +58,7 @@ def test_cluster_plan_labels_and_per_node():
     assert plan["strategy"] == "per-node"
     nodes = {c["name"]: c["node"] for c in plan["collectors"]}
     assert nodes == {"collector-0": "node-a", "collector-1": "node-b"}
-    expected = json.load(open(os.path.join(CLUSTER, "expected-targets.json")))
-    got = sorted(({"job": a["job"], "target": a["target"], "labels": a["labels"]}
-                  for a in plan["assignments"] if "Monitor/" in a["job"]),
-                 key=lambda a: (a["job"], a["target"]))
-    assert got == expected, json.dumps(got, indent=1)
+    assert_monitor_targets_as_expected(plan)
     by_target = owners(plan)
     assert by_target["10.1.0.11:8080"] == "collector-0"  # web-1 runs on node-a
     assert by_target["10.1.0.12:8080"] == "collector-1"  # web-2 runs on node-b
@@ -74,11 +79,7 @@ def test_endpoints_role_plans_like_endpointslices():
                          "--objects", os.path.join(CLUSTER, "objects.yaml"),
                          "--objects", os.path.join(CLUSTER, "endpoints.yaml"),
                          "--monitors", path)
-    expected = json.load(open(os.path.join(CLUSTER, "expected-targets.json")))
-    got = sorted(({"job": a["job"], "target": a["target"], "labels": a["labels"]}
-                  for a in plan["assignments"] if "Monitor/" in a["job"]),
-                 key=lambda a: (a["job"], a["target"]))
-    assert got == expected, json.dumps(got, indent=1)
+    assert_monitor_targets_as_expected(plan)
     by_target = owners(plan)
     assert by_target["10.1.0.11:8080"] == "collector-0"  # per-node: the address's nodeName
     assert by_target["10.1.0.12:8080"] == "collector-1"
