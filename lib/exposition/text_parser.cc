@@ -483,6 +483,26 @@ inline const char* scan_quoted_padded(const char* p) {
 #endif
 }
 
+// Bit i set: byte i of the 64 at p is one where scan_quoted_padded stops ('"', '\\', a byte
+// <= '\n' or >= 0x80).
+inline uint64_t quote_marks64(const char* p) {
+#if defined(__SSE2__)
+  uint64_t plain = 0;  // the other bytes: signed > '\n' and neither '"' nor '\\'
+  for (unsigned i = 0; i < 4; ++i) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    __m128i quote_or_backslash = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    __m128i ok = _mm_andnot_si128(quote_or_backslash, _mm_cmpgt_epi8(v, _mm_set1_epi8('\n')));
+    plain |= uint64_t(static_cast<unsigned>(_mm_movemask_epi8(ok))) << (16 * i);
+  }
+  return ~plain;
+#else
+  uint64_t marks = 0;
+  for (unsigned i = 0; i < 64; ++i)
+    marks |= uint64_t(p[i] == '"' || p[i] == '\\' || static_cast<signed char>(p[i]) <= '\n') << i;
+  return marks;
+#endif
+}
+
 // Bit i set: byte i of the 16 at p equals byte i of `bytes`.
 inline unsigned equal_bits16(const char* p, const char* bytes) {
 #if defined(__SSE2__)
@@ -538,6 +558,11 @@ inline __attribute__((always_inline)) bool TextParser::parse_plain_sample() {
     ++q;
     const size_t capacity = fast_labels_.size();
     const NameGuess* guesses = name_guesses_.data();
+    // The values' ends come from one scan of 64 bytes at a time (`window`, `marks`: the
+    // marks of quote_marks64 at `window` not yet taken): each label takes the next two, so the
+    // labels do not wait for each other's scans.
+    const char* window = q;
+    uint64_t marks = 0;
     do {
       if (count == capacity) [[unlikely]] {
         grow_fast_labels();
@@ -547,18 +572,35 @@ inline __attribute__((always_inline)) bool TextParser::parse_plain_sample() {
       // Label names repeat from line to line (the series of a family share them): try the
       // previous line's name at this position, with its `="`, as one 16-byte compare.
       const NameGuess& guess = guesses[count];
+      const char* value;  // after `name="`
       if ((~equal_bits16(q, guess.bytes) & guess.mask) == 0) [[likely]] {
-        q += guess.length;
+        value = q + guess.length;
       } else {
         guessed_all = false;
         if (!is_label_start(*q)) return false;
         for (++q; is_label_char(*q);) ++q;
         if (q[0] != '=' || q[1] != '"') return false;
         remember_name(count, b, q);
-        q += 2;
+        value = q + 2;
       }
-      const char* value = q;  // after `name="`
-      q = scan_quoted_padded(value);
+      uint64_t rest = marks & (marks - 1);
+      if (rest == 0) [[unlikely]] {
+        // b is before the line's '\n' (it follows a ',' or the '{'): 64 bytes are readable.
+        window = b;
+        marks = quote_marks64(b);
+        rest = marks & (marks - 1);
+      }
+      if (rest != 0) [[likely]] {
+        // `marks` holds no bit before b: the window starts at b, or the previous label took
+        // the marks up to its closing quote, which the ',' at b - 1 follows. A label name and
+        // its `=` hold no mark, so the first is the `"` before value, and the next one is
+        // where scan_quoted_padded(value) would stop.
+        q = window + static_cast<unsigned>(__builtin_ctzll(rest));
+        marks = rest & (rest - 1);
+      } else {
+        q = scan_quoted_padded(value);  // a label longer than the window
+        marks = 0;                      // the next label scans again
+      }
       if (*q != '"') return false;
       labels[count] = {std::string_view(b, static_cast<size_t>(value - 2 - b)),
                        std::string_view(value, static_cast<size_t>(q - value))};

@@ -569,3 +569,96 @@ TEST(TextParser, FastPathValuesAndLabelsAgreeBitForBit) {
 
 }  // namespace
 }  // namespace promotel::exposition
+
+namespace promotel::exposition {
+namespace {
+
+// The fast path finds the ends of label values in 64-byte scans that span several labels: values
+// that end, escape, hold a tab or non-ASCII bytes, or break off on either side of a scan's edge,
+// and lines with many labels, read the same as with the general path (in place, through a
+// Reader and a 7-byte trickle).
+TEST(TextParser, FastPathAgreesAcrossScanWindows) {
+  auto run = [](const std::string& input, int mode, std::string& error) {
+    StringReader reader(input, "t");
+    TrickleReader trickle(input, 7);
+    std::unique_ptr<TextParser> parser;
+    if (mode == 0) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText, .strict = true});
+    if (mode == 1) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText});
+    if (mode == 2) parser = std::make_unique<TextParser>(std::string_view(input), "t", ParseOptions{.format = Format::kPrometheusText});
+    if (mode == 3) parser = std::make_unique<TextParser>(trickle, ParseOptions{.format = Format::kPrometheusText});
+    std::vector<OwnedEntry> entries;
+    try {
+      entries = collect(*parser);
+    } catch (const Error& e) {
+      error = e.what();
+      if (error.starts_with("trickle:")) error = "t:" + error.substr(8);  // the reader's name
+    }
+    return entries;
+  };
+  auto agree = [&run](const std::string& input, const std::string& what) {
+    std::string want_error;
+    auto want = run(input, 0, want_error);
+    if (what == "valid lines") {
+      EXPECT_EQ(want_error, "");
+    }
+    for (int mode = 1; mode < 4; ++mode) {
+      std::string error;
+      EXPECT_EQ(run(input, mode, error), want) << what << " mode " << mode;
+      EXPECT_EQ(error, want_error) << what << " mode " << mode;
+    }
+    return want.size();
+  };
+
+  const std::vector<std::string> specials = {"", "\\\"", "\\\\", "\\n", "\t", "\xc3\xa9", "\x7f", "}", ",", "=\\\""};
+  std::string text;
+  size_t lines = 0;
+  for (size_t first : {0, 5, 30, 45, 50, 55, 58, 59, 60, 61, 62, 63, 64, 70}) {
+    for (size_t length = 0; length <= 140; ++length) {
+      for (size_t s = 0; s < specials.size(); ++s) {
+        for (size_t at : {size_t(0), length / 2, length}) {
+          if (s == 0 && at != 0) continue;
+          std::string value(length, 'v');
+          value.insert(at, specials[s]);
+          std::string line = "m{a=\"" + std::string(first, 'a') + "\",bb=\"" + value + "\",c=\"x\"} " +
+                             std::to_string(lines) + "\n";
+          text += line + line;  // the second with the label names guessed right
+          lines += 2;
+        }
+      }
+    }
+  }
+  for (size_t count = 1; count <= 40; ++count) {  // past the 16 labels the fast path starts with
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      std::string line = "many{";
+      for (size_t i = 0; i < count; ++i)
+        line += (i ? ",l" : "l") + std::to_string(i) + "=\"" + std::string((i * 7 + repeat) % 23, 'v') + "\"";
+      text += line + "} 1\n";
+      ++lines;
+    }
+  }
+  EXPECT_EQ(agree(text, "valid lines"), lines);
+  EXPECT_EQ(agree(text.substr(0, text.size() - 1), "no final LF"), lines);
+
+  // A stop that is not a quote ends no value, even where the bytes after it would parse.
+  for (const char* stop : {"\t", "\\", "\xc3\xa9"}) {
+    std::string line = std::string("m{x=\"a") + stop + ",y=\"} 1\n";
+    agree(line + line + "} 2\n", "stop before a ','");
+    agree(line + line + "m{x=\"\"} 2\n", "stop before a ','");
+  }
+
+  // Errors at either side of a scan's edge: the same message and position.
+  const std::vector<std::string> bad = {"\xff", "\"", "\\", "\n", "\"x"};
+  for (size_t first : {0, 50, 58, 59, 60, 61, 62, 63, 64}) {
+    for (size_t length : {0, 1, 2, 3, 4, 5, 6, 10, 64, 70}) {
+      for (const auto& b : bad) {
+        std::string line = "m{a=\"" + std::string(first, 'a') + "\",bb=\"" + std::string(length, 'v') + b + "\"} 1\n";
+        std::string ok = "m{a=\"\",bb=\"\"} 1\n";
+        agree(ok + ok + line + ok, "bad line " + line);
+        agree(ok + ok + line.substr(0, line.size() - 1), "bad last line " + line);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace promotel::exposition
