@@ -166,7 +166,8 @@ class SeriesHash {
     }
     lo_ = std::rotl(lo_, 23) ^ a;
     hi_ = std::rotl(hi_, 29) ^ b ^ n;
-    return p + n;
+    if constexpr (kWrite) return p + n;
+    return p;  // add() passes no buffer: an offset from null would be undefined
   }
 
   uint64_t lo_ = 0, hi_ = 0;
