@@ -471,6 +471,19 @@ namespace {
 // The fast path's own number parser and its label scan against the general path: every value
 // bit for bit (-0 included) and every error, in place and through a Reader, with enough lines
 // around each case that the fast path takes it in both.
+// The four ways the fast-path tests read an input: 0 strict (the general path, the reference),
+// 1 lenient through a Reader, 2 lenient in place, 3 lenient through a 7-byte trickle.
+std::unique_ptr<TextParser> parser_in_mode(int mode, const std::string& input, StringReader& reader,
+                                           TrickleReader& trickle) {
+  const ParseOptions lenient{.format = Format::kPrometheusText};
+  switch (mode) {
+    case 0: return std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText, .strict = true});
+    case 1: return std::make_unique<TextParser>(reader, lenient);
+    case 2: return std::make_unique<TextParser>(std::string_view(input), "t", lenient);
+    default: return std::make_unique<TextParser>(trickle, lenient);
+  }
+}
+
 TEST(TextParser, FastPathValuesAndLabelsAgreeBitForBit) {
   std::vector<std::string> values = {
       "0", "-0", "00", "0.0", "-0.0", "1", "-1", "+1", "1.", ".5", "-.5", "1.5", "-1.5", "1e5", "1E5", "1e+5",
@@ -532,11 +545,7 @@ TEST(TextParser, FastPathValuesAndLabelsAgreeBitForBit) {
     for (int mode = 0; mode < 4; ++mode) {
       StringReader reader(input, "t");
       TrickleReader trickle(input, 7);
-      std::unique_ptr<TextParser> parser;
-      if (mode == 0) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText, .strict = true});
-      if (mode == 1) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText});
-      if (mode == 2) parser = std::make_unique<TextParser>(std::string_view(input), "t", ParseOptions{.format = Format::kPrometheusText});
-      if (mode == 3) parser = std::make_unique<TextParser>(trickle, ParseOptions{.format = Format::kPrometheusText});
+      auto parser = parser_in_mode(mode, input, reader, trickle);
       std::vector<OwnedEntry> entries;
       std::vector<uint64_t> bits;
       std::string error;
@@ -581,11 +590,7 @@ TEST(TextParser, FastPathAgreesAcrossScanWindows) {
   auto run = [](const std::string& input, int mode, std::string& error) {
     StringReader reader(input, "t");
     TrickleReader trickle(input, 7);
-    std::unique_ptr<TextParser> parser;
-    if (mode == 0) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText, .strict = true});
-    if (mode == 1) parser = std::make_unique<TextParser>(reader, ParseOptions{.format = Format::kPrometheusText});
-    if (mode == 2) parser = std::make_unique<TextParser>(std::string_view(input), "t", ParseOptions{.format = Format::kPrometheusText});
-    if (mode == 3) parser = std::make_unique<TextParser>(trickle, ParseOptions{.format = Format::kPrometheusText});
+    auto parser = parser_in_mode(mode, input, reader, trickle);
     std::vector<OwnedEntry> entries;
     try {
       entries = collect(*parser);
