@@ -35,7 +35,7 @@ void ByteArena::grow(size_t need) {
   capacity_ = capacity;
 }
 
-Slice Batch::append_labels(std::span<const model::Label> labels) {
+Slice Batch::append_labels(std::span<const model::Label> labels, SeriesHash& hash) {
   // An entry takes at most 18 bytes besides its name and value (tags and five-byte lengths).
   size_t bound = 0;
   for (const auto& l : labels) bound += l.name.size() + l.value.size() + 18;
@@ -52,8 +52,9 @@ Slice Batch::append_labels(std::span<const model::Label> labels) {
       p = wire::put_short_bytes(p + 4, l.name);
       p[0] = char(wire::tag(2, wire::kLengthDelimited));
       p[1] = char(value);
-      p = wire::put_short_bytes(p + 2, l.value);
+      p = hash.put(p + 2, l.value);
     } else {
+      hash.add(l.value);
       p = put_long_label_entry(p, l);
     }
   }
@@ -91,9 +92,8 @@ uint64_t SeriesHash::long_value(const char* q, size_t n) { return XXH3_64bits(q,
 
 uint32_t Batch::series(std::span<const model::Label> sorted_labels, uint32_t metadata) {
   arena_.extend(kHeaderRoom);
-  const Slice labels = append_labels(sorted_labels);
   SeriesHash hash;
-  for (const auto& l : sorted_labels) hash.add(l.value);
+  const Slice labels = append_labels(sorted_labels, hash);
   return find_or_add(labels, hash.finish(), metadata);
 }
 
@@ -143,7 +143,8 @@ void Batch::encode_timestamp_field(uint64_t timestamp) {
 void Batch::add_exemplar(uint32_t series, std::span<const model::Label> sorted_labels,
                          double value, int64_t timestamp) {
   v1_in_place_ = false;
-  Slice labels = append_labels(sorted_labels);
+  SeriesHash unused;  // exemplar labels are not looked up
+  Slice labels = append_labels(sorted_labels, unused);
   exemplars_.push_back(ExemplarRecord{series, labels, value, timestamp});
   estimated_bytes_ += labels.size + 24;
 }

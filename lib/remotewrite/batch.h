@@ -366,7 +366,7 @@ class Batch {
   static constexpr size_t kSampleEstimate = 2 + 9 + 1 + 6;
   static constexpr uint8_t kLabelEntryTag = 0x0a;  // field 1, length-delimited
   static char* put_long_label_entry(char* p, const model::Label& l);
-  Slice append_labels(std::span<const model::Label> labels);
+  Slice append_labels(std::span<const model::Label> labels, SeriesHash& hash);
   Slice append_labels(std::span<const model::Label> labels, const char* const* name_parts, SeriesHash& hash);
   uint32_t find_or_add(Slice labels, uint64_t hash, uint32_t metadata);
   void grow_table();

@@ -387,6 +387,17 @@ void V2Encoder::encode(const Batch& b, std::string& out) {
   if (p != out.data() + out.size()) throw Error("internal error: Remote-Write 2.0 size mismatch");
 }
 
+EncodedRequest RequestEncoder::encode(const Batch& batch, Protocol protocol) {
+  std::string_view protobuf;
+  if (protocol == Protocol::kV1) {
+    protobuf = encode_v1_view(batch, protobuf_);
+  } else {
+    v2_.encode(batch, protobuf_);
+    protobuf = protobuf_;
+  }
+  return EncodedRequest{protobuf, snappy_compress_reusing(protobuf, compressed_)};
+}
+
 void snappy_compress(std::string_view data, std::string& out) {
   out.resize(snappy::MaxCompressedLength(data.size()));
   size_t n = 0;

@@ -42,6 +42,22 @@ class V2Encoder {
   std::string packed_;  // the series' label refs as packed varints
 };
 
+// A request's bytes for one protocol: its protobuf and that snappy-compressed, views into the
+// encoder's buffers (valid until the next encode() or a change to the batch). The buffers only
+// grow, and a 1.0 body the batch holds as it is gets compressed where it is (no copy).
+struct EncodedRequest {
+  std::string_view protobuf;
+  std::string_view body;
+};
+class RequestEncoder {
+ public:
+  EncodedRequest encode(const Batch& batch, Protocol protocol);
+
+ private:
+  V2Encoder v2_;
+  std::string protobuf_, compressed_;
+};
+
 // Snappy block format (not the framed stream format), replacing `out`.
 void snappy_compress(std::string_view data, std::string& out);
 // The same into `buffer`, which only ever grows (no resize and clearing per request); returns

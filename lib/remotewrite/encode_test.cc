@@ -395,6 +395,35 @@ TEST(Snappy, BlockFormatRoundTrip) {
   EXPECT_THROW(snappy_uncompress("\xff\x06\x00\x00sNaPpY", back), Error);
 }
 
+// One encoder serves both protocols in turn (the sender's fallback to 1.0): each request is the
+// protocol's protobuf, and its body that protobuf compressed (for 1.0, straight from the body
+// the batch holds in place).
+TEST(RequestEncoder, BodyIsTheProtocolsProtobufCompressed) {
+  Fixture f;
+  f.options.max_series = 3;
+  auto builder = f.builder();
+  builder.type("m", model::MetricType::kGauge);
+  std::vector<std::string> values;
+  for (int i = 0; i < 7; ++i) values.push_back(std::to_string(i));
+  for (int i = 0; i < 7; ++i) {
+    Label l[] = {{"i", values[i]}};
+    ASSERT_EQ(builder.add(Sample{"m", l, double(i), 1}), "");
+  }
+  builder.finish();
+  ASSERT_EQ(f.batches.size(), 3u);
+  RequestEncoder encoder;
+  std::string back;
+  for (const Batch& b : f.batches) {
+    ASSERT_FALSE(b.v1_body().empty());
+    for (Protocol protocol : {Protocol::kV2, Protocol::kV1, Protocol::kV2}) {
+      const EncodedRequest request = encoder.encode(b, protocol);
+      EXPECT_EQ(request.protobuf, protocol == Protocol::kV1 ? v1_bytes(b) : v2_bytes(b));
+      snappy_uncompress(request.body, back);
+      EXPECT_EQ(back, request.protobuf);
+    }
+  }
+}
+
 TEST(Headers, ExactValues) {
   EXPECT_EQ(content_type(Protocol::kV1), "application/x-protobuf");
   EXPECT_EQ(version_header(Protocol::kV1), "0.1.0");

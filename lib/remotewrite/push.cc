@@ -94,8 +94,7 @@ PushResult push(const PushOptions& options, Output& out) {
 
   Sender sender(options.sender);
   BatchPrinter printer(out);
-  V2Encoder v2;
-  std::string protobuf, body_buffer;
+  RequestEncoder encoder;
   // A --dry-run that prints only summaries reads its input once: nothing is sent, and the
   // summary lines (one per request) wait here until the whole input has proved valid.
   const bool one_pass = options.dry_run && !options.dry_run_samples && options.output_path.empty() &&
@@ -106,15 +105,8 @@ PushResult push(const PushOptions& options, Output& out) {
     ++result.requests;
     if (options.dry_run || !options.output_path.empty()) {
       Protocol protocol = options.send ? sender.protocol() : options.protocol;
-      std::string_view request;
-      if (protocol == Protocol::kV1) {
-        request = encode_v1_view(batch, protobuf);
-      } else {
-        v2.encode(batch, protobuf);
-        request = protobuf;
-      }
-      std::string_view body = snappy_compress_reusing(request, body_buffer);
-      RequestSizes sizes{request.size(), body.size()};
+      const EncodedRequest request = encoder.encode(batch, protocol);
+      RequestSizes sizes{request.protobuf.size(), request.body.size()};
       if (one_pass) {
         summaries += summary_line(result.requests, batch, protocol, sizes);
       } else if (options.dry_run_samples) {
@@ -126,7 +118,7 @@ PushResult push(const PushOptions& options, Output& out) {
         std::string path = options.output_path;
         if (result.requests > 1) path += "." + std::to_string(result.requests);
         Output file = Output::open(path);
-        file.write(body);
+        file.write(request.body);
         file.flush();
       }
     }

@@ -32,19 +32,6 @@ std::string receiver_message(const std::string& body, size_t limit) {
 
 Sender::Sender(SendOptions options) : options_(std::move(options)), protocol_(options_.protocol) {}
 
-void Sender::encode(const Batch& batch) {
-  // As --output does: a 1.0 body laid out in the batch is compressed where it is, into a
-  // buffer that only grows (no copy of the body, no clearing of the buffer per request).
-  std::string_view protobuf;
-  if (protocol_ == Protocol::kV1) {
-    protobuf = encode_v1_view(batch, protobuf_);
-  } else {
-    v2_.encode(batch, protobuf_);
-    protobuf = protobuf_;
-  }
-  body_ = snappy_compress_reusing(protobuf, compressed_);
-}
-
 void Sender::count(const Batch& batch, bool written) {
   if (written) {
     ++stats_.batches_written;
@@ -64,7 +51,7 @@ void Sender::count(const Batch& batch, bool written) {
 
 Sender::Outcome Sender::send(const Batch& batch) {
   ++batch_number_;
-  encode(batch);
+  body_ = encoder_.encode(batch, protocol_).body;
   auto report = [&](const std::string& what) {
     if (options_.report) options_.report("request " + std::to_string(batch_number_) + ": " + what);
   };
@@ -148,7 +135,7 @@ Sender::Outcome Sender::send(const Batch& batch) {
         report(failure + "; falling back to Remote-Write 1.0");
         protocol_ = Protocol::kV1;
         stats_.fell_back = true;
-        encode(batch);
+        body_ = encoder_.encode(batch, protocol_).body;
         continue;  // a different request, not a retry
       }
       report(failure);

@@ -59,16 +59,14 @@ class Sender {
   Protocol protocol() const { return protocol_; }
 
  private:
-  void encode(const Batch& batch);
   void count(const Batch& batch, bool written);
 
   SendOptions options_;
   Protocol protocol_;
   SendStats stats_;
   uint64_t batch_number_ = 0;
-  std::string protobuf_, compressed_;
-  std::string_view body_;  // the request's snappy body, in compressed_
-  V2Encoder v2_;
+  RequestEncoder encoder_;
+  std::string_view body_;  // the request's snappy body, in encoder_
 };
 
 // The first `limit` bytes of a receiver's message, on one line.
