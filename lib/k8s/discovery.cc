@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace promotel::k8s {
 
@@ -89,6 +90,27 @@ void uncovered_container_ports(promconfig::TargetGroup& g, const Pod& pod, const
     }
 }
 
+// The pod an endpoint's targetRef names. Prometheus looks it up by the namespace and name the
+// reference gives: one without a namespace finds no pod.
+const Pod* referenced_pod(const ObjectStore& objects, const std::string& kind, const std::string& ns,
+                          const std::string& name) {
+  return kind == "Pod" ? objects.find_pod(ns, name) : nullptr;
+}
+
+// The labels of an endpoint's pod, then those of the pod's first container port numbered
+// `port`, if there is one; `protocol`, when given, is reported instead of the port's own.
+void attach_pod(Pairs& t, const Pod& pod, std::optional<int> port, const std::string* protocol) {
+  Pairs pl = pod_labels(pod);
+  t.insert(t.end(), pl.begin(), pl.end());
+  if (!port) return;
+  for (const auto& c : pod.containers)
+    for (const auto& cp : c.ports)
+      if (cp.port == *port) {
+        container_labels(t, c, cp, protocol ? *protocol : cp.protocol);
+        return;
+      }
+}
+
 bool in_namespaces(const std::string& ns, const std::vector<std::string>& namespaces) {
   return namespaces.empty() || std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end();
 }
@@ -158,24 +180,9 @@ std::vector<promconfig::TargetGroup> discover_endpointslices(const ObjectStore& 
           }
           put(t, "__meta_kubernetes_endpointslice_endpoint_node_name", ep.node_name);
           put(t, "__meta_kubernetes_endpointslice_endpoint_zone", ep.zone);
-          const Pod* pod = nullptr;
-          if (ep.target_kind == "Pod")
-            pod = objects.find_pod(ep.target_namespace.empty() ? ns : ep.target_namespace, ep.target_name);
-          if (pod) {
+          if (const Pod* pod = referenced_pod(objects, ep.target_kind, ep.target_namespace, ep.target_name)) {
             if (std::find(seen.begin(), seen.end(), pod) == seen.end()) seen.push_back(pod);
-            Pairs pl = pod_labels(*pod);
-            t.insert(t.end(), pl.begin(), pl.end());
-            bool matched = false;
-            for (const auto& c : pod->containers) {
-              for (const auto& cp : c.ports) {
-                if (port.port && *port.port == cp.port) {
-                  container_labels(t, c, cp);
-                  matched = true;
-                  break;
-                }
-              }
-              if (matched) break;
-            }
+            attach_pod(t, *pod, port.port, nullptr);
           }
           g.targets.push_back(relabel::make_label_set(std::move(t)));
         }
@@ -218,21 +225,11 @@ std::vector<promconfig::TargetGroup> discover_endpoints(const ObjectStore& objec
       }
       if (addr.node_name) put(t, "__meta_kubernetes_endpoint_node_name", *addr.node_name);
       put(t, "__meta_kubernetes_endpoint_hostname", addr.hostname);
-      const Pod* pod = nullptr;
-      if (addr.has_target && addr.target_kind == "Pod")
-        pod = objects.find_pod(addr.target_namespace.empty() ? ns : addr.target_namespace, addr.target_name);
-      if (pod) {
+      if (const Pod* pod = referenced_pod(objects, addr.target_kind, addr.target_namespace, addr.target_name)) {
         auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == pod; });
         if (it == seen.end()) it = seen.insert(seen.end(), {pod, {}});
         it->second.push_back(port.port);
-        Pairs pl = pod_labels(*pod);
-        t.insert(t.end(), pl.begin(), pl.end());
-        for (const auto& c : pod->containers) {
-          auto cp = std::find_if(c.ports.begin(), c.ports.end(), [&](const ContainerPort& p) { return p.port == port.port; });
-          if (cp == c.ports.end()) continue;
-          container_labels(t, c, *cp, port.protocol);
-          break;
-        }
+        attach_pod(t, *pod, port.port, &port.protocol);
       }
       g.targets.push_back(relabel::make_label_set(std::move(t)));
     };

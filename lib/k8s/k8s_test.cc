@@ -171,6 +171,37 @@ TEST(Discovery, EndpointsRole) {
   EXPECT_TRUE(discover_endpoints(store, {"elsewhere"}).empty());
 }
 
+// Prometheus looks the pod up by the namespace the targetRef gives, not the object's own: a
+// reference without one finds no pod, in both roles.
+TEST(Discovery, TargetRefWithoutNamespaceFindsNoPod) {
+  ObjectStore store;
+  load_objects(kObjects, "o.yml", store);
+  load_objects(R"(
+kind: List
+items:
+- kind: Endpoints
+  metadata: {name: web, namespace: ns}
+  subsets:
+  - addresses:
+    - {ip: 10.1.1.1, targetRef: {kind: Pod, name: p}}
+    ports: [{port: 8080}]
+- kind: EndpointSlice
+  metadata: {name: web-x, namespace: ns}
+  addressType: IPv4
+  ports: [{port: 8080}]
+  endpoints:
+  - addresses: [10.1.1.1]
+    targetRef: {kind: Pod, name: p}
+)",
+               "refs.yml", store);
+  for (const auto& groups : {discover_endpoints(store, {}), discover_endpointslices(store, {"ns"})}) {
+    const auto& g = groups.back();
+    SCOPED_TRACE(g.source);
+    ASSERT_EQ(addresses(g), std::vector<std::string>{"10.1.1.1:8080"});
+    EXPECT_EQ(find_label(g.targets[0], "__meta_kubernetes_pod_name"), nullptr);
+  }
+}
+
 TEST(Discovery, ServiceRole) {
   ObjectStore store;
   load_objects(kLegacy, "legacy.yml", store);
