@@ -306,6 +306,43 @@ std::vector<promconfig::TargetGroup> discover_pods(const ObjectStore& objects,
   return groups;
 }
 
+std::vector<promconfig::TargetGroup> discover_nodes(const ObjectStore& objects) {
+  // The address a node is scraped at: the first of the first of these types it has.
+  static const char* const kPreference[] = {"InternalIP", "InternalDNS", "ExternalIP",
+                                            "ExternalDNS", "LegacyHostIP", "Hostname"};
+  std::vector<promconfig::TargetGroup> groups;
+  for (const auto& node : objects.nodes) {
+    const NodeAddress* chosen = nullptr;
+    for (const char* type : kPreference) {
+      auto it = std::find_if(node.addresses.begin(), node.addresses.end(),
+                             [&](const NodeAddress& a) { return a.type == type; });
+      if (it != node.addresses.end()) {
+        chosen = &*it;
+        break;
+      }
+    }
+    if (!chosen) continue;  // Prometheus drops a node without a known address
+    promconfig::TargetGroup g;
+    g.source = "node/" + node.meta.name;
+    Pairs group;
+    put(group, "__meta_kubernetes_node_provider_id", node.provider_id);
+    meta_labels(group, node.meta, "node");
+    g.labels = relabel::make_label_set(std::move(group));
+    Pairs t;
+    put(t, "__address__", join_host_port(chosen->address, node.kubelet_port));
+    put(t, "instance", node.meta.name);
+    std::vector<std::string_view> types;  // the first address of each type is labelled
+    for (const auto& a : node.addresses) {
+      if (std::find(types.begin(), types.end(), a.type) != types.end()) continue;
+      types.push_back(a.type);
+      put(t, sanitize_label_name("__meta_kubernetes_node_address_" + a.type), a.address);
+    }
+    g.targets.push_back(relabel::make_label_set(std::move(t)));
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,
                                                          const ObjectStore& objects) {
   std::vector<promconfig::TargetGroup> out;
@@ -319,13 +356,15 @@ std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::Scrap
       more = discover_services(objects, sd.namespaces);
     else if (sd.role == "pod")
       more = discover_pods(objects, sd.namespaces);
+    else if (sd.role == "node")
+      more = discover_nodes(objects);
     std::move(more.begin(), more.end(), std::back_inserter(out));
   }
   return out;
 }
 
 bool role_is_modelled(const std::string& role) {
-  return role == "endpointslice" || role == "endpoints" || role == "service" || role == "pod";
+  return role == "endpointslice" || role == "endpoints" || role == "service" || role == "pod" || role == "node";
 }
 
 }  // namespace promotel::k8s

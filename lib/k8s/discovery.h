@@ -13,8 +13,8 @@ namespace promotel::k8s {
 std::string sanitize_label_name(std::string_view name);
 
 // Kubernetes service discovery over dumped objects, as Prometheus 3 does it, for the
-// endpointslice, endpoints, service and pod roles (node and ingress yield nothing; see
-// role_is_modelled). namespaces empty = all.
+// endpointslice, endpoints, service, pod and node roles (ingress yields nothing; see
+// role_is_modelled). namespaces empty = all; nodes have none.
 std::vector<promconfig::TargetGroup> discover_endpointslices(const ObjectStore& objects,
                                                              const std::vector<std::string>& namespaces);
 std::vector<promconfig::TargetGroup> discover_endpoints(const ObjectStore& objects,
@@ -23,6 +23,8 @@ std::vector<promconfig::TargetGroup> discover_services(const ObjectStore& object
                                                       const std::vector<std::string>& namespaces);
 std::vector<promconfig::TargetGroup> discover_pods(const ObjectStore& objects,
                                                    const std::vector<std::string>& namespaces);
+
+std::vector<promconfig::TargetGroup> discover_nodes(const ObjectStore& objects);
 
 bool role_is_modelled(const std::string& role);
 

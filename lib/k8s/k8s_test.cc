@@ -222,7 +222,57 @@ TEST(Discovery, ServiceRole) {
   EXPECT_EQ(*find_label(ext, "__meta_kubernetes_service_external_name"), "db.example.com");
   EXPECT_EQ(find_label(ext, "__meta_kubernetes_service_cluster_ip"), nullptr);
   EXPECT_TRUE(role_is_modelled("service"));
-  EXPECT_FALSE(role_is_modelled("node"));
+  EXPECT_TRUE(role_is_modelled("node"));
+  EXPECT_FALSE(role_is_modelled("ingress"));
+}
+
+// As Prometheus' node role: the kubelet port on the first address of the preferred type, the
+// node's name as instance, the first address of each type, the provider ID and the metadata.
+TEST(Discovery, NodeRole) {
+  ObjectStore store;
+  load_objects(R"(
+kind: NodeList
+items:
+- kind: Node
+  metadata: {name: n1, labels: {kubernetes.io/hostname: n1}, annotations: {a.b/c: x}}
+  spec: {providerID: "aws:///us-east-1a/i-1"}
+  status:
+    addresses:
+    - {type: Hostname, address: n1.local}
+    - {type: ExternalIP, address: 3.4.5.6}
+    - {type: InternalIP, address: "fd00::5"}
+    - {type: InternalIP, address: 10.0.0.5}
+    daemonEndpoints: {kubeletEndpoint: {Port: 10250}}
+- kind: Node
+  metadata: {name: n2}
+  status:
+    addresses: [{type: Hostname, address: n2.local}]
+    daemonEndpoints: {kubeletEndpoint: {Port: 10255}}
+- kind: Node
+  metadata: {name: gone}
+  status: {daemonEndpoints: {kubeletEndpoint: {Port: 10250}}}
+)",
+               "nodes.yml", store);
+  ASSERT_EQ(store.nodes.size(), 3u);
+  auto groups = discover_nodes(store);
+  ASSERT_EQ(groups.size(), 2u);  // a node without an address is left out
+  const auto& g = groups[0];
+  EXPECT_EQ(g.source, "node/n1");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_node_name"), "n1");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_node_provider_id"), "aws:///us-east-1a/i-1");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_node_label_kubernetes_io_hostname"), "n1");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_node_labelpresent_kubernetes_io_hostname"), "true");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_node_annotation_a_b_c"), "x");
+  EXPECT_EQ(find_label(g.labels, "__meta_kubernetes_namespace"), nullptr);
+  ASSERT_EQ(g.targets.size(), 1u);
+  const auto& t = g.targets[0];
+  EXPECT_EQ(*find_label(t, "__address__"), "[fd00::5]:10250");
+  EXPECT_EQ(*find_label(t, "instance"), "n1");
+  EXPECT_EQ(*find_label(t, "__meta_kubernetes_node_address_InternalIP"), "fd00::5");
+  EXPECT_EQ(*find_label(t, "__meta_kubernetes_node_address_ExternalIP"), "3.4.5.6");
+  EXPECT_EQ(*find_label(t, "__meta_kubernetes_node_address_Hostname"), "n1.local");
+  EXPECT_EQ(addresses(groups[1]), std::vector<std::string>{"n2.local:10255"});
+  EXPECT_EQ(find_label(groups[1].labels, "__meta_kubernetes_node_provider_id"), nullptr);
 }
 
 TEST(Objects, ListsMultiDocAndNamespaces) {

@@ -136,6 +136,19 @@ Endpoints parse_endpoints(const YAML::Node& o, const std::string& file) {
   return e;
 }
 
+Node parse_node(const YAML::Node& o, const std::string& file) {
+  Node n;
+  n.meta = parse_meta(o, file);
+  if (const YAML::Node spec = o["spec"]) n.provider_id = str(spec["providerID"]);
+  const YAML::Node status = o["status"];
+  if (!status) return n;
+  if (const YAML::Node addresses = status["addresses"]; addresses && addresses.IsSequence())
+    for (const auto& a : addresses) n.addresses.push_back({str(a["type"]), str(a["address"])});
+  if (const YAML::Node d = status["daemonEndpoints"])
+    if (const YAML::Node k = d["kubeletEndpoint"]) n.kubelet_port = num(k["Port"], file);
+  return n;
+}
+
 void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store) {
   std::string kind = str(o["kind"]);
   if (kind == "Pod")
@@ -148,6 +161,8 @@ void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store
     store.endpoints.push_back(parse_endpoints(o, file));
   else if (kind == "Namespace")
     store.namespaces.push_back({parse_meta(o, file)});
+  else if (kind == "Node")
+    store.nodes.push_back(parse_node(o, file));
   else
     store.others.emplace_back(o, file);
 }

@@ -106,6 +106,17 @@ struct Namespace {
   ObjectMeta meta;
 };
 
+struct NodeAddress {
+  std::string type, address;  // type: InternalIP, ExternalIP, Hostname, ...
+};
+
+struct Node {
+  ObjectMeta meta;
+  std::string provider_id;           // spec.providerID
+  std::vector<NodeAddress> addresses;  // status.addresses, in order
+  int kubelet_port = 0;              // status.daemonEndpoints.kubeletEndpoint.Port
+};
+
 // Everything read from `kubectl get -o yaml` dumps (single objects, multi-document streams,
 // kind: List). Unknown kinds are kept aside (monitors are read by the monitors module).
 struct ObjectStore {
@@ -114,6 +125,7 @@ struct ObjectStore {
   std::vector<EndpointSlice> endpoint_slices;
   std::vector<Endpoints> endpoints;
   std::vector<Namespace> namespaces;
+  std::vector<Node> nodes;
   std::vector<std::pair<YAML::Node, std::string>> others;  // (object, file)
 
   const Pod* find_pod(const std::string& ns, const std::string& name) const;

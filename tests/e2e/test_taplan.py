@@ -85,14 +85,46 @@ def test_endpoints_role_plans_like_endpointslices():
     assert by_target["10.1.0.12:8080"] == "collector-1"
 
 
+def test_node_role_kubelets_go_to_the_collector_on_their_node():
+    # A kubelet job (role: node) in the cluster's TA config: per-node gives each node's kubelet
+    # to the collector on that node. node-c has none: as in the TA, a target with a node does
+    # not fall back (only targets without one do), it stays unassigned.
+    with tempfile.TemporaryDirectory() as d:
+        config = os.path.join(d, "ta-config.yaml")
+        ta = open(os.path.join(CLUSTER, "ta-config.yaml")).read()
+        kubelet = ("  - job_name: kubelet\n"
+                   "    scheme: https\n"
+                   "    kubernetes_sd_configs: [{role: node}]\n"
+                   "    relabel_configs:\n"
+                   "    - {action: labelmap, regex: __meta_kubernetes_node_label_(.+)}\n"
+                   "prometheus_cr:\n")
+        open(config, "w").write(ta.replace("prometheus_cr:\n", kubelet, 1))
+        p = run("taplan", "plan", "-o", "json", "--config", config,
+                "--objects", os.path.join(CLUSTER, "objects.yaml"),
+                "--objects", os.path.join(CLUSTER, "nodes.yaml"),
+                "--monitors", os.path.join(CLUSTER, "monitors.yaml"), check=0)
+    assert "not modelled" not in p.stderr.decode(), p.stderr
+    plan = json.loads(p.stdout)
+    kubelets = {a["target"]: a for a in plan["assignments"] if a["job"] == "kubelet"}
+    assert sorted(kubelets) == ["172.18.0.2:10250", "172.18.0.3:10250"]
+    assert kubelets["172.18.0.2:10250"]["collector"] == "collector-0"  # node-a
+    assert kubelets["172.18.0.3:10250"]["collector"] == "collector-1"  # node-b
+    assert plan["unassigned"] == [{"job": "kubelet", "target": "172.18.0.4:10250",
+                                   "reason": 'no collector runs on node "node-c"'}]
+    assert kubelets["172.18.0.3:10250"]["labels"] == {
+        "instance": "node-b", "job": "kubelet", "kubernetes_io_hostname": "node-b",
+        "kubernetes_io_os": "linux", "topology_kubernetes_io_zone": "zone-2"}
+    assert_monitor_targets_as_expected(plan)
+
+
 def test_unmodelled_role_is_a_warning():
     with tempfile.TemporaryDirectory() as d:
         config = os.path.join(d, "prometheus.yml")
         open(config, "w").write("scrape_configs:\n"
-                                "- job_name: nodes\n  kubernetes_sd_configs: [{role: node}]\n"
+                                "- job_name: ingresses\n  kubernetes_sd_configs: [{role: ingress}]\n"
                                 "- job_name: svc\n  kubernetes_sd_configs: [{role: service}]\n")
         err = run("taplan", "plan", "--config", config, "--collectors", "2", check=0).stderr.decode()
-    assert 'job "nodes": kubernetes_sd_configs role node is not modelled' in err, err
+    assert 'job "ingresses": kubernetes_sd_configs role ingress is not modelled' in err, err
     assert 'job "svc": kubernetes_sd_configs role service discovers no targets without --objects' in err, err
 
 

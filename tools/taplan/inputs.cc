@@ -16,7 +16,7 @@ void add_input_options(CLI::App& app, InputOptions& o, bool with_collectors) {
   app.add_option("--config", o.configs,
                  "Prometheus config or TA config (targetallocator.yaml) file; repeatable, - = stdin");
   app.add_option("--objects", o.objects,
-                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Endpoints, Namespaces (files or directories); repeatable");
+                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Endpoints, Nodes, Namespaces (files or directories); repeatable");
   app.add_option("--monitors", o.monitors, "ServiceMonitor/PodMonitor YAML (single, multi-doc, kind: List; files or directories); repeatable");
   app.add_option("--monitor-selector", o.monitor_selector,
                  "label selector k=v[,...] monitors must match (default: the TA config's, else all)");
