@@ -343,6 +343,49 @@ std::vector<promconfig::TargetGroup> discover_nodes(const ObjectStore& objects) 
   return groups;
 }
 
+namespace {
+
+// A TLS host pattern: the host itself, or "*" for the first label and the same labels after it.
+bool matches_host_pattern(std::string_view pattern, std::string_view host) {
+  if (pattern == host) return true;
+  if (pattern == "*") return host.find('.') == std::string_view::npos;
+  if (!pattern.starts_with("*.")) return false;
+  const size_t dot = host.find('.');
+  return dot != std::string_view::npos && host.substr(dot) == pattern.substr(1);
+}
+
+}  // namespace
+
+std::vector<promconfig::TargetGroup> discover_ingresses(const ObjectStore& objects,
+                                                        const std::vector<std::string>& namespaces) {
+  std::vector<promconfig::TargetGroup> groups;
+  for (const auto& ingress : objects.ingresses) {
+    if (!in_namespaces(ingress.meta.namespace_, namespaces)) continue;
+    promconfig::TargetGroup g;
+    g.source = "ingress/" + ingress.meta.namespace_ + "/" + ingress.meta.name;
+    Pairs group;
+    if (ingress.class_name) put(group, "__meta_kubernetes_ingress_class_name", *ingress.class_name);
+    meta_labels(group, ingress.meta, "ingress");
+    g.labels = relabel::make_label_set(std::move(group));
+    for (const auto& rule : ingress.rules) {
+      const bool tls = std::any_of(ingress.tls_hosts.begin(), ingress.tls_hosts.end(),
+                                   [&](const std::string& p) { return matches_host_pattern(p, rule.host); });
+      // A rule without http serves "/"; one with an empty path list serves nothing.
+      const std::vector<std::string> root{"/"};
+      for (const auto& path : rule.paths ? *rule.paths : root) {
+        Pairs t;
+        put(t, "__address__", rule.host);
+        put(t, "__meta_kubernetes_ingress_scheme", tls ? "https" : "http");
+        put(t, "__meta_kubernetes_ingress_host", rule.host);
+        put(t, "__meta_kubernetes_ingress_path", path.empty() ? "/" : path);
+        g.targets.push_back(relabel::make_label_set(std::move(t)));
+      }
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,
                                                          const ObjectStore& objects) {
   std::vector<promconfig::TargetGroup> out;
@@ -358,13 +401,11 @@ std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::Scrap
       more = discover_pods(objects, sd.namespaces);
     else if (sd.role == "node")
       more = discover_nodes(objects);
+    else if (sd.role == "ingress")
+      more = discover_ingresses(objects, sd.namespaces);
     std::move(more.begin(), more.end(), std::back_inserter(out));
   }
   return out;
-}
-
-bool role_is_modelled(const std::string& role) {
-  return role == "endpointslice" || role == "endpoints" || role == "service" || role == "pod" || role == "node";
 }
 
 }  // namespace promotel::k8s

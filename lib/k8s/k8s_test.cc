@@ -221,9 +221,6 @@ TEST(Discovery, ServiceRole) {
   EXPECT_EQ(*find_label(ext, "__address__"), "ext.ns.svc:5432");
   EXPECT_EQ(*find_label(ext, "__meta_kubernetes_service_external_name"), "db.example.com");
   EXPECT_EQ(find_label(ext, "__meta_kubernetes_service_cluster_ip"), nullptr);
-  EXPECT_TRUE(role_is_modelled("service"));
-  EXPECT_TRUE(role_is_modelled("node"));
-  EXPECT_FALSE(role_is_modelled("ingress"));
 }
 
 // As Prometheus' node role: the kubelet port on the first address of the preferred type, the
@@ -273,6 +270,61 @@ items:
   EXPECT_EQ(*find_label(t, "__meta_kubernetes_node_address_Hostname"), "n1.local");
   EXPECT_EQ(addresses(groups[1]), std::vector<std::string>{"n2.local:10255"});
   EXPECT_EQ(find_label(groups[1].labels, "__meta_kubernetes_node_provider_id"), nullptr);
+}
+
+// As Prometheus' ingress role: a target per rule and path (a rule without http serves "/"),
+// https when a TLS host or wildcard pattern covers the rule's host.
+TEST(Discovery, IngressRole) {
+  ObjectStore store;
+  load_objects(R"(
+kind: List
+items:
+- apiVersion: networking.k8s.io/v1
+  kind: Ingress
+  metadata: {name: shop, namespace: ns, labels: {app: shop}}
+  spec:
+    ingressClassName: nginx
+    tls:
+    - hosts: [shop.example.com]
+    - hosts: ["*.api.example.com", "*"]
+    rules:
+    - host: shop.example.com
+      http:
+        paths:
+        - {path: /cart, pathType: Prefix, backend: {service: {name: cart, port: {number: 80}}}}
+        - {pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+    - host: v1.api.example.com
+      http: {paths: [{path: /v1, pathType: Exact}]}
+    - host: a.b.api.example.com
+    - host: intranet
+    - host: other.example.com
+      http: {paths: []}
+- kind: Ingress
+  metadata: {name: bare, namespace: other}
+  spec:
+    rules: [{host: plain.example.com}]
+)",
+               "ingresses.yml", store);
+  auto groups = discover_ingresses(store, {"ns"});
+  ASSERT_EQ(groups.size(), 1u);
+  const auto& g = groups[0];
+  EXPECT_EQ(g.source, "ingress/ns/shop");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_ingress_name"), "shop");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_ingress_class_name"), "nginx");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_ingress_label_app"), "shop");
+  EXPECT_EQ(*find_label(g.labels, "__meta_kubernetes_namespace"), "ns");
+  std::vector<std::string> got;
+  for (const auto& t : g.targets)
+    got.push_back(*find_label(t, "__meta_kubernetes_ingress_scheme") + "://" + *find_label(t, "__address__") +
+                  *find_label(t, "__meta_kubernetes_ingress_path"));
+  EXPECT_EQ(got, (std::vector<std::string>{"https://shop.example.com/cart", "https://shop.example.com/",
+                                           "https://v1.api.example.com/v1", "http://a.b.api.example.com/",
+                                           "https://intranet/"}));
+  EXPECT_EQ(*find_label(g.targets[0], "__meta_kubernetes_ingress_host"), "shop.example.com");
+  const auto all = discover_ingresses(store, {});
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(find_label(all[1].labels, "__meta_kubernetes_ingress_class_name"), nullptr);
+  EXPECT_EQ(addresses(all[1]), std::vector<std::string>{"plain.example.com"});
 }
 
 TEST(Objects, ListsMultiDocAndNamespaces) {

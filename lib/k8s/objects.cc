@@ -149,6 +149,30 @@ Node parse_node(const YAML::Node& o, const std::string& file) {
   return n;
 }
 
+Ingress parse_ingress(const YAML::Node& o, const std::string& file) {
+  Ingress in;
+  in.meta = parse_meta(o, file);
+  const YAML::Node spec = o["spec"];
+  if (!spec || !spec.IsMap()) return in;
+  if (spec["ingressClassName"] && spec["ingressClassName"].IsScalar()) in.class_name = str(spec["ingressClassName"]);
+  if (const YAML::Node rules = spec["rules"]; rules && rules.IsSequence())
+    for (const auto& r : rules) {
+      IngressRule rule;
+      rule.host = str(r["host"]);
+      if (const YAML::Node http = r["http"]; http && http.IsMap()) {
+        rule.paths.emplace();
+        if (const YAML::Node paths = http["paths"]; paths && paths.IsSequence())
+          for (const auto& p : paths) rule.paths->push_back(str(p["path"]));
+      }
+      in.rules.push_back(std::move(rule));
+    }
+  if (const YAML::Node tls = spec["tls"]; tls && tls.IsSequence())
+    for (const auto& t : tls)
+      if (const YAML::Node hosts = t["hosts"]; hosts && hosts.IsSequence())
+        for (const auto& h : hosts) in.tls_hosts.push_back(str(h));
+  return in;
+}
+
 void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store) {
   std::string kind = str(o["kind"]);
   if (kind == "Pod")
@@ -163,6 +187,8 @@ void add_object(const YAML::Node& o, const std::string& file, ObjectStore& store
     store.namespaces.push_back({parse_meta(o, file)});
   else if (kind == "Node")
     store.nodes.push_back(parse_node(o, file));
+  else if (kind == "Ingress")
+    store.ingresses.push_back(parse_ingress(o, file));
   else
     store.others.emplace_back(o, file);
 }

@@ -117,6 +117,18 @@ struct Node {
   int kubelet_port = 0;              // status.daemonEndpoints.kubeletEndpoint.Port
 };
 
+struct IngressRule {
+  std::string host;
+  std::optional<std::vector<std::string>> paths;  // http.paths[].path; none without http
+};
+
+struct Ingress {
+  ObjectMeta meta;
+  std::optional<std::string> class_name;  // spec.ingressClassName
+  std::vector<IngressRule> rules;
+  std::vector<std::string> tls_hosts;  // spec.tls[].hosts, all of them
+};
+
 // Everything read from `kubectl get -o yaml` dumps (single objects, multi-document streams,
 // kind: List). Unknown kinds are kept aside (monitors are read by the monitors module).
 struct ObjectStore {
@@ -126,6 +138,7 @@ struct ObjectStore {
   std::vector<Endpoints> endpoints;
   std::vector<Namespace> namespaces;
   std::vector<Node> nodes;
+  std::vector<Ingress> ingresses;
   std::vector<std::pair<YAML::Node, std::string>> others;  // (object, file)
 
   const Pod* find_pod(const std::string& ns, const std::string& name) const;

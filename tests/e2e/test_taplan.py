@@ -117,14 +117,14 @@ def test_node_role_kubelets_go_to_the_collector_on_their_node():
     assert_monitor_targets_as_expected(plan)
 
 
-def test_unmodelled_role_is_a_warning():
+def test_kubernetes_job_without_objects_is_a_warning():
     with tempfile.TemporaryDirectory() as d:
         config = os.path.join(d, "prometheus.yml")
         open(config, "w").write("scrape_configs:\n"
                                 "- job_name: ingresses\n  kubernetes_sd_configs: [{role: ingress}]\n"
                                 "- job_name: svc\n  kubernetes_sd_configs: [{role: service}]\n")
         err = run("taplan", "plan", "--config", config, "--collectors", "2", check=0).stderr.decode()
-    assert 'job "ingresses": kubernetes_sd_configs role ingress is not modelled' in err, err
+    assert 'job "ingresses": kubernetes_sd_configs role ingress discovers no targets without --objects' in err, err
     assert 'job "svc": kubernetes_sd_configs role service discovers no targets without --objects' in err, err
 
 

@@ -16,7 +16,7 @@ void add_input_options(CLI::App& app, InputOptions& o, bool with_collectors) {
   app.add_option("--config", o.configs,
                  "Prometheus config or TA config (targetallocator.yaml) file; repeatable, - = stdin");
   app.add_option("--objects", o.objects,
-                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Endpoints, Nodes, Namespaces (files or directories); repeatable");
+                 "kubectl get -o yaml dump(s) of Pods, Services, EndpointSlices, Endpoints, Nodes, Ingresses, Namespaces (files or directories); repeatable");
   app.add_option("--monitors", o.monitors, "ServiceMonitor/PodMonitor YAML (single, multi-doc, kind: List; files or directories); repeatable");
   app.add_option("--monitor-selector", o.monitor_selector,
                  "label selector k=v[,...] monitors must match (default: the TA config's, else all)");
@@ -128,9 +128,7 @@ LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* 
   for (const auto& job : in.request.jobs)
     for (const auto& sd : job.config.kubernetes_sd_configs) {
       const std::string at = "job \"" + job.config.job_name + "\": kubernetes_sd_configs role " + sd.role;
-      if (!k8s::role_is_modelled(sd.role))
-        in.warnings.push_back(at + " is not modelled; it discovers no targets here");
-      else if (o.objects.empty())
+      if (o.objects.empty())
         in.warnings.push_back(at + " discovers no targets without --objects");
     }
 
