@@ -386,10 +386,89 @@ std::vector<promconfig::TargetGroup> discover_ingresses(const ObjectStore& objec
   return groups;
 }
 
+namespace {
+
+// A field of an object for a field selector; nullopt for one taplan does not model (the API
+// server knows more: spec.schedulerName, spec.type, ...).
+std::optional<std::string> field_of(const ObjectMeta& m, std::string_view field) {
+  if (field == "metadata.name") return m.name;
+  if (field == "metadata.namespace") return m.namespace_;
+  return std::nullopt;
+}
+template <class T>
+std::optional<std::string> field_of(const T& object, std::string_view field) {
+  return field_of(object.meta, field);
+}
+template <>
+std::optional<std::string> field_of(const Pod& pod, std::string_view field) {
+  if (field == "spec.nodeName") return pod.node_name;
+  if (field == "status.phase") return pod.phase;
+  if (field == "status.podIP") return pod.pod_ip;
+  return field_of(pod.meta, field);
+}
+
+struct ParsedSelector {
+  LabelSelector labels;
+  FieldSelector fields;
+};
+
+ParsedSelector parse(const promconfig::KubernetesSdConfig& sd, const promconfig::KubernetesSdConfig::Selector& s) {
+  try {
+    return ParsedSelector{parse_selector_string(s.label), parse_field_selector(s.field)};
+  } catch (const Error& e) {
+    throw Error(sd.position, std::string("selectors: ") + e.what());
+  }
+}
+
+template <class T>
+void keep_selected(std::vector<T>& objects, const ParsedSelector& s) {
+  std::erase_if(objects, [&](const T& o) {
+    if (!s.labels.matches(o.meta.labels)) return true;
+    for (const auto& r : s.fields.requirements) {
+      std::optional<std::string> value = field_of(o, r.field);
+      if (value && (*value == r.value) == r.negated) return true;  // unmodelled fields: ignored
+    }
+    return false;
+  });
+}
+
+// The objects the selectors let the role's informers see (each selector filters its role's
+// objects: the endpoints roles look pods and services up among the selected ones only).
+ObjectStore selected_objects(const promconfig::KubernetesSdConfig& sd, const ObjectStore& objects) {
+  ObjectStore out = objects;
+  for (const auto& s : sd.selectors) {
+    const ParsedSelector p = parse(sd, s);
+    if (s.role == "pod") keep_selected(out.pods, p);
+    else if (s.role == "service") keep_selected(out.services, p);
+    else if (s.role == "endpointslice") keep_selected(out.endpoint_slices, p);
+    else if (s.role == "endpoints") keep_selected(out.endpoints, p);
+    else if (s.role == "node") keep_selected(out.nodes, p);
+    else if (s.role == "ingress") keep_selected(out.ingresses, p);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> check_selectors(const promconfig::KubernetesSdConfig& sd) {
+  std::vector<std::string> unmodelled;
+  for (const auto& s : sd.selectors) {
+    const ParsedSelector p = parse(sd, s);
+    for (const auto& r : p.fields.requirements) {
+      const bool known = s.role == "pod" ? field_of(Pod{}, r.field).has_value() : field_of(ObjectMeta{}, r.field).has_value();
+      if (!known) unmodelled.push_back("field \"" + r.field + "\" of the " + s.role + " selector");
+    }
+  }
+  return unmodelled;
+}
+
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,
-                                                         const ObjectStore& objects) {
+                                                         const ObjectStore& all_objects) {
   std::vector<promconfig::TargetGroup> out;
   for (const auto& sd : job.kubernetes_sd_configs) {
+    std::optional<ObjectStore> selected;
+    if (!sd.selectors.empty()) selected = selected_objects(sd, all_objects);
+    const ObjectStore& objects = selected ? *selected : all_objects;
     std::vector<promconfig::TargetGroup> more;
     if (sd.role == "endpointslice")
       more = discover_endpointslices(objects, sd.namespaces);

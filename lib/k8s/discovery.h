@@ -28,7 +28,11 @@ std::vector<promconfig::TargetGroup> discover_nodes(const ObjectStore& objects);
 std::vector<promconfig::TargetGroup> discover_ingresses(const ObjectStore& objects,
                                                         const std::vector<std::string>& namespaces);
 
-// Runs every kubernetes_sd_config of a job against the objects.
+// Checks the selectors of a kubernetes_sd_config (throws promotel::Error at its position on bad
+// syntax); returns the field-selector fields taplan does not model, which discovery ignores.
+std::vector<std::string> check_selectors(const promconfig::KubernetesSdConfig& sd);
+
+// Runs every kubernetes_sd_config of a job against the objects, with its selectors applied.
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,
                                                          const ObjectStore& objects);
 

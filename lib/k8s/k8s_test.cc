@@ -3,6 +3,7 @@
 #include "k8s/discovery.h"
 #include "k8s/objects.h"
 #include "k8s/selector.h"
+#include "promconfig/config.h"
 
 namespace promotel::k8s {
 namespace {
@@ -34,6 +35,33 @@ TEST(Selector, CommandLineForm) {
   EXPECT_FALSE(s.matches({{"app", "web"}, {"team", "t"}, {"tier", "db"}}));
   EXPECT_FALSE(s.matches({{"app", "web"}, {"team", "t"}, {"legacy", "1"}}));
   EXPECT_EQ(s.to_string(), "app=web,tier notin (db),team,!legacy");
+}
+
+// Kubernetes' whole string syntax, as kubernetes_sd_configs selectors are written.
+TEST(Selector, SetBasedStringForm) {
+  auto s = parse_selector_string(" app.kubernetes.io/name == web , tier in (front, back),env notin (dev),!legacy");
+  EXPECT_TRUE(s.matches({{"app.kubernetes.io/name", "web"}, {"tier", "front"}}));
+  EXPECT_FALSE(s.matches({{"app.kubernetes.io/name", "web"}, {"tier", "db"}}));
+  EXPECT_FALSE(s.matches({{"app.kubernetes.io/name", "web"}, {"tier", "back"}, {"env", "dev"}}));
+  EXPECT_FALSE(s.matches({{"app.kubernetes.io/name", "web"}, {"tier", "back"}, {"legacy", ""}}));
+  EXPECT_EQ(s.to_string(), "app.kubernetes.io/name=web,tier in (front,back),env notin (dev),!legacy");
+  EXPECT_FALSE(parse_selector_string("a=1,a=2").matches({{"a", "1"}}));  // both must hold
+  EXPECT_TRUE(parse_selector_string("").empty());
+  auto gt = parse_selector_string("replicas>2,weight < 10");
+  EXPECT_TRUE(gt.matches({{"replicas", "3"}, {"weight", "9"}}));
+  EXPECT_FALSE(gt.matches({{"replicas", "2"}, {"weight", "9"}}));
+  EXPECT_FALSE(gt.matches({{"replicas", "x"}, {"weight", "9"}}));
+  EXPECT_FALSE(gt.matches({{"weight", "9"}}));
+  EXPECT_EQ(gt.to_string(), "replicas>2,weight<10");
+  for (const char* bad : {"a in (x", "=b", "a=b/c", "a >= 3", "a > x", "a,,b", "a in x"})
+    EXPECT_THROW(parse_selector_string(bad), Error) << bad;
+  auto f = parse_field_selector("metadata.name=web, spec.nodeName!=n1,status.phase==Running");
+  ASSERT_EQ(f.requirements.size(), 3u);
+  EXPECT_EQ(f.requirements[1].field, "spec.nodeName");
+  EXPECT_TRUE(f.requirements[1].negated);
+  EXPECT_EQ(f.requirements[2].value, "Running");
+  EXPECT_THROW(parse_field_selector("metadata.name"), Error);
+  EXPECT_THROW(parse_field_selector("a!b"), Error);
 }
 
 const char* kObjects = R"(
@@ -325,6 +353,57 @@ items:
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(find_label(all[1].labels, "__meta_kubernetes_ingress_class_name"), nullptr);
   EXPECT_EQ(addresses(all[1]), std::vector<std::string>{"plain.example.com"});
+}
+
+// Each selector narrows the objects of its role: the endpointslice selector the slices, the
+// pod selector the pods the slices' addresses are looked up among (as Prometheus' informers
+// see them); unmodelled field-selector fields are reported and ignored.
+TEST(Discovery, SelectorsFilterEachRolesObjects) {
+  ObjectStore store;
+  load_objects(kObjects, "o.yml", store);
+  load_objects(kLegacy, "legacy.yml", store);
+  auto job_with = [](const std::string& role, const std::string& selectors) {
+    return promconfig::parse_config_text("scrape_configs:\n- job_name: j\n  kubernetes_sd_configs:\n  - role: " +
+                                         role + "\n    selectors: " + selectors + "\n")
+        .scrape_configs[0];
+  };
+  auto sources = [&](const std::string& role, const std::string& selectors) {
+    std::vector<std::string> out;
+    for (const auto& g : discover_kubernetes(job_with(role, selectors), store)) out.push_back(g.source);
+    return out;
+  };
+  EXPECT_EQ(sources("endpointslice", "[]"),
+            (std::vector<std::string>{"endpointslice/ns/dual-v6", "endpointslice/other/noport"}));
+  EXPECT_EQ(sources("endpointslice", "[{role: endpointslice, field: metadata.name=dual-v6}]"),
+            std::vector<std::string>{"endpointslice/ns/dual-v6"});
+  EXPECT_EQ(sources("endpointslice", "[{role: endpointslice, field: 'metadata.namespace!=ns'}]"),
+            std::vector<std::string>{"endpointslice/other/noport"});
+  EXPECT_EQ(sources("pod", "[{role: pod, label: 'app.kubernetes.io/name in (x, y)'}]"),
+            std::vector<std::string>{"pod/ns/p"});
+  EXPECT_TRUE(sources("pod", "[{role: pod, label: 'app.kubernetes.io/name notin (x)'}]").empty());
+  EXPECT_TRUE(sources("pod", "[{role: pod, field: status.phase=Pending}]").empty());
+
+  // The endpoints role looks pods and services up among the selected ones only: the targets
+  // stay, without the labels of what was filtered out.
+  auto endpoints = [&](const std::string& selectors) {
+    auto groups = discover_kubernetes(job_with("endpoints", selectors), store);
+    EXPECT_EQ(groups.size(), 1u);
+    return groups.at(0);
+  };
+  const auto plain = endpoints("[]");
+  EXPECT_EQ(*find_label(plain.targets.at(0), "__meta_kubernetes_pod_name"), "p");
+  EXPECT_EQ(*find_label(plain.labels, "__meta_kubernetes_service_name"), "web");
+  const auto filtered = endpoints("[{role: pod, field: metadata.name=none}, {role: service, label: team=b}]");
+  // ... nor the targets for the pod's container ports the Endpoints object does not list.
+  EXPECT_EQ(addresses(filtered), (std::vector<std::string>{"10.1.1.1:8080", "[fd00::2]:8080"}));
+  EXPECT_EQ(find_label(filtered.targets.at(0), "__meta_kubernetes_pod_name"), nullptr);
+  EXPECT_EQ(find_label(filtered.labels, "__meta_kubernetes_service_name"), nullptr);
+  EXPECT_TRUE(discover_kubernetes(job_with("endpoints", "[{role: endpoints, label: ep=no}]"), store).empty());
+
+  const auto job = job_with("pod", "[{role: pod, field: 'spec.schedulerName=x,spec.nodeName=n1'}]");
+  EXPECT_EQ(check_selectors(job.kubernetes_sd_configs.at(0)),
+            std::vector<std::string>{"field \"spec.schedulerName\" of the pod selector"});
+  EXPECT_THROW(check_selectors(job_with("pod", "[{role: pod, label: 'a in (b'}]").kubernetes_sd_configs[0]), Error);
 }
 
 TEST(Objects, ListsMultiDocAndNamespaces) {

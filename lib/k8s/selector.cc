@@ -1,6 +1,8 @@
 #include "k8s/selector.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 
 #include "promconfig/config.h"
 
@@ -19,6 +21,15 @@ bool LabelSelector::matches(const StringMap& labels) const {
     if (r.op == "NotIn" && in) return false;
     if (r.op == "Exists" && !has) return false;
     if (r.op == "DoesNotExist" && has) return false;
+    if (r.op == "Gt" || r.op == "Lt") {  // the string form's > and <: integers
+      if (!has) return false;
+      long long label_value = 0, bound = 0;
+      const std::string& v = it->second;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), label_value);
+      if (ec != std::errc() || end != v.data() + v.size()) return false;
+      std::from_chars(r.values[0].data(), r.values[0].data() + r.values[0].size(), bound);
+      if (r.op == "Gt" ? !(label_value > bound) : !(label_value < bound)) return false;
+    }
   }
   return true;
 }
@@ -37,6 +48,8 @@ std::string LabelSelector::to_string() const {
     if (r.op == "NotIn") add(r.key + " notin (" + vals + ")");
     if (r.op == "Exists") add(r.key);
     if (r.op == "DoesNotExist") add("!" + r.key);
+    if (r.op == "Gt") add(r.key + ">" + r.values.at(0));
+    if (r.op == "Lt") add(r.key + "<" + r.values.at(0));
   }
   return out;
 }
@@ -80,23 +93,110 @@ LabelSelector parse_label_selector(const YAML::Node& node, const std::string& fi
   return s;
 }
 
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The requirements of a selector string, split at the commas outside parentheses.
+std::vector<std::string_view> requirements(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  int depth = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || (text[i] == ',' && depth == 0)) {
+      out.push_back(trim(text.substr(start, i - start)));
+      start = i + 1;
+    } else if (text[i] == '(') {
+      ++depth;
+    } else if (text[i] == ')') {
+      --depth;
+    }
+  }
+  return out;
+}
+
+bool is_key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
+}
+
+}  // namespace
+
 LabelSelector parse_selector_string(std::string_view text) {
   LabelSelector s;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    std::string_view part = text.substr(0, comma);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-    if (part.empty()) continue;
-    if (auto ne = part.find("!="); ne != std::string_view::npos) {
-      s.match_expressions.push_back({std::string(part.substr(0, ne)), "NotIn", {std::string(part.substr(ne + 2))}});
-    } else if (auto eq = part.find('='); eq != std::string_view::npos) {
-      size_t vstart = eq + 1 + (eq + 1 < part.size() && part[eq + 1] == '=' ? 1 : 0);
-      s.match_labels[std::string(part.substr(0, eq))] = std::string(part.substr(vstart));
-    } else if (part[0] == '!') {
-      s.match_expressions.push_back({std::string(part.substr(1)), "DoesNotExist", {}});
-    } else {
-      s.match_expressions.push_back({std::string(part), "Exists", {}});
+  if (trim(text).empty()) return s;
+  auto fail = [&](std::string_view part, const std::string& why) {
+    throw Error("label selector \"" + std::string(text) + "\": " + why + " in \"" + std::string(part) + "\"");
+  };
+  for (std::string_view part : requirements(text)) {
+    if (part.empty()) fail(part, "an empty requirement");
+    if (part[0] == '!') {
+      std::string_view key = trim(part.substr(1));
+      if (key.empty() || !std::all_of(key.begin(), key.end(), is_key_char)) fail(part, "a bad key");
+      s.match_expressions.push_back({std::string(key), "DoesNotExist", {}});
+      continue;
     }
+    size_t k = 0;
+    while (k < part.size() && is_key_char(part[k])) ++k;
+    std::string key(part.substr(0, k));
+    if (key.empty()) fail(part, "no key");
+    std::string_view rest = trim(part.substr(k));
+    if (rest.empty()) {
+      s.match_expressions.push_back({key, "Exists", {}});
+    } else if (rest.starts_with("!=") || rest.starts_with("==") || rest[0] == '=') {
+      const bool negated = rest[0] == '!';
+      std::string_view value = trim(rest.substr(rest.size() > 1 && rest[1] == '=' ? 2 : 1));
+      if (!std::all_of(value.begin(), value.end(), is_key_char) || value.find('/') != std::string_view::npos)
+        fail(part, "a bad value");
+      if (negated) {
+        s.match_expressions.push_back({key, "NotIn", {std::string(value)}});
+      } else if (s.match_labels.contains(key)) {
+        s.match_expressions.push_back({key, "In", {std::string(value)}});  // both must hold
+      } else {
+        s.match_labels[key] = std::string(value);
+      }
+    } else if (rest[0] == '>' || rest[0] == '<') {
+      std::string_view value = trim(rest.substr(1));
+      long long bound = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bound);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size()) fail(part, "a bound that is not an integer");
+      s.match_expressions.push_back({key, rest[0] == '>' ? "Gt" : "Lt", {std::string(value)}});
+    } else if (rest.starts_with("in") || rest.starts_with("notin")) {
+      const bool in = rest.starts_with("in");
+      std::string_view list = trim(rest.substr(in ? 2 : 5));
+      if (list.size() < 2 || list.front() != '(' || list.back() != ')') fail(part, "a value list not in parentheses");
+      LabelSelector::Requirement r{key, in ? "In" : "NotIn", {}};
+      for (std::string_view v : requirements(list.substr(1, list.size() - 2))) {
+        if (!std::all_of(v.begin(), v.end(), is_key_char) || v.find('/') != std::string_view::npos)
+          fail(part, "a bad value");
+        r.values.emplace_back(v);
+      }
+      s.match_expressions.push_back(std::move(r));
+    } else {
+      fail(part, "an unknown operator");
+    }
+  }
+  return s;
+}
+
+FieldSelector parse_field_selector(std::string_view text) {
+  FieldSelector s;
+  if (trim(text).empty()) return s;
+  for (std::string_view part : requirements(text)) {
+    size_t op = part.find_first_of("!=");
+    if (op == std::string_view::npos || op == 0)
+      throw Error("field selector \"" + std::string(text) + "\": \"" + std::string(part) + "\" is not field=value or field!=value");
+    FieldSelector::Requirement r;
+    r.field = std::string(trim(part.substr(0, op)));
+    r.negated = part[op] == '!';
+    size_t value = op + (part.substr(op).starts_with("!=") || part.substr(op).starts_with("==") ? 2 : 1);
+    if (r.negated && !part.substr(op).starts_with("!="))
+      throw Error("field selector \"" + std::string(text) + "\": \"" + std::string(part) + "\" is not field=value or field!=value");
+    r.value = std::string(trim(part.substr(value)));
+    s.requirements.push_back(std::move(r));
   }
   return s;
 }

@@ -19,7 +19,7 @@ using StringMap = std::map<std::string, std::string>;
 struct LabelSelector {
   struct Requirement {
     std::string key;
-    std::string op;  // In, NotIn, Exists, DoesNotExist
+    std::string op;  // In, NotIn, Exists, DoesNotExist; Gt, Lt (string form only: one integer)
     std::vector<std::string> values;
   };
   StringMap match_labels;
@@ -35,7 +35,20 @@ struct LabelSelector {
 // operators or shapes.
 LabelSelector parse_label_selector(const YAML::Node& node, const std::string& file);
 
-// Parses the command-line form "k=v,k2!=v2,k3,!k4" (= and == are equality).
+// Parses Kubernetes' string form "k=v,k2!=v2,k3 in (a,b),k4 notin (c),k5,!k6,k7>3" (= and ==
+// are equality; != and notin also match objects without the label; > and < compare integers);
+// throws promotel::Error.
 LabelSelector parse_selector_string(std::string_view text);
+
+// A field selector "metadata.name=x,spec.nodeName!=y" (= and == alike): each requirement on
+// one field of the object. Which fields an object has is the caller's business.
+struct FieldSelector {
+  struct Requirement {
+    std::string field, value;
+    bool negated = false;  // !=
+  };
+  std::vector<Requirement> requirements;
+};
+FieldSelector parse_field_selector(std::string_view text);
 
 }  // namespace promotel::k8s

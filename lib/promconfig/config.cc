@@ -1,6 +1,7 @@
 #include "promconfig/config.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -177,6 +178,22 @@ KubernetesSdConfig kubernetes_sd_of(const YAML::Node& node, const std::string& f
       if (auto r = child(s, "role"); r.IsDefined()) out.role = scalar(r, file, "role");
       if (auto l = child(s, "label"); l.IsDefined()) out.label = scalar(l, file, "label");
       if (auto f = child(s, "field"); f.IsDefined()) out.field = scalar(f, file, "field");
+      // As Prometheus: each role once, and only the roles whose objects this role watches.
+      static const std::map<std::string, std::vector<std::string>> allowed = {
+          {"pod", {"pod"}},
+          {"service", {"service"}},
+          {"endpointslice", {"pod", "service", "endpointslice"}},
+          {"endpoints", {"pod", "service", "endpoints"}},
+          {"node", {"node"}},
+          {"ingress", {"ingress"}}};
+      for (const auto& before : k.selectors)
+        if (before.role == out.role) fail(s, file, "duplicated selector role: " + out.role);
+      const auto& roles = allowed.at(k.role);
+      if (std::find(roles.begin(), roles.end(), out.role) == roles.end()) {
+        std::string list;
+        for (const auto& r : roles) list += (list.empty() ? "" : ", ") + r;
+        fail(s, file, k.role + " role supports only " + list + " selectors");
+      }
       k.selectors.push_back(std::move(out));
     }
   }

@@ -112,6 +112,32 @@ scrape_configs:
   EXPECT_EQ(s.kubernetes_sd_configs[0].namespaces, (std::vector<std::string>{"default", "web"}));
 }
 
+// Selectors as Prometheus allows them: each role once, and only roles the SD role watches.
+TEST(Config, KubernetesSelectorRoles) {
+  auto c = parse_config_text(R"(
+scrape_configs:
+  - job_name: a
+    kubernetes_sd_configs:
+      - role: endpoints
+        selectors:
+          - {role: pod, label: "app=web"}
+          - {role: endpoints, field: "metadata.name=web"}
+)");
+  const auto& sd = c.scrape_configs[0].kubernetes_sd_configs[0];
+  ASSERT_EQ(sd.selectors.size(), 2u);
+  EXPECT_EQ(sd.selectors[0].label, "app=web");
+  EXPECT_EQ(sd.selectors[1].field, "metadata.name=web");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n"
+                     "      - role: pod\n        selectors: [{role: service, label: a=b}]\n"),
+            "p.yml:5:21: pod role supports only pod selectors");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n"
+                     "      - role: endpointslice\n        selectors: [{role: endpoints}]\n"),
+            "p.yml:5:21: endpointslice role supports only pod, service, endpointslice selectors");
+  EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n"
+                     "      - role: pod\n        selectors: [{role: pod}, {role: pod}]\n"),
+            "p.yml:5:34: duplicated selector role: pod");
+}
+
 TEST(Config, ErrorsCarryFileLineColumn) {
   EXPECT_EQ(error_of("scrape_configs:\n  - job_name: a\n  - job_name: a\n"),
             "p.yml:3:5: found multiple scrape configs with job name \"a\"");

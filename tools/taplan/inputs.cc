@@ -130,6 +130,8 @@ LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* 
       const std::string at = "job \"" + job.config.job_name + "\": kubernetes_sd_configs role " + sd.role;
       if (o.objects.empty())
         in.warnings.push_back(at + " discovers no targets without --objects");
+      for (const auto& field : k8s::check_selectors(sd))
+        in.warnings.push_back(at + ": " + field + " is not modelled; discovery ignores it");
     }
 
   std::string strategy = !o.strategy.empty() ? o.strategy : ta ? ta->allocation_strategy : "consistent-hashing";
