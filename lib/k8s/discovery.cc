@@ -463,9 +463,17 @@ std::vector<std::string> check_selectors(const promconfig::KubernetesSdConfig& s
 }
 
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,
-                                                         const ObjectStore& all_objects) {
+                                                         const ObjectStore& all_objects,
+                                                         const std::string& own_namespace) {
   std::vector<promconfig::TargetGroup> out;
-  for (const auto& sd : job.kubernetes_sd_configs) {
+  for (const auto& config : job.kubernetes_sd_configs) {
+    // As Prometheus: own_namespace adds the discoverer's namespace to the names; with no names
+    // and no known own namespace, nothing is watched.
+    promconfig::KubernetesSdConfig sd = config;
+    if (sd.own_namespace) {
+      if (own_namespace.empty() && sd.namespaces.empty()) continue;
+      if (!own_namespace.empty()) sd.namespaces.push_back(own_namespace);
+    }
     std::optional<ObjectStore> selected;
     if (!sd.selectors.empty()) selected = selected_objects(sd, all_objects);
     const ObjectStore& objects = selected ? *selected : all_objects;

@@ -33,7 +33,9 @@ std::vector<promconfig::TargetGroup> discover_ingresses(const ObjectStore& objec
 std::vector<std::string> check_selectors(const promconfig::KubernetesSdConfig& sd);
 
 // Runs every kubernetes_sd_config of a job against the objects, with its selectors applied.
+// own_namespace: the namespace the discoverer runs in (namespaces.own_namespace), "" unknown.
 std::vector<promconfig::TargetGroup> discover_kubernetes(const promconfig::ScrapeConfig& job,
-                                                         const ObjectStore& objects);
+                                                         const ObjectStore& objects,
+                                                         const std::string& own_namespace = "");
 
 }  // namespace promotel::k8s

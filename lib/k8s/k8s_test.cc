@@ -406,6 +406,26 @@ TEST(Discovery, SelectorsFilterEachRolesObjects) {
   EXPECT_THROW(check_selectors(job_with("pod", "[{role: pod, label: 'a in (b'}]").kubernetes_sd_configs[0]), Error);
 }
 
+// namespaces.own_namespace: the discoverer's namespace joins the names; unknown, it adds none
+// (and with no names, nothing is watched).
+TEST(Discovery, OwnNamespace) {
+  ObjectStore store;
+  load_objects(kObjects, "o.yml", store);
+  load_objects("kind: Pod\nmetadata: {name: q, namespace: other}\nstatus: {podIP: 10.2.2.2}\n", "q.yml", store);
+  auto pods = [&](const std::string& namespaces, const std::string& own) {
+    auto job = promconfig::parse_config_text("scrape_configs:\n- job_name: j\n  kubernetes_sd_configs:\n  - role: pod\n"
+                                             "    namespaces: " + namespaces + "\n").scrape_configs[0];
+    std::vector<std::string> out;
+    for (const auto& g : discover_kubernetes(job, store, own)) out.push_back(g.source);
+    return out;
+  };
+  EXPECT_EQ(pods("{own_namespace: true}", "ns"), std::vector<std::string>{"pod/ns/p"});
+  EXPECT_TRUE(pods("{own_namespace: true}", "").empty());
+  EXPECT_EQ(pods("{own_namespace: true, names: [other]}", ""), std::vector<std::string>{"pod/other/q"});
+  EXPECT_EQ(pods("{own_namespace: true, names: [other]}", "ns"), (std::vector<std::string>{"pod/ns/p", "pod/other/q"}));
+  EXPECT_EQ(pods("{names: []}", "ns"), (std::vector<std::string>{"pod/ns/p", "pod/other/q"}));
+}
+
 TEST(Objects, ListsMultiDocAndNamespaces) {
   ObjectStore store;
   load_objects("kind: Namespace\nmetadata: {name: a}\n---\nkind: PodList\nitems:\n- kind: Pod\n  metadata: {name: p, namespace: b}\n",

@@ -40,7 +40,7 @@ Plan make_plan(PlanRequest request) {
   for (const auto& job : plan.jobs) {
     items.add_job(job.config, promconfig::discover_static_and_files(job.config, job.base_dir), request.filter);
     if (request.objects && !job.config.kubernetes_sd_configs.empty())
-      items.add_job(job.config, k8s::discover_kubernetes(job.config, *request.objects), request.filter);
+      items.add_job(job.config, k8s::discover_kubernetes(job.config, *request.objects, request.own_namespace), request.filter);
   }
   plan.items = items.items();
   plan.dropped = items.dropped();

@@ -24,6 +24,7 @@ struct Job {
 struct PlanRequest {
   std::vector<Job> jobs;
   const k8s::ObjectStore* objects = nullptr;  // for kubernetes_sd_configs
+  std::string own_namespace;                   // the TA's namespace (namespaces.own_namespace)
   std::vector<Collector> collectors;
   AllocationOptions allocation;
   FilterStrategy filter = FilterStrategy::kRelabelConfig;

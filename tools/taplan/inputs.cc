@@ -176,6 +176,13 @@ LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* 
     in.request.collectors = std::move(selection.collectors);
   }
   in.request.objects = &in.objects;
+  // The TA runs beside its collectors: that is the namespace own_namespace means.
+  in.request.own_namespace = !o.collector_namespace.empty() ? o.collector_namespace : ta ? ta->collector_namespace : "";
+  for (const auto& job : in.request.jobs)
+    for (const auto& sd : job.config.kubernetes_sd_configs)
+      if (sd.own_namespace && in.request.own_namespace.empty() && !o.objects.empty())
+        in.warnings.push_back("job \"" + job.config.job_name + "\": namespaces.own_namespace needs the TA's namespace " +
+                              "(--collector-namespace or the TA config's collector_namespace); only namespaces.names are watched");
   return in;
 }
 
