@@ -123,6 +123,11 @@ bool is_key_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
 }
 
+// A label value: the key characters but '/' (empty is allowed).
+bool is_value(std::string_view v) {
+  return std::all_of(v.begin(), v.end(), [](char c) { return c != '/' && is_key_char(c); });
+}
+
 }  // namespace
 
 LabelSelector parse_selector_string(std::string_view text) {
@@ -149,8 +154,7 @@ LabelSelector parse_selector_string(std::string_view text) {
     } else if (rest.starts_with("!=") || rest.starts_with("==") || rest[0] == '=') {
       const bool negated = rest[0] == '!';
       std::string_view value = trim(rest.substr(rest.size() > 1 && rest[1] == '=' ? 2 : 1));
-      if (!std::all_of(value.begin(), value.end(), is_key_char) || value.find('/') != std::string_view::npos)
-        fail(part, "a bad value");
+      if (!is_value(value)) fail(part, "a bad value");
       if (negated) {
         s.match_expressions.push_back({key, "NotIn", {std::string(value)}});
       } else if (s.match_labels.contains(key)) {
@@ -170,8 +174,7 @@ LabelSelector parse_selector_string(std::string_view text) {
       if (list.size() < 2 || list.front() != '(' || list.back() != ')') fail(part, "a value list not in parentheses");
       LabelSelector::Requirement r{key, in ? "In" : "NotIn", {}};
       for (std::string_view v : requirements(list.substr(1, list.size() - 2))) {
-        if (!std::all_of(v.begin(), v.end(), is_key_char) || v.find('/') != std::string_view::npos)
-          fail(part, "a bad value");
+        if (!is_value(v)) fail(part, "a bad value");
         r.values.emplace_back(v);
       }
       s.match_expressions.push_back(std::move(r));
@@ -186,16 +189,14 @@ FieldSelector parse_field_selector(std::string_view text) {
   FieldSelector s;
   if (trim(text).empty()) return s;
   for (std::string_view part : requirements(text)) {
-    size_t op = part.find_first_of("!=");
-    if (op == std::string_view::npos || op == 0)
-      throw Error("field selector \"" + std::string(text) + "\": \"" + std::string(part) + "\" is not field=value or field!=value");
+    const size_t op = part.find_first_of("!=");
+    const std::string_view rest = op == std::string_view::npos ? std::string_view() : part.substr(op);
     FieldSelector::Requirement r;
-    r.field = std::string(trim(part.substr(0, op)));
-    r.negated = part[op] == '!';
-    size_t value = op + (part.substr(op).starts_with("!=") || part.substr(op).starts_with("==") ? 2 : 1);
-    if (r.negated && !part.substr(op).starts_with("!="))
+    r.negated = rest.starts_with("!=");
+    if (op == 0 || rest.empty() || (rest[0] == '!' && !r.negated))
       throw Error("field selector \"" + std::string(text) + "\": \"" + std::string(part) + "\" is not field=value or field!=value");
-    r.value = std::string(trim(part.substr(value)));
+    r.field = std::string(trim(part.substr(0, op)));
+    r.value = std::string(trim(rest.substr(r.negated || rest.starts_with("==") ? 2 : 1)));
     s.requirements.push_back(std::move(r));
   }
   return s;

@@ -125,11 +125,18 @@ LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* 
     in.request.jobs.push_back({std::move(job), ".", "generated from a monitor"});
   for (const auto& s : skipped) in.warnings.push_back(s.id + " skipped: " + s.reason);
   in.skipped = std::move(skipped);
+  // The collectors' namespace, which is also the TA's own: the one own_namespace means.
+  const std::string collector_namespace = !o.collector_namespace.empty() ? o.collector_namespace
+                                          : ta                            ? ta->collector_namespace
+                                                                          : "";
   for (const auto& job : in.request.jobs)
     for (const auto& sd : job.config.kubernetes_sd_configs) {
       const std::string at = "job \"" + job.config.job_name + "\": kubernetes_sd_configs role " + sd.role;
       if (o.objects.empty())
         in.warnings.push_back(at + " discovers no targets without --objects");
+      else if (sd.own_namespace && collector_namespace.empty())
+        in.warnings.push_back(at + ": namespaces.own_namespace needs the TA's namespace (--collector-namespace or the " +
+                              "TA config's collector_namespace); only namespaces.names are watched");
       for (const auto& field : k8s::check_selectors(sd))
         in.warnings.push_back(at + ": " + field + " is not modelled; discovery ignores it");
     }
@@ -169,20 +176,13 @@ LoadedInputs load_inputs(const InputOptions& o, std::vector<monitors::Finding>* 
   } else if (!o.collector_selector.empty() || (ta && ta->collector_selector && !o.objects.empty())) {
     k8s::LabelSelector sel = !o.collector_selector.empty() ? k8s::parse_selector_string(o.collector_selector)
                                                            : *ta->collector_selector;
-    std::string ns = !o.collector_namespace.empty() ? o.collector_namespace : ta ? ta->collector_namespace : "";
-    auto selection = select_collectors(in.objects, sel, ns);
+    auto selection = select_collectors(in.objects, sel, collector_namespace);
     for (const auto& e : selection.excluded)
       in.warnings.push_back("collector pod " + e.name + " excluded: " + e.reason);
     in.request.collectors = std::move(selection.collectors);
   }
   in.request.objects = &in.objects;
-  // The TA runs beside its collectors: that is the namespace own_namespace means.
-  in.request.own_namespace = !o.collector_namespace.empty() ? o.collector_namespace : ta ? ta->collector_namespace : "";
-  for (const auto& job : in.request.jobs)
-    for (const auto& sd : job.config.kubernetes_sd_configs)
-      if (sd.own_namespace && in.request.own_namespace.empty() && !o.objects.empty())
-        in.warnings.push_back("job \"" + job.config.job_name + "\": namespaces.own_namespace needs the TA's namespace " +
-                              "(--collector-namespace or the TA config's collector_namespace); only namespaces.names are watched");
+  in.request.own_namespace = collector_namespace;
   return in;
 }
 
